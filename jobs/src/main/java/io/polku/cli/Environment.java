@@ -1,0 +1,103 @@
+package io.polku.cli;
+
+import io.polku.config.PolkuConfig;
+import io.polku.lake.Lake;
+import io.polku.lake.SparkSessions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/**
+ * Options every lake command shares (--conf, --set), and opening the process's environment:
+ * configuration, the log file, the SparkSession and the lake with its tables registered.
+ */
+public final class Environment {
+  static final String LOG_FILE_PROPERTY = "polku.log.file";
+
+  @Option(names = "--conf", paramLabel = "FILE", defaultValue = "conf/local.conf",
+      description = "Configuration file (HOCON). Default: ${DEFAULT-VALUE}, looked up in the"
+          + " current directory, then in POLKU_HOME.")
+  String conf;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override one configuration key, e.g. --set polku.lake.root=/tmp/lake."
+          + " Repeatable; wins over the file.")
+  List<String> overrides = List.of();
+
+  /** Loads the configuration with the command-line overrides. */
+  public PolkuConfig config() {
+    Map<String, String> over = new LinkedHashMap<>();
+    for (String o : overrides) {
+      int eq = o.indexOf('=');
+      if (eq <= 0) {
+        throw new io.polku.config.ConfigException("--set " + o + " is not KEY=VALUE; expected"
+            + " e.g. --set polku.lake.root=/tmp/lake");
+      }
+      over.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
+    }
+    return PolkuConfig.load(confPath(), over);
+  }
+
+  private Path confPath() {
+    Path p = Path.of(conf);
+    if (!Files.exists(p) && !p.isAbsolute() && System.getenv("POLKU_HOME") != null) {
+      Path home = Path.of(System.getenv("POLKU_HOME")).resolve(p);
+      if (Files.exists(home)) {
+        return home;
+      }
+    }
+    return p;
+  }
+
+  /** Opens Spark and the lake; the caller stops the session. */
+  public static Opened open(PolkuConfig config, String logName) {
+    redirectLogs(config, logName);
+    // A session that already exists (a test JVM, a notebook) belongs to its owner: reuse it
+    // and leave it running.
+    boolean owned = SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = SparkSessions.build(config);
+    Lake lake = new Lake(spark, config.lakeRoot(), config.database());
+    lake.registerExisting();
+    return new Opened(config, spark, lake, owned);
+  }
+
+  /** An open environment. */
+  public record Opened(PolkuConfig config, SparkSession spark, Lake lake, boolean owned)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      if (owned) {
+        spark.stop();
+      }
+    }
+  }
+
+  /** Sends the full Spark and Polku log to a file in the configured log folder. */
+  static void redirectLogs(PolkuConfig config, String logName) {
+    String dir = config.logsDir() != null ? config.logsDir()
+        : System.getProperty("java.io.tmpdir") + "/polku-logs";
+    try {
+      Files.createDirectories(Path.of(dir));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the log folder " + dir + " (polku.logs.dir)"
+          + "; set polku.logs.dir to a writable local folder", e);
+    }
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+        .format(LocalDateTime.now(ZoneOffset.UTC));
+    String file = dir + "/polku-" + logName + "-" + stamp + ".log";
+    System.setProperty(LOG_FILE_PROPERTY, file);
+    org.apache.logging.log4j.core.LoggerContext ctx =
+        (org.apache.logging.log4j.core.LoggerContext)
+            org.apache.logging.log4j.LogManager.getContext(false);
+    ctx.reconfigure();
+  }
+}

@@ -1,0 +1,11 @@
+package io.polku.cli;
+
+/** The documented exit codes of bin/polku. */
+public final class ExitCodes {
+  private ExitCodes() {}
+
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int USAGE = 2;
+  public static final int DATA_QUALITY = 3;
+}

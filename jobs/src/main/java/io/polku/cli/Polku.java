@@ -1,0 +1,93 @@
+package io.polku.cli;
+
+import io.polku.config.ConfigException;
+import io.polku.pipeline.DataQualityException;
+import io.polku.pipeline.SourceNotFoundException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bin/polku} command line. */
+@Command(
+    name = "polku",
+    mixinStandardHelpOptions = true,
+    versionProvider = Polku.Version.class,
+    description = "Polku: nightly Spark jobs that join customer feedback with cross-channel"
+        + " behaviour in your own data lake.",
+    subcommands = {
+        NightlyCommand.class,
+        IngestCommand.class,
+        SqlCommand.class,
+        TablesCommand.class,
+        CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+        "  0  ok",
+        "  1  failure (see the message and the log file it names)",
+        "  2  usage or configuration error (including a missing source path)",
+        "  3  data-quality threshold breached (nothing of the source was committed)"
+    })
+public final class Polku implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Polku());
+    cli.setExecutionExceptionHandler(Polku::handle);
+    cli.setParameterExceptionHandler((e, a) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println(e.getMessage());
+      e.getCommandLine().usage(err);
+      return ExitCodes.USAGE;
+    });
+    return cli.execute(args);
+  }
+
+  private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    if (e instanceof ConfigException || e instanceof SourceNotFoundException) {
+      err.println(e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (e instanceof IllegalArgumentException) {
+      err.println("Error: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (e instanceof DataQualityException) {
+      err.println(e.getMessage());
+      return ExitCodes.DATA_QUALITY;
+    }
+    err.println("Failed: " + e);
+    Throwable cause = e.getCause();
+    while (cause != null) {
+      err.println("  caused by: " + cause);
+      cause = cause.getCause();
+    }
+    String log = System.getProperty(Environment.LOG_FILE_PROPERTY);
+    if (log != null) {
+      err.println("Full log: " + log);
+    }
+    org.apache.logging.log4j.LogManager.getLogger(Polku.class).error("Command failed", e);
+    return ExitCodes.FAILURE;
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Polku.class.getPackage().getImplementationVersion();
+      return new String[] {"polku " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,500 @@
+package io.polku.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The typed, validated Polku configuration.
+ *
+ * <p>Precedence, highest first: {@code --set key=value} overrides from the command line, the
+ * {@code --conf} file, then {@code reference.conf} in the jar. {@code ${VAR}} substitutions of
+ * unset environment variables are errors; {@code ${?VAR}} is optional. All problems are
+ * collected and reported together in one {@link ConfigException}.
+ */
+public final class PolkuConfig {
+  private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+  private static final Set<String> FORMATS = Set.of("csv", "json", "parquet", "orc", "delta");
+
+  /** What to do with a channel outside the vocabulary. */
+  public enum UnknownChannel { QUARANTINE, OTHER }
+
+  private final Config config;
+  private final String lakeRoot;
+  private final String database;
+  private final String catalog;
+  private final String metastoreUri;
+  private final String logsDir;
+  private final String sparkMaster;
+  private final String sparkAppName;
+  private final Map<String, String> sparkConf;
+  private final double maxQuarantineShare;
+  private final Duration futureTolerance;
+  private final List<String> channels;
+  private final UnknownChannel unknownChannel;
+  private final Map<String, SourceConfig> sources;
+  private final String hash;
+
+  private PolkuConfig(Config config, Builder b) {
+    this.config = config;
+    this.lakeRoot = b.lakeRoot;
+    this.database = b.database;
+    this.catalog = b.catalog;
+    this.metastoreUri = b.metastoreUri;
+    this.logsDir = b.logsDir;
+    this.sparkMaster = b.sparkMaster;
+    this.sparkAppName = b.sparkAppName;
+    this.sparkConf = Map.copyOf(b.sparkConf);
+    this.maxQuarantineShare = b.maxQuarantineShare;
+    this.futureTolerance = b.futureTolerance;
+    this.channels = List.copyOf(b.channels);
+    this.unknownChannel = b.unknownChannel;
+    this.sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
+    this.hash = sha256(config.getConfig("polku").root().render(ConfigRenderOptions.concise()));
+  }
+
+  /** Loads a configuration file with command-line overrides on top and reference.conf below. */
+  public static PolkuConfig load(Path confFile, Map<String, String> overrides) {
+    if (!Files.isRegularFile(confFile)) {
+      throw new ConfigException("configuration file " + confFile + " does not exist; expected"
+          + " a HOCON file such as conf/local.conf; pass an existing file with --conf FILE");
+    }
+    Config file;
+    try {
+      file = ConfigFactory.parseFile(confFile.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("cannot parse " + confFile + ": " + e.getMessage()
+          + "; expected valid HOCON; fix the syntax at the line named");
+    }
+    return fromConfig(file, overrides, confFile.toString());
+  }
+
+  /** Builds from an already parsed configuration (tests, notebooks). */
+  public static PolkuConfig fromConfig(Config file, Map<String, String> overrides, String origin) {
+    Config layered = file;
+    if (overrides != null && !overrides.isEmpty()) {
+      Config over = ConfigFactory.parseMap(overrides, "command-line --set");
+      layered = over.withFallback(file);
+    }
+    Config resolved;
+    try {
+      resolved = layered
+          .withFallback(ConfigFactory.defaultReference(PolkuConfig.class.getClassLoader()))
+          .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
+    } catch (com.typesafe.config.ConfigException.UnresolvedSubstitution e) {
+      throw new ConfigException(e.getMessage().replace("Could not resolve substitution to a"
+          + " value", "unset substitution")
+          + "; expected the environment variable (or key) to be set; set it, or write"
+          + " ${?VAR} in " + origin + " if it is optional");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(e.getMessage() + "; fix it in " + origin);
+    }
+    Builder b = new Builder(resolved);
+    b.read();
+    if (!b.problems.isEmpty()) {
+      throw new ConfigException(b.problems);
+    }
+    return new PolkuConfig(resolved, b);
+  }
+
+  public Config raw() {
+    return config;
+  }
+
+  public String lakeRoot() {
+    return lakeRoot;
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public String catalog() {
+    return catalog;
+  }
+
+  public String metastoreUri() {
+    return metastoreUri;
+  }
+
+  public String logsDir() {
+    return logsDir;
+  }
+
+  public String sparkMaster() {
+    return sparkMaster;
+  }
+
+  public String sparkAppName() {
+    return sparkAppName;
+  }
+
+  public Map<String, String> sparkConf() {
+    return sparkConf;
+  }
+
+  public double maxQuarantineShare() {
+    return maxQuarantineShare;
+  }
+
+  public Duration futureTolerance() {
+    return futureTolerance;
+  }
+
+  public List<String> channels() {
+    return channels;
+  }
+
+  public UnknownChannel unknownChannel() {
+    return unknownChannel;
+  }
+
+  public Map<String, SourceConfig> sources() {
+    return sources;
+  }
+
+  /** SHA-256 of the effective configuration, recorded in run_audit. */
+  public String hash() {
+    return hash;
+  }
+
+  /** Resolves a configured location to a URI string: scheme kept, local paths made file: URIs. */
+  static String resolveLocation(String value, String baseDir) {
+    if (SCHEME.matcher(value).matches()) {
+      return value;
+    }
+    Path p = Path.of(value);
+    if (!p.isAbsolute()) {
+      if (baseDir == null) {
+        return null;
+      }
+      p = Path.of(baseDir).resolve(p);
+    }
+    return "file://" + p.normalize().toAbsolutePath();
+  }
+
+  static String sha256(String text) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+
+  /** Reads and validates, collecting every problem instead of stopping at the first. */
+  private static final class Builder {
+    private final Config c;
+    private final List<String> problems = new ArrayList<>();
+    private String baseDir;
+    private String lakeRoot;
+    private String database;
+    private String catalog;
+    private String metastoreUri;
+    private String logsDir;
+    private String sparkMaster;
+    private String sparkAppName;
+    private final Map<String, String> sparkConf = new TreeMap<>();
+    private double maxQuarantineShare;
+    private Duration futureTolerance;
+    private List<String> channels = List.of();
+    private UnknownChannel unknownChannel = UnknownChannel.QUARANTINE;
+    private final Map<String, SourceConfig> sources = new LinkedHashMap<>();
+
+    Builder(Config c) {
+      this.c = c;
+    }
+
+    void read() {
+      baseDir = optString("polku.base-dir");
+      lakeRoot = location("polku.lake.root", true);
+      database = string("polku.lake.database");
+      if (database != null && !database.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+        problems.add("polku.lake.database = '" + database + "' is not a valid database name;"
+            + " expected letters, digits and underscores; use e.g. \"default\" or \"polku\"");
+      }
+      catalog = string("polku.lake.catalog");
+      if (catalog != null && !Set.of("session", "hive", "glue").contains(catalog)) {
+        problems.add("polku.lake.catalog = '" + catalog + "' is not supported; expected session,"
+            + " hive or glue; use \"session\" unless you run an external metastore");
+      }
+      metastoreUri = optString("polku.lake.metastore-uri");
+      if ("hive".equals(catalog) && metastoreUri == null) {
+        problems.add("polku.lake.metastore-uri is unset while polku.lake.catalog = hive; expected"
+            + " a thrift://host:port URI; set it (or POLKU_METASTORE_URI), or use catalog ="
+            + " session");
+      }
+      String logs = optString("polku.logs.dir");
+      logsDir = logs == null ? null : stripFileScheme(resolveLocation(logs, baseDir));
+      sparkMaster = string("polku.spark.master");
+      sparkAppName = string("polku.spark.app-name");
+      if (c.hasPath("polku.spark.conf")) {
+        for (Map.Entry<String, ConfigValue> e : c.getConfig("polku.spark.conf").entrySet()) {
+          String key = String.join(".", ConfigUtil.splitPath(e.getKey()));
+          sparkConf.put(key, String.valueOf(e.getValue().unwrapped()));
+        }
+      }
+      maxQuarantineShare = share("polku.ingest.max-quarantine-share");
+      try {
+        futureTolerance = c.getDuration("polku.ingest.future-tolerance");
+        if (futureTolerance.isNegative()) {
+          problems.add("polku.ingest.future-tolerance = " + futureTolerance + " is negative;"
+              + " expected a duration >= 0 such as 1d or 6h; set a non-negative duration");
+        }
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add("polku.ingest.future-tolerance: " + e.getMessage()
+            + "; expected a duration such as 1d or 6h");
+      }
+      try {
+        channels = c.getStringList("polku.ingest.channels").stream()
+            .map(s -> s.toLowerCase(Locale.ROOT)).toList();
+        if (channels.isEmpty()) {
+          problems.add("polku.ingest.channels is empty; expected the channel vocabulary, e.g."
+              + " [web, app, email, shop, portal, phone, chat, store, other]");
+        }
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add("polku.ingest.channels: " + e.getMessage() + "; expected a list of names");
+      }
+      String unknown = string("polku.ingest.unknown-channel");
+      if (unknown != null) {
+        try {
+          unknownChannel = UnknownChannel.valueOf(unknown.toUpperCase(Locale.ROOT));
+          if (unknownChannel == UnknownChannel.OTHER && !channels.contains("other")) {
+            problems.add("polku.ingest.unknown-channel = other, but 'other' is not in"
+                + " polku.ingest.channels " + channels + "; add other to the vocabulary");
+          }
+        } catch (IllegalArgumentException e) {
+          problems.add("polku.ingest.unknown-channel = '" + unknown + "' is not supported;"
+              + " expected quarantine or other");
+        }
+      }
+      if (c.hasPath("polku.sources")) {
+        for (String name : new java.util.TreeSet<>(c.getObject("polku.sources").keySet())) {
+          readSource(name);
+        }
+      }
+    }
+
+    private void readSource(String name) {
+      String key = "polku.sources." + name;
+      if (!name.matches("[a-z][a-z0-9_]*")) {
+        problems.add(key + ": source name '" + name + "' is not valid; expected lower-case"
+            + " letters, digits and underscores; rename the source");
+        return;
+      }
+      if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
+        problems.add(key + " is a " + c.getValue(key).valueType() + "; expected an object with"
+            + " kind, format, paths, schema and columns");
+        return;
+      }
+      Config s = c.getConfig(key);
+      if (s.hasPath("enabled") && !s.getBoolean("enabled")) {
+        return;
+      }
+      int before = problems.size();
+      String kindValue = s.hasPath("kind") ? s.getString("kind") : null;
+      SourceKind kind = kindValue == null ? null : SourceKind.parse(kindValue);
+      if (kind == null) {
+        problems.add(key + ".kind = " + quote(kindValue) + " is not a source kind; expected one"
+            + " of events, feedback, identity_links, customers");
+      }
+      String format = s.hasPath("format") ? s.getString("format").toLowerCase(Locale.ROOT) : null;
+      if (format == null || !FORMATS.contains(format)) {
+        problems.add(key + ".format = " + quote(format) + " is not supported; expected one of"
+            + " csv, json, parquet, orc, delta");
+      }
+      List<String> paths = new ArrayList<>();
+      if (!s.hasPath("paths") || s.getValue("paths").valueType() != ConfigValueType.LIST
+          || s.getStringList("paths").isEmpty()) {
+        problems.add(key + ".paths is missing or empty; expected a list of paths or URIs (globs"
+            + " allowed), e.g. [\"data-samples/raw/web/*.jsonl\"]");
+      } else {
+        for (String p : s.getStringList("paths")) {
+          String resolved = resolveLocation(p, baseDir);
+          if (resolved == null) {
+            problems.add(key + ".paths: '" + p + "' is a relative path but polku.base-dir is"
+                + " unset; expected an absolute path or URI; set POLKU_HOME (bin/polku does)"
+                + " or polku.base-dir");
+          } else {
+            paths.add(resolved);
+          }
+        }
+      }
+      Map<String, String> options = new TreeMap<>();
+      if (s.hasPath("options")) {
+        for (Map.Entry<String, ConfigValue> e : s.getConfig("options").entrySet()) {
+          options.put(String.join(".", ConfigUtil.splitPath(e.getKey())),
+              String.valueOf(e.getValue().unwrapped()));
+        }
+      }
+      StructType schema = null;
+      String ddl = s.hasPath("schema") ? s.getString("schema") : null;
+      if (ddl == null || ddl.isBlank()) {
+        problems.add(key + ".schema is missing; expected the source's columns as a DDL string,"
+            + " e.g. \"id STRING, ts STRING, score INT\" (schemas are never inferred)");
+      } else {
+        try {
+          schema = StructType.fromDDL(ddl);
+        } catch (RuntimeException e) {
+          problems.add(key + ".schema = \"" + ddl + "\" does not parse: " + firstLine(e)
+              + "; expected a DDL string such as \"id STRING, ts STRING\"");
+        }
+      }
+      Map<String, String> columns = new LinkedHashMap<>();
+      if (!s.hasPath("columns")) {
+        problems.add(key + ".columns is missing; expected one Spark SQL expression per"
+            + " canonical column");
+      } else if (kind != null) {
+        Config cols = s.getConfig("columns");
+        List<String> allowed = kind.table().columnNames();
+        for (String column : new java.util.TreeSet<>(cols.root().keySet())) {
+          String expr = cols.getValue(ConfigUtil.quoteString(column)).unwrapped().toString();
+          if (!allowed.contains(column)) {
+            problems.add(key + ".columns." + column + " is not a column of the " + kind.table()
+                .name() + " table; expected one of " + allowed + "; remove or rename it");
+          } else if (kind.derivedColumns().contains(column)) {
+            problems.add(key + ".columns." + column + " is filled by Polku; remove it from the"
+                + " mapping");
+          } else if (parses(expr, key + ".columns." + column)) {
+            columns.put(column, expr);
+          }
+        }
+        for (String required : kind.requiredMappings()) {
+          if (!cols.root().containsKey(required)) {
+            problems.add(key + ".columns." + required + " is missing; expected a Spark SQL"
+                + " expression for this required " + kind.table().name() + " column");
+          }
+        }
+      }
+      Map<String, String> channelMap = new TreeMap<>();
+      if (s.hasPath("channel-map")) {
+        for (Map.Entry<String, ConfigValue> e : s.getConfig("channel-map").entrySet()) {
+          String raw = String.join(".", ConfigUtil.splitPath(e.getKey())).toLowerCase(Locale.ROOT);
+          String canonical = String.valueOf(e.getValue().unwrapped()).toLowerCase(Locale.ROOT);
+          if (!channels.isEmpty() && !channels.contains(canonical)) {
+            problems.add(key + ".channel-map." + raw + " = " + canonical + " is not in the"
+                + " channel vocabulary " + channels + "; map it to one of them or add it to"
+                + " polku.ingest.channels");
+          }
+          channelMap.put(raw, canonical);
+        }
+      }
+      double share = s.hasPath("max-quarantine-share")
+          ? shareOf(s, "max-quarantine-share", key + ".max-quarantine-share")
+          : maxQuarantineShare;
+      if (problems.size() == before) {
+        sources.put(name, new SourceConfig(name, kind, format, paths, options, schema, ddl,
+            columns, channelMap, share));
+      }
+    }
+
+    private boolean parses(String expr, String key) {
+      try {
+        CatalystSqlParser$.MODULE$.parseExpression(expr);
+        return true;
+      } catch (RuntimeException e) {
+        problems.add(key + " = \"" + expr + "\" is not a Spark SQL expression: " + firstLine(e)
+            + "; fix the expression");
+        return false;
+      }
+    }
+
+    private String location(String path, boolean required) {
+      String value = optString(path);
+      if (value == null) {
+        if (required) {
+          problems.add(path + " is unset; expected a URI or path for the lake, e.g."
+              + " \"lake\" (relative to POLKU_HOME), file:///data/lake or s3a://bucket/polku;"
+              + " set it in your --conf file");
+        }
+        return null;
+      }
+      String resolved = resolveLocation(value, baseDir);
+      if (resolved == null) {
+        problems.add(path + " = '" + value + "' is a relative path but polku.base-dir is unset;"
+            + " expected an absolute path or URI; set POLKU_HOME (bin/polku does) or"
+            + " polku.base-dir");
+      }
+      return resolved;
+    }
+
+    private String string(String path) {
+      String v = optString(path);
+      if (v == null) {
+        problems.add(path + " is unset; expected a value; set it in your --conf file");
+      }
+      return v;
+    }
+
+    private String optString(String path) {
+      if (!c.hasPath(path)) {
+        return null;
+      }
+      try {
+        String v = c.getString(path);
+        return v.isBlank() ? null : v;
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(path + ": " + e.getMessage() + "; expected a string");
+        return null;
+      }
+    }
+
+    private double share(String path) {
+      return shareOf(c, path, path);
+    }
+
+    private double shareOf(Config conf, String path, String fullKey) {
+      try {
+        double v = conf.getDouble(path);
+        if (v < 0 || v > 1) {
+          problems.add(fullKey + " = " + v + " is outside [0, 1]; expected a share such as"
+              + " 0.05 for 5%");
+        }
+        return v;
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(fullKey + ": " + e.getMessage() + "; expected a number in [0, 1]");
+        return 0;
+      }
+    }
+  }
+
+  private static String stripFileScheme(String uri) {
+    if (uri == null) {
+      return null;
+    }
+    return uri.startsWith("file://") ? uri.substring("file://".length()) : uri;
+  }
+
+  private static String quote(String v) {
+    return v == null ? "<unset>" : "'" + v + "'";
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

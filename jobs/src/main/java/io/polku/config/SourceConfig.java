@@ -1,0 +1,49 @@
+package io.polku.config;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One configured source: where it lives, how to read it, its declared schema, and one Spark
+ * SQL expression per canonical column. Built and validated by {@link PolkuConfig#load}.
+ *
+ * @param name the source's key under {@code polku.sources}
+ * @param kind the canonical table it is mapped onto
+ * @param format a Spark data source: csv, json, parquet, orc or delta
+ * @param paths resolved URIs; globs allowed
+ * @param options reader options (header, sep, multiLine, ...)
+ * @param schema the declared source schema (never inferred)
+ * @param columns canonical column name to Spark SQL expression over the source columns
+ * @param channelMap raw channel value (lower case) to a canonical channel
+ * @param maxQuarantineShare the data-quality threshold for this source
+ */
+public record SourceConfig(
+    String name,
+    SourceKind kind,
+    String format,
+    List<String> paths,
+    Map<String, String> options,
+    StructType schema,
+    String schemaDdl,
+    Map<String, String> columns,
+    Map<String, String> channelMap,
+    double maxQuarantineShare) {
+
+  public SourceConfig {
+    paths = List.copyOf(paths);
+    options = Map.copyOf(options);
+    columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+    channelMap = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(channelMap));
+  }
+
+  /** The configuration key of this source, for error messages. */
+  public String key() {
+    return "polku.sources." + name;
+  }
+
+  /** The configuration key of one of this source's settings. */
+  public String key(String setting) {
+    return key() + "." + setting;
+  }
+}

@@ -1,0 +1,34 @@
+package io.polku.contract;
+
+/**
+ * Stable reason codes of quarantined rows. Codes never change meaning; new ones may be added.
+ * When a row has several problems, the first in this declaration order is reported.
+ */
+public enum ReasonCode {
+  /** A JSON line (or other record) the reader could not parse at all. */
+  MALFORMED_RECORD,
+  /** A CSV row with more or fewer fields than the source schema declares. */
+  FIELD_COUNT,
+  /** A field whose value does not have the type declared in the source schema. */
+  BAD_TYPE,
+  /** The record's id is missing or empty. */
+  MISSING_ID,
+  /** The record's timestamp is missing. */
+  MISSING_TIMESTAMP,
+  /** The record's timestamp is present but could not be parsed by its mapping. */
+  BAD_TIMESTAMP,
+  /** The timestamp lies later than the run's start plus the configured tolerance. */
+  FUTURE_TIMESTAMP,
+  /** Another required canonical column is missing. */
+  MISSING_REQUIRED,
+  /** An event or response carries none of the identifier columns. */
+  NO_IDENTIFIER,
+  /** The channel is not in the configured vocabulary (and unknown-channel = quarantine). */
+  UNKNOWN_CHANNEL,
+  /** A value outside its allowed set, e.g. an outcome other than success/failure/abandoned. */
+  INVALID_VALUE,
+  /** A score outside its scale [scale_min, scale_max]. */
+  SCORE_OUT_OF_RANGE,
+  /** A second record with an id already seen in this batch or already in the table. */
+  DUPLICATE_ID
+}

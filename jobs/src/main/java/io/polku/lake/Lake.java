@@ -1,0 +1,207 @@
+package io.polku.lake;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import io.polku.contract.TableSpec;
+import io.polku.contract.Tables;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * The lake: every table's fixed location under the root URI, creating tables with their
+ * documented schemas, registering them by location in this process's session catalog, and
+ * the atomic Delta writes stages use (replace a date range, merge by key).
+ *
+ * <p>Lake locations are URI strings handled by Hadoop's FileSystem and Delta ({@code file:},
+ * {@code s3a:}, ...), never {@code java.io.File}.
+ */
+public final class Lake {
+  private final SparkSession spark;
+  private final String root;
+  private final String database;
+
+  public Lake(SparkSession spark, String root, String database) {
+    this.spark = spark;
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    this.database = database;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String database() {
+    return database;
+  }
+
+  /** The table's fixed location: {@code <root>/<zone>/<name>}. */
+  public String location(TableSpec table) {
+    return root + "/" + table.zone() + "/" + table.name();
+  }
+
+  /** The table's name in the session catalog. */
+  public String qualifiedName(TableSpec table) {
+    return database + "." + table.name();
+  }
+
+  public boolean exists(TableSpec table) {
+    return DeltaTable.isDeltaTable(spark, location(table));
+  }
+
+  /** Creates the table at its location if absent, with the documented schema and comments. */
+  public void ensure(TableSpec table) {
+    if (!exists(table)) {
+      DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
+          .location(location(table))
+          .addColumns(table.schema())
+          .comment(table.description())
+          .property("polku.table", table.name());
+      if (!table.partitionColumns().isEmpty()) {
+        builder = builder.partitionedBy(table.partitionColumns().toArray(new String[0]));
+      }
+      builder.execute();
+    }
+    register(table);
+  }
+
+  /**
+   * Registers the table by location in this process's catalog (idempotent). A registration of
+   * the same name at another location (another lake used earlier in this process) is replaced;
+   * the table is external, so dropping the registration never deletes data.
+   */
+  public void register(TableSpec table) {
+    if (!"default".equals(database)) {
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+    }
+    if (spark.catalog().tableExists(database, table.name())) {
+      String registered = spark.sql("DESCRIBE DETAIL " + qualifiedName(table))
+          .select("location").first().getString(0);
+      if (new Path(registered).toUri().normalize().equals(
+          new Path(location(table)).toUri().normalize())) {
+        return;
+      }
+      spark.sql("DROP TABLE " + qualifiedName(table));
+    }
+    spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING delta LOCATION '"
+        + location(table).replace("'", "\\'") + "'");
+  }
+
+  /** Registers every table that exists in the lake; returns the ones registered. */
+  public List<TableSpec> registerExisting() {
+    List<TableSpec> registered = new ArrayList<>();
+    for (TableSpec t : Tables.ALL) {
+      if (exists(t)) {
+        register(t);
+        registered.add(t);
+      }
+    }
+    return registered;
+  }
+
+  public Dataset<Row> read(TableSpec table) {
+    return spark.read().format("delta").load(location(table));
+  }
+
+  /**
+   * Atomically replaces the rows matching {@code condition} with {@code rows} (one Delta
+   * commit). Re-running with the same rows gives the same table contents.
+   */
+  public void replaceWhere(TableSpec table, Dataset<Row> rows, String condition) {
+    conform(table, rows).write().format("delta").mode("overwrite")
+        .option("replaceWhere", condition)
+        .save(location(table));
+  }
+
+  /** Upserts by the table's key: inserts new keys, updates changed rows, keeps unchanged ones. */
+  public void upsert(TableSpec table, Dataset<Row> rows, List<String> compareColumns) {
+    StringBuilder on = new StringBuilder();
+    for (String k : table.keyColumns()) {
+      if (on.length() > 0) {
+        on.append(" AND ");
+      }
+      on.append("t.").append(k).append(" = s.").append(k);
+    }
+    StringBuilder changed = new StringBuilder();
+    for (String c : compareColumns) {
+      if (changed.length() > 0) {
+        changed.append(" OR ");
+      }
+      changed.append("NOT (t.").append(c).append(" <=> s.").append(c).append(")");
+    }
+    DeltaTable.forPath(spark, location(table)).as("t")
+        .merge(conform(table, rows).as("s"), on.toString())
+        .whenMatched(changed.length() == 0 ? "false" : changed.toString()).updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+  }
+
+  /** Inserts the rows whose key is not in the table yet (an append that is safe to repeat). */
+  public void insertNew(TableSpec table, Dataset<Row> rows) {
+    StringBuilder on = new StringBuilder();
+    for (String k : table.keyColumns()) {
+      if (on.length() > 0) {
+        on.append(" AND ");
+      }
+      on.append("t.").append(k).append(" = s.").append(k);
+    }
+    DeltaTable.forPath(spark, location(table)).as("t")
+        .merge(conform(table, rows).as("s"), on.toString())
+        .whenNotMatched().insertAll()
+        .execute();
+  }
+
+  /** Selects the table's columns in order, cast to the contract types. */
+  public static Dataset<Row> conform(TableSpec table, Dataset<Row> rows) {
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : table.schema().fields()) {
+      cols.add(col(f.name()).cast(f.dataType()).as(f.name()));
+    }
+    return rows.select(cols.toArray(new Column[0]));
+  }
+
+  /**
+   * An order-independent fingerprint of a dataset's contents: row count and the sum of a
+   * 64-bit hash per row (maps are hashed as their sorted entries). Used to prove re-runs and
+   * other runs leave identical tables.
+   */
+  public static Row contentHash(Dataset<Row> rows) {
+    Column rowHash = rowHash(rows.schema(), java.util.Set.of()).cast("decimal(38,0)");
+    return rows.agg(functions.count(functions.lit(1)).as("rows"),
+        functions.coalesce(functions.sum(rowHash), functions.lit(0)).cast("string").as("hash"))
+        .first();
+  }
+
+  /** A 64-bit hash of a row's columns, except {@code exclude} (maps hashed sorted). */
+  public static Column rowHash(org.apache.spark.sql.types.StructType schema,
+      java.util.Set<String> exclude) {
+    List<Column> parts = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      if (!exclude.contains(f.name())) {
+        parts.add(hashable(col(f.name()), f.dataType()));
+      }
+    }
+    return functions.xxhash64(parts.toArray(new Column[0]));
+  }
+
+  private static Column hashable(Column c, DataType type) {
+    if (type instanceof MapType) {
+      return functions.to_json(functions.array_sort(functions.map_entries(c)));
+    }
+    return c;
+  }
+}

@@ -1,0 +1,54 @@
+package io.polku.lake;
+
+import io.polku.config.ConfigException;
+import io.polku.config.PolkuConfig;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the one SparkSession of a process from the configuration. Local masters bind to the
+ * loopback address (the machine's hostname may resolve elsewhere); the Delta extensions, UTC
+ * session time zone and pinned ANSI mode come from reference.conf.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  public static SparkSession build(PolkuConfig config) {
+    SparkSession.Builder builder = SparkSession.builder()
+        .master(config.sparkMaster())
+        .appName(config.sparkAppName());
+    for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
+      builder.config(e.getKey(), e.getValue());
+    }
+    if (config.sparkMaster().startsWith("local")) {
+      if (!config.sparkConf().containsKey("spark.driver.host")) {
+        builder.config("spark.driver.host", "127.0.0.1");
+      }
+      if (!config.sparkConf().containsKey("spark.driver.bindAddress")) {
+        builder.config("spark.driver.bindAddress", "127.0.0.1");
+      }
+    }
+    // Malformed CSV rows are only detected when the parser sees every column.
+    builder.config("spark.sql.csv.parser.columnPruning.enabled", "false");
+    switch (config.catalog()) {
+      case "hive" -> enableHive(builder)
+          .config("spark.hadoop.hive.metastore.uris", config.metastoreUri());
+      case "glue" -> enableHive(builder).config(
+          "spark.hadoop.hive.metastore.client.factory.class",
+          "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory");
+      default -> builder.config("spark.sql.catalogImplementation", "in-memory");
+    }
+    return builder.getOrCreate();
+  }
+
+  private static SparkSession.Builder enableHive(SparkSession.Builder builder) {
+    try {
+      Class.forName("org.apache.hadoop.hive.conf.HiveConf");
+    } catch (ClassNotFoundException e) {
+      throw new ConfigException("polku.lake.catalog = hive/glue needs the Hive classes, which"
+          + " are not on the classpath; expected spark-hive (and for Glue the AWS Glue catalog"
+          + " client, present on EMR); add them to the classpath or use catalog = session");
+    }
+    return builder.enableHiveSupport();
+  }
+}

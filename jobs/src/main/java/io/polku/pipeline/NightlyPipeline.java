@@ -1,0 +1,64 @@
+package io.polku.pipeline;
+
+import io.polku.ingest.IngestStage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The nightly pipeline: runs every stage that exists, in order, for one date range, with a
+ * progress line per stage and an audit row per stage and object. Stages never call each
+ * other's I/O; this class wires them.
+ */
+public final class NightlyPipeline {
+  private final List<Stage> stages;
+
+  public NightlyPipeline(List<Stage> stages) {
+    this.stages = List.copyOf(stages);
+  }
+
+  /** The stages that exist today, in pipeline order. */
+  public static NightlyPipeline standard() {
+    return new NightlyPipeline(List.of(new IngestStage(IngestStage.Options.all())));
+  }
+
+  public List<StageResult> run(RunContext ctx) {
+    RunAudit audit = new RunAudit(ctx);
+    audit.runStarted();
+    ctx.progress().accept("Run " + ctx.runId() + " for " + ctx.dateFrom()
+        + (ctx.dateTo().equals(ctx.dateFrom()) ? "" : " .. " + ctx.dateTo()) + " on "
+        + ctx.lake().root());
+    List<StageResult> results = new ArrayList<>();
+    for (Stage stage : stages) {
+      Instant started = Instant.now();
+      ctx.progress().accept(stage.name() + " ...");
+      StageResult result;
+      try {
+        result = stage.run(ctx);
+      } catch (DataQualityException e) {
+        audit.stageFailed(stage.name(), started, "dq_failed", e.getMessage());
+        audit.runEnded("dq_failed", e.getMessage());
+        throw e;
+      } catch (RuntimeException e) {
+        audit.stageFailed(stage.name(), started, "failed", String.valueOf(e.getMessage()));
+        audit.runEnded("failed", stage.name() + ": " + e.getMessage());
+        throw e;
+      }
+      audit.stageEnded(result, started, "succeeded",
+          result.warnings().isEmpty() ? null : String.join("; ", result.warnings()));
+      for (String w : result.warnings()) {
+        ctx.progress().accept("  warning: " + w);
+      }
+      ctx.progress().accept(String.format(Locale.ROOT,
+          "%s done: rows in %,d, out %,d, quarantined %,d (%.1f s)", stage.name(),
+          result.rowsIn(), result.rowsOut(), result.rowsQuarantined(),
+          Duration.between(started, Instant.now()).toMillis() / 1000.0));
+      results.add(result);
+    }
+    audit.runEnded("succeeded", null);
+    ctx.lake().registerExisting();
+    return results;
+  }
+}

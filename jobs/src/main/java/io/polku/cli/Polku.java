@@ -17,8 +17,10 @@ import picocli.CommandLine.Command;
     subcommands = {
         NightlyCommand.class,
         IngestCommand.class,
+        GenerateSamplesCommand.class,
         SqlCommand.class,
         TablesCommand.class,
+        DocsCommand.class,
         CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

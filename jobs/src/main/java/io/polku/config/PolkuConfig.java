@@ -415,7 +415,7 @@ public final class PolkuConfig {
       try {
         CatalystSqlParser$.MODULE$.parseExpression(expr);
         return true;
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // ParseException is checked in Java's eyes
         problems.add(key + " = \"" + expr + "\" is not a Spark SQL expression: " + firstLine(e)
             + "; fix the expression");
         return false;

@@ -132,10 +132,11 @@ public final class IngestStage implements Stage {
       for (SourceCounts c : counts.values()) {
         objects.add(new StageResult.ObjectCounts(c.source(), c.read(), c.valid(),
             c.quarantined(), "table=" + c.table() + " out_of_range=" + c.outOfRange()
-            + " reasons=" + c.reasons()));
+            + " reasons=" + c.reasons(), true));
       }
       for (Map.Entry<String, Long> e : tableRows.entrySet()) {
-        objects.add(new StageResult.ObjectCounts(e.getKey(), 0, e.getValue(), 0, "table"));
+        objects.add(new StageResult.ObjectCounts(e.getKey(), 0, e.getValue(), 0,
+            "rows written to the table", false));
       }
       return new StageResult(NAME, objects, warnings, Duration.between(started, Instant.now()));
     } finally {

@@ -33,7 +33,8 @@ public final class Lake {
 
   public Lake(SparkSession spark, String root, String database) {
     this.spark = spark;
-    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    // Hadoop's normal form (file:/x, s3a://b/x): Delta compares locations textually.
+    this.root = new Path(root).toString();
     this.database = database;
   }
 
@@ -141,7 +142,13 @@ public final class Lake {
       if (changed.length() > 0) {
         changed.append(" OR ");
       }
-      changed.append("NOT (t.").append(c).append(" <=> s.").append(c).append(")");
+      if (table.column(c).type() instanceof MapType) {
+        // Maps have no equality in Spark SQL; compare their sorted entries.
+        changed.append("NOT (to_json(array_sort(map_entries(t.").append(c)
+            .append("))) <=> to_json(array_sort(map_entries(s.").append(c).append("))))");
+      } else {
+        changed.append("NOT (t.").append(c).append(" <=> s.").append(c).append(")");
+      }
     }
     DeltaTable.forPath(spark, location(table)).as("t")
         .merge(conform(table, rows).as("s"), on.toString())

@@ -9,9 +9,12 @@ import java.util.List;
 public record StageResult(String stage, List<ObjectCounts> objects, List<String> warnings,
     Duration duration) {
 
-  /** Counts for one source or table. */
+  /**
+   * Counts for one object. A stage's totals add up its {@code counted} objects (the sources
+   * of ingest, say); the others (the tables they were written to) are details for the audit.
+   */
   public record ObjectCounts(String object, long rowsIn, long rowsOut, long rowsQuarantined,
-      String message) {}
+      String message, boolean counted) {}
 
   public StageResult {
     objects = List.copyOf(objects);
@@ -19,14 +22,15 @@ public record StageResult(String stage, List<ObjectCounts> objects, List<String>
   }
 
   public long rowsIn() {
-    return objects.stream().mapToLong(ObjectCounts::rowsIn).sum();
+    return objects.stream().filter(ObjectCounts::counted).mapToLong(ObjectCounts::rowsIn).sum();
   }
 
   public long rowsOut() {
-    return objects.stream().mapToLong(ObjectCounts::rowsOut).sum();
+    return objects.stream().filter(ObjectCounts::counted).mapToLong(ObjectCounts::rowsOut).sum();
   }
 
   public long rowsQuarantined() {
-    return objects.stream().mapToLong(ObjectCounts::rowsQuarantined).sum();
+    return objects.stream().filter(ObjectCounts::counted)
+        .mapToLong(ObjectCounts::rowsQuarantined).sum();
   }
 }

@@ -1,0 +1,215 @@
+package io.polku.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polku.contract.TableSpec;
+import io.polku.contract.Tables;
+import io.polku.lake.Lake;
+import io.polku.testing.SparkTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The golden end-to-end test: {@code nightly} through the CLI on the committed samples with
+ * the shipped conf/local.conf (only the lake moved to a temporary folder), checked against the
+ * generator's manifest and ground truth, which were written independently of the ingest code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NightlyEndToEndTest {
+  private static final String FROM = "2026-09-01";
+  private static final String TO = "2026-10-30";
+
+  @TempDir
+  static Path tmp;
+
+  private final SparkSession spark = SparkTest.spark();
+  private final ObjectMapper json = new ObjectMapper();
+  private Path repo;
+  private Path lakeDir;
+  private Lake lake;
+  private JsonNode manifest;
+  private JsonNode truth;
+
+  private String[] args(String... command) {
+    List<String> all = new ArrayList<>(List.of(command));
+    all.addAll(List.of("--conf", repo.resolve("conf/local.conf").toString(),
+        "--set", "polku.lake.root=" + lakeDir.toUri(),
+        "--set", "polku.logs.dir=" + lakeDir.resolve("logs")));
+    return all.toArray(new String[0]);
+  }
+
+  @BeforeAll
+  void runNightlyOnTheSamples() throws Exception {
+    repo = SparkTest.repoRoot();
+    lakeDir = tmp.resolve("lake");
+    manifest = json.readTree(repo.resolve("data-samples/MANIFEST.json").toFile());
+    truth = json.readTree(repo.resolve("data-samples/GROUND_TRUTH.json").toFile());
+    assertEquals(0, Polku.execute(args("nightly", "--from", FROM, "--to", TO)));
+    lake = new Lake(spark, lakeDir.toUri().toString(), "default");
+  }
+
+  private static String tableOf(String source) {
+    return switch (source) {
+      case "survey_responses" -> "feedback";
+      case "crm_customers" -> "customers";
+      case "identity_links" -> "identity_links";
+      default -> "events";
+    };
+  }
+
+  @Test
+  void silverCountsMatchTheManifestAndNothingIsLost() {
+    Map<String, Long> quarantined = new LinkedHashMap<>();
+    for (Row r : lake.read(Tables.QUARANTINE).groupBy("source").count().collectAsList()) {
+      quarantined.put(r.getString(0), r.getLong(1));
+    }
+    Iterator<Map.Entry<String, JsonNode>> sources = manifest.get("sources").fields();
+    int checked = 0;
+    while (sources.hasNext()) {
+      Map.Entry<String, JsonNode> e = sources.next();
+      String source = e.getKey();
+      long rows = e.getValue().get("rows").asLong();
+      long bad = e.getValue().get("bad_rows").asLong();
+      TableSpec table = Tables.byName(tableOf(source)).orElseThrow();
+      long valid = lake.read(table).filter(col("source").equalTo(source)).count();
+      long q = quarantined.getOrDefault(source, 0L);
+      assertEquals(rows - bad, valid, source + ": silver rows = generated - planted bad rows");
+      assertEquals(bad, q, source + ": quarantined = planted bad rows");
+      assertEquals(rows, valid + q, source + ": valid + quarantined == read");
+      checked++;
+    }
+    assertEquals(9, checked);
+  }
+
+  @Test
+  void everyPlantedBadRowIsQuarantinedWithItsReason() {
+    Dataset<Row> quarantine = lake.read(Tables.QUARANTINE).cache();
+    int checked = 0;
+    for (JsonNode bad : truth.get("bad_rows")) {
+      String source = bad.get("source").asText();
+      String match = bad.get("match").asText();
+      String reason = bad.get("reason").asText();
+      List<Row> hits = quarantine.filter(col("source").equalTo(source)
+          .and(col("raw").contains(match))).select("reason_code", "reason").collectAsList();
+      assertEquals(1, hits.size(), source + " " + match + ": " + hits);
+      assertEquals(reason, hits.get(0).getString(0), source + " " + match + ": "
+          + hits.get(0).getString(1));
+      checked++;
+    }
+    assertTrue(checked >= 25, "the samples plant every kind of bad row; found " + checked);
+    quarantine.unpersist();
+  }
+
+  @Test
+  void rerunningADateLeavesEveryTableIdentical() {
+    Map<String, Row> before = new LinkedHashMap<>();
+    List<TableSpec> tables = List.of(Tables.EVENTS, Tables.FEEDBACK, Tables.IDENTITY_LINKS,
+        Tables.CUSTOMERS, Tables.QUARANTINE);
+    for (TableSpec t : tables) {
+      before.put(t.name(), Lake.contentHash(lake.read(t)));
+    }
+    assertEquals(0, Polku.execute(args("nightly", "--date", "2026-10-05")));
+    for (TableSpec t : tables) {
+      assertEquals(before.get(t.name()), Lake.contentHash(lake.read(t)), t.name());
+    }
+    Row audit = lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("run"))
+        .groupBy("status").count().orderBy("status").first();
+    assertEquals("succeeded", audit.getString(0));
+    assertEquals(2L, audit.getLong(1), "two runs, both succeeded");
+  }
+
+  @Test
+  void sqlAndTablesAnswerOverTheLake() {
+    String out = captured(() -> assertEquals(0, Polku.execute(args("sql",
+        "select channel, count(*) as n from events group by channel order by channel",
+        "--format", "csv"))));
+    List<String> lines = out.lines().toList();
+    assertEquals("channel,n", lines.get(0));
+    long total = lake.read(Tables.EVENTS).count();
+    long sum = lines.stream().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[1])).sum();
+    assertEquals(total, sum);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("phone,")), out);
+
+    String tables = captured(() -> assertEquals(0, Polku.execute(args("tables"))));
+    for (TableSpec t : Tables.ALL) {
+      assertTrue(tables.contains("default." + t.name()), tables);
+    }
+  }
+
+  private static String captured(Runnable r) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setOut(original);
+    }
+    return buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void breachingTheQuarantineThresholdExitsThreeAndCommitsNothing() throws Exception {
+    Path otherLake = tmp.resolve("strict-lake");
+    List<String> a = new ArrayList<>(List.of("ingest", "--date", "2026-10-05",
+        "--source", "survey_responses",
+        "--conf", repo.resolve("conf/local.conf").toString(),
+        "--set", "polku.lake.root=" + otherLake.toUri(),
+        "--set", "polku.logs.dir=" + otherLake.resolve("logs"),
+        "--set", "polku.ingest.max-quarantine-share=0.0001"));
+    String err = capturedErr(() -> assertEquals(3, Polku.execute(a.toArray(new String[0]))));
+    assertTrue(err.contains("source survey_responses:"), err);
+    assertTrue(err.contains("threshold 0.0%"), err);
+    assertTrue(err.contains("top reasons: SCORE_OUT_OF_RANGE"), err);
+    Lake strict = new Lake(spark, otherLake.toUri().toString(), "default");
+    assertEquals(0, strict.read(Tables.FEEDBACK).count(), "nothing committed");
+    assertTrue(strict.read(Tables.QUARANTINE).count() > 0, "quarantine kept for diagnosis");
+    assertEquals("dq_failed", strict.read(Tables.RUN_AUDIT)
+        .filter(col("stage").equalTo("run")).first().getAs("status"));
+  }
+
+  @Test
+  void aMissingSourcePathExitsTwoNamingThePathAndKey() throws Exception {
+    Path conf = tmp.resolve("missing.conf");
+    Files.writeString(conf, "include file(\"" + repo.resolve("conf/local.conf") + "\")\n"
+        + "polku.sources.crm_customers.paths = [\"/nonexistent/crm/customers.csv\"]\n");
+    Path otherLake = tmp.resolve("missing-lake");
+    String err = capturedErr(() -> assertEquals(2, Polku.execute("ingest", "--date",
+        "2026-10-05", "--source", "crm_customers", "--conf", conf.toString(),
+        "--set", "polku.lake.root=" + otherLake.toUri(),
+        "--set", "polku.logs.dir=" + otherLake.resolve("logs"))));
+    assertTrue(err.contains("Source crm_customers: path file:///nonexistent/crm/customers.csv"
+        + " does not exist (configured in polku.sources.crm_customers.paths)"), err);
+  }
+
+  private static String capturedErr(Runnable r) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(original);
+    }
+    return buffer.toString(StandardCharsets.UTF_8);
+  }
+}

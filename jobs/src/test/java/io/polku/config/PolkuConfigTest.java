@@ -1,0 +1,110 @@
+package io.polku.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading, precedence and validation of the configuration (no Spark session needed). */
+class PolkuConfigTest {
+  @TempDir
+  Path dir;
+
+  private static PolkuConfig parse(String hocon) {
+    return PolkuConfig.fromConfig(ConfigFactory.parseString(hocon), Map.of(), "test.conf");
+  }
+
+  @Test
+  void theShippedLocalConfigLoadsWithEverySampleSource() {
+    Path local = Path.of(System.getenv("POLKU_HOME"), "conf", "local.conf");
+    PolkuConfig config = PolkuConfig.load(local, Map.of());
+    assertEquals(List.of("app_events", "contact_centre_calls", "crm_customers", "email_events",
+        "identity_links", "shop_deliveries", "shop_orders", "survey_responses",
+        "web_clickstream"), List.copyOf(config.sources().keySet()));
+    assertTrue(config.lakeRoot().startsWith("file:///"), config.lakeRoot());
+    assertTrue(config.lakeRoot().endsWith("/lake"), config.lakeRoot());
+    assertEquals("phone", config.sources().get("survey_responses").channelMap().get("puhelin"));
+    assertEquals(64, config.hash().length());
+  }
+
+  @Test
+  void everyProblemIsReportedTogetherWithKeyValueExpectationAndFix() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.ingest.max-quarantine-share = 1.5",
+        "polku.ingest.unknown-channel = drop",
+        "polku.sources.web { kind = clicks, format = xml, paths = [], schema = \"id STRING\",",
+        "  columns { event_id = \"id\" } }",
+        "polku.sources.calls { kind = events, format = csv, paths = [\"/x\"],",
+        "  schema = \"id STRING, ts STRING\",",
+        "  columns { event_id = \"id\", event_ts = \"to_timestamp(ts\", channel = \"'phone'\",",
+        "    event_type = \"'call'\", colour = \"'red'\", event_date = \"current_date()\" }",
+        "  channel-map { puhelin = telephone } }")));
+    List<String> p = e.problems();
+    assertTrue(p.contains("polku.ingest.max-quarantine-share = 1.5 is outside [0, 1]; expected"
+        + " a share such as 0.05 for 5%"), p.toString());
+    assertTrue(p.contains("polku.ingest.unknown-channel = 'drop' is not supported; expected"
+        + " quarantine or other"), p.toString());
+    assertTrue(p.contains("polku.sources.web.kind = 'clicks' is not a source kind; expected one"
+        + " of events, feedback, identity_links, customers"), p.toString());
+    assertTrue(p.contains("polku.sources.web.format = 'xml' is not supported; expected one of"
+        + " csv, json, parquet, orc, delta"), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.sources.web.paths is missing or"
+        + " empty")), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.sources.calls.columns.event_ts ="
+        + " \"to_timestamp(ts\" is not a Spark SQL expression")), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.sources.calls.columns.colour is not"
+        + " a column of the events table")), p.toString());
+    assertTrue(p.contains("polku.sources.calls.columns.event_date is filled by Polku; remove it"
+        + " from the mapping"), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.sources.calls.channel-map.puhelin ="
+        + " telephone is not in the channel vocabulary")), p.toString());
+    assertEquals(9, p.size(), p.toString());
+    assertTrue(e.getMessage().startsWith("9 configuration errors:"), e.getMessage());
+  }
+
+  @Test
+  void anUnsetEnvironmentVariableIsAnErrorNotAnEmptyString() throws Exception {
+    Path conf = dir.resolve("bad.conf");
+    Files.writeString(conf, "polku.lake.root = ${POLKU_TEST_SURELY_UNSET_VARIABLE}\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PolkuConfig.load(conf, Map.of()));
+    assertTrue(e.getMessage().contains("POLKU_TEST_SURELY_UNSET_VARIABLE"), e.getMessage());
+    assertTrue(e.getMessage().contains("set it, or write ${?VAR}"), e.getMessage());
+  }
+
+  @Test
+  void commandLineOverridesWinOverTheFileWhichWinsOverReference() throws Exception {
+    Path conf = dir.resolve("c.conf");
+    Files.writeString(conf, "polku.lake.root = \"/from/file\"\n"
+        + "polku.ingest.max-quarantine-share = 0.2\n");
+    PolkuConfig config = PolkuConfig.load(conf, Map.of("polku.lake.root", "s3a://bucket/p"));
+    assertEquals("s3a://bucket/p", config.lakeRoot());
+    assertEquals(0.2, config.maxQuarantineShare());
+    assertEquals(java.time.Duration.ofDays(1), config.futureTolerance(), "from reference.conf");
+  }
+
+  @Test
+  void aMissingFileIsAClearError() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PolkuConfig.load(dir.resolve("nope.conf"), Map.of()));
+    assertEquals("Configuration error: configuration file " + dir.resolve("nope.conf")
+        + " does not exist; expected a HOCON file such as conf/local.conf; pass an existing"
+        + " file with --conf FILE", e.getMessage());
+  }
+
+  @Test
+  void relativeLocationsResolveAgainstTheBaseDirAndUrisAreKept() {
+    assertEquals("file:///home/p/lake", PolkuConfig.resolveLocation("lake", "/home/p"));
+    assertEquals("file:///data/lake", PolkuConfig.resolveLocation("/data/lake", null));
+    assertEquals("s3a://b/x", PolkuConfig.resolveLocation("s3a://b/x", null));
+    assertEquals(null, PolkuConfig.resolveLocation("lake", null));
+  }
+}

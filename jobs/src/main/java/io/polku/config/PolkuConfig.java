@@ -55,7 +55,17 @@ public final class PolkuConfig {
   private final List<String> channels;
   private final UnknownChannel unknownChannel;
   private final Map<String, SourceConfig> sources;
+  private final IdentityOptions identity;
+  private final JourneyOptions journeys;
   private final String hash;
+
+  /** Identity stitching settings ({@code polku.identity}). */
+  public record IdentityOptions(int maxCustomers, int maxRounds, int checkpointEvery) {}
+
+  /** Session and journey settings ({@code polku.journeys}). */
+  public record JourneyOptions(Duration sessionGap, Duration gap, List<String> splitEventTypes,
+      List<String> assistedChannels, Duration lookback, int contextSteps,
+      Duration repeatWindow) {}
 
   private PolkuConfig(Config config, Builder b) {
     this.config = config;
@@ -72,6 +82,8 @@ public final class PolkuConfig {
     this.channels = List.copyOf(b.channels);
     this.unknownChannel = b.unknownChannel;
     this.sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
+    this.identity = b.identity;
+    this.journeys = b.journeys;
     this.hash = sha256(config.getConfig("polku").root().render(ConfigRenderOptions.concise()));
   }
 
@@ -176,6 +188,14 @@ public final class PolkuConfig {
     return sources;
   }
 
+  public IdentityOptions identity() {
+    return identity;
+  }
+
+  public JourneyOptions journeys() {
+    return journeys;
+  }
+
   /** SHA-256 of the effective configuration, recorded in run_audit. */
   public String hash() {
     return hash;
@@ -223,6 +243,8 @@ public final class PolkuConfig {
     private List<String> channels = List.of();
     private UnknownChannel unknownChannel = UnknownChannel.QUARANTINE;
     private final Map<String, SourceConfig> sources = new LinkedHashMap<>();
+    private IdentityOptions identity;
+    private JourneyOptions journeys;
 
     Builder(Config c) {
       this.c = c;
@@ -256,6 +278,12 @@ public final class PolkuConfig {
           String key = String.join(".", ConfigUtil.splitPath(e.getKey()));
           sparkConf.put(key, String.valueOf(e.getValue().unwrapped()));
         }
+      }
+      String tz = sparkConf.get("spark.sql.session.timeZone");
+      if (!"UTC".equals(tz)) {
+        problems.add("polku.spark.conf.\"spark.sql.session.timeZone\" = " + quote(tz) + ";"
+            + " expected UTC: all timestamps and partition dates are UTC internally; remove the"
+            + " setting (reference.conf sets UTC)");
       }
       maxQuarantineShare = share("polku.ingest.max-quarantine-share");
       try {
@@ -291,6 +319,14 @@ public final class PolkuConfig {
               + " expected quarantine or other");
         }
       }
+      identity = new IdentityOptions(positiveInt("polku.identity.max-customers"),
+          positiveInt("polku.identity.max-rounds"), positiveInt("polku.identity.checkpoint-every"));
+      journeys = new JourneyOptions(positiveDuration("polku.journeys.session-gap"),
+          positiveDuration("polku.journeys.gap"), stringList("polku.journeys.split-event-types"),
+          stringList("polku.journeys.assisted-channels"),
+          positiveDuration("polku.journeys.lookback"),
+          positiveInt("polku.journeys.context-steps"),
+          positiveDuration("polku.journeys.repeat-window"));
       if (c.hasPath("polku.sources")) {
         for (String name : new java.util.TreeSet<>(c.getObject("polku.sources").keySet())) {
           readSource(name);
@@ -459,6 +495,43 @@ public final class PolkuConfig {
       } catch (com.typesafe.config.ConfigException e) {
         problems.add(path + ": " + e.getMessage() + "; expected a string");
         return null;
+      }
+    }
+
+    private int positiveInt(String path) {
+      try {
+        int v = c.getInt(path);
+        if (v < 1) {
+          problems.add(path + " = " + v + " must be at least 1; set a positive number");
+        }
+        return v;
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(path + ": " + e.getMessage() + "; expected a positive whole number");
+        return 1;
+      }
+    }
+
+    private Duration positiveDuration(String path) {
+      try {
+        Duration d = c.getDuration(path);
+        if (d.isNegative() || d.isZero()) {
+          problems.add(path + " = " + d + " must be positive; set a duration such as 30m,"
+              + " 72h or 7d");
+        }
+        return d;
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(path + ": " + e.getMessage() + "; expected a duration such as 30m, 72h"
+            + " or 7d");
+        return Duration.ofMinutes(1);
+      }
+    }
+
+    private List<String> stringList(String path) {
+      try {
+        return c.getStringList(path).stream().map(v -> v.toLowerCase(Locale.ROOT)).toList();
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(path + ": " + e.getMessage() + "; expected a list such as [phone, chat]");
+        return List.of();
       }
     }
 

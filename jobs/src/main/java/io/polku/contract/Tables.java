@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The data contract: the canonical silver tables every source is mapped onto, and the ops
@@ -202,9 +203,155 @@ public final class Tables {
       list(),
       list("run_id", "stage", "object"));
 
+  /** One step of a journey, as stored in journeys and feedback_context arrays. */
+  public static final StructType STEP = new StructType()
+      .add("ts", TimestampType)
+      .add("channel", StringType)
+      .add("event_type", StringType)
+      .add("outcome", StringType)
+      .add("touchpoint", StringType);
+
+  public static final TableSpec IDENTITY_MAP = new TableSpec(
+      "identity_map",
+      "gold",
+      "Every identifier seen (customer number, cookie, device, e-mail or phone hash) and the"
+          + " customer_key of the person it belongs to, from the connected components of the"
+          + " identifier graph. A customer_key is stable across runs.",
+      list(
+          col("id_type", StringType, false,
+              "customer_id, anonymous_id, device_id, email_hash or phone_hash."),
+          col("id", StringType, false, "The identifier."),
+          col("customer_key", StringType, false,
+              "Polku's key of the person; stable across runs, also for anonymous-only people."),
+          col("first_seen", TimestampType, true, "First time the identifier was seen, UTC."),
+          col("last_seen", TimestampType, true, "Last time the identifier was seen, UTC.")),
+      list(),
+      list("id_type", "id"));
+
+  public static final TableSpec IDENTITY_CONFLICTS = new TableSpec(
+      "identity_conflicts",
+      "gold",
+      "Identifiers linked to more distinct customer numbers than polku.identity.max-customers"
+          + " (a family tablet, a shop's shared phone). They are not used for linking people.",
+      list(
+          col("id_type", StringType, false, "Type of the shared identifier."),
+          col("id", StringType, false, "The shared identifier."),
+          col("degree", LongType, false, "Number of distinct customer numbers it is linked to."),
+          col("customer_ids", DataTypes.createArrayType(StringType), true,
+              "Up to 20 of the customer numbers it is linked to."),
+          col("first_seen", TimestampType, true, "First observation, UTC."),
+          col("last_seen", TimestampType, true, "Last observation, UTC.")),
+      list(),
+      list("id_type", "id"));
+
+  public static final TableSpec JOURNEYS = new TableSpec(
+      "journeys",
+      "gold",
+      "One row per customer journey: consecutive sessions of one person, across channels,"
+          + " less than polku.journeys.gap apart. Partitioned by journey_date (its start date).",
+      list(
+          col("journey_id", StringType, false, "Deterministic id: customer_key and start."),
+          col("customer_key", StringType, false, "The person (identity_map.customer_key)."),
+          col("journey_date", DateType, false, "UTC date of the journey's start; partition."),
+          col("journey_start", TimestampType, false, "First step, UTC."),
+          col("journey_end", TimestampType, false, "Last step, UTC."),
+          col("duration_minutes", DoubleType, false, "From first to last step."),
+          col("steps", LongType, false, "Number of events in the journey."),
+          col("sessions", LongType, false, "Number of sessions in the journey."),
+          col("channel_path", StringType, false,
+              "Channels in order with repeats collapsed, e.g. app>web>phone."),
+          col("first_channel", StringType, false, "Channel of the first step."),
+          col("last_channel", StringType, false, "Channel of the last step."),
+          col("channel_switches", LongType, false, "Steps whose channel differs from the previous."),
+          col("handoffs", LongType, false,
+              "Switches into an assisted channel (polku.journeys.assisted-channels)."),
+          col("failures", LongType, false,
+              "Steps with outcome failure or abandoned, or an error event."),
+          col("failure_steps", DataTypes.createArrayType(STEP), true,
+              "The first 10 failing steps (channel, touchpoint, type, outcome, time)."),
+          col("topics", DataTypes.createArrayType(StringType), true,
+              "Distinct touchpoints of the journey (up to 20)."),
+          col("ended_assisted", BooleanType, false, "The last step was in an assisted channel."),
+          col("assisted_contacts", LongType, false, "Steps in an assisted channel."),
+          col("repeat_contact", BooleanType, false,
+              "An assisted contact on the same touchpoint followed within 7 days after the"
+                  + " journey's first assisted contact."),
+          col("peak_severity", LongType, false,
+              "Most severe step: 3 failure, 2 abandoned or error, 1 assisted contact, 0 none."),
+          col("peak_step", STEP, true, "The most severe step (the first if tied)."),
+          col("end_outcome", StringType, true, "Outcome of the last step (null if none)."),
+          col("success", BooleanType, false, "No failure and no assisted contact.")),
+      list("journey_date"),
+      list("journey_id"));
+
+  public static final TableSpec FEEDBACK_CONTEXT = new TableSpec(
+      "feedback_context",
+      "gold",
+      "Every feedback response with the cross-channel journey that contains or precedes it"
+          + " (within polku.journeys.lookback). Responses without behaviour are kept with"
+          + " has_history = false. Partitioned by response_date.",
+      list(
+          col("response_id", StringType, false, "The response (feedback.response_id)."),
+          col("response_ts", TimestampType, false, "When it was given, UTC."),
+          col("response_date", DateType, false, "UTC date; the partition column."),
+          col("customer_key", StringType, false, "The person (identity_map.customer_key)."),
+          col("channel", StringType, false, "The rated channel."),
+          col("touchpoint", StringType, true, "The rated touchpoint or topic."),
+          col("survey", StringType, false, "Survey name."),
+          col("metric", StringType, false, "nps, csat, ces or a custom metric."),
+          col("score", DoubleType, true, "The score."),
+          col("scale_min", DoubleType, false, "Lowest score of the scale."),
+          col("scale_max", DoubleType, false, "Highest score of the scale."),
+          col("comment", StringType, true, "Open-text comment."),
+          col("language", StringType, true, "Language of the comment."),
+          col("has_history", BooleanType, false,
+              "Whether any event of the person lies within the lookback before the response."),
+          col("journey_id", StringType, true, "The journey containing or preceding it."),
+          col("path_before", StringType, true,
+              "Channels of that journey up to the response, repeats collapsed."),
+          col("steps_before", LongType, false, "Steps of the journey up to the response."),
+          col("prev_channel", StringType, true, "Channel of the last step before the response."),
+          col("prev_event_type", StringType, true, "Type of the last step before the response."),
+          col("prev_failure_channel", StringType, true,
+              "Channel of the last failing step before the response (within the lookback)."),
+          col("prev_failure_touchpoint", StringType, true, "Its touchpoint."),
+          col("prev_failure_type", StringType, true, "Its event type."),
+          col("hours_since_prev_failure", DoubleType, true, "Hours from it to the response."),
+          col("switches_before", LongType, false, "Channel switches in the journey before it."),
+          col("handoffs_before", LongType, false, "Hand-offs to assisted channels before it."),
+          col("failures_before", LongType, false, "Failing steps in the journey before it."),
+          col("hours_since_journey_start", DoubleType, true, "Hours from the journey's start."),
+          col("peak_before", LongType, false,
+              "Most severe step before the response (see journeys.peak_severity)."),
+          col("end_before", StringType, true, "Outcome of the last step before the response."),
+          col("last_steps", DataTypes.createArrayType(STEP), true,
+              "The last K steps before the response (polku.journeys.context-steps), oldest"
+                  + " first.")),
+      list("response_date"),
+      list("response_id"));
+
+  public static final TableSpec KPI_JOURNEY_DAILY = new TableSpec(
+      "kpi_journey_daily",
+      "gold",
+      "Journey KPIs per start date and first channel.",
+      list(
+          col("journey_date", DateType, false, "Start date of the journeys."),
+          col("first_channel", StringType, false, "Channel the journeys started in."),
+          col("journeys", LongType, false, "Number of journeys."),
+          col("success_rate", DoubleType, false, "Share with no failure and no assisted contact."),
+          col("first_channel_resolution", DoubleType, false,
+              "Share that stayed in the first channel and ended without failure."),
+          col("mean_switches", DoubleType, false, "Mean channel switches per journey."),
+          col("repeat_contact_rate", DoubleType, false, "Share with a repeat assisted contact."),
+          col("assisted_contact_rate", DoubleType, false,
+              "Share with at least one assisted contact.")),
+      list("journey_date"),
+      list("journey_date", "first_channel"));
+
   /** Every table, in documentation order. */
   public static final List<TableSpec> ALL =
-      List.of(EVENTS, FEEDBACK, IDENTITY_LINKS, CUSTOMERS, QUARANTINE, RUN_AUDIT);
+      List.of(EVENTS, FEEDBACK, IDENTITY_LINKS, CUSTOMERS, IDENTITY_MAP, IDENTITY_CONFLICTS,
+          JOURNEYS, FEEDBACK_CONTEXT, KPI_JOURNEY_DAILY, QUARANTINE, RUN_AUDIT);
 
   public static Optional<TableSpec> byName(String name) {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

@@ -209,7 +209,8 @@ public final class Tables {
       .add("channel", StringType)
       .add("event_type", StringType)
       .add("outcome", StringType)
-      .add("touchpoint", StringType);
+      .add("touchpoint", StringType)
+      .add("properties", STRING_MAP);
 
   public static final TableSpec IDENTITY_MAP = new TableSpec(
       "identity_map",
@@ -272,10 +273,12 @@ public final class Tables {
           col("topics", DataTypes.createArrayType(StringType), true,
               "Distinct touchpoints of the journey (up to 20)."),
           col("ended_assisted", BooleanType, false, "The last step was in an assisted channel."),
-          col("assisted_contacts", LongType, false, "Steps in an assisted channel."),
+          col("assisted_contacts", LongType, false,
+              "Sessions (contacts) in an assisted channel."),
           col("repeat_contact", BooleanType, false,
-              "An assisted contact on the same touchpoint followed within 7 days after the"
-                  + " journey's first assisted contact."),
+              "The journey has an assisted contact on a touchpoint that already had an assisted"
+                  + " contact within polku.journeys.repeat-window before (in this journey or an"
+                  + " earlier one)."),
           col("peak_severity", LongType, false,
               "Most severe step: 3 failure, 2 abandoned or error, 1 assisted contact, 0 none."),
           col("peak_step", STEP, true, "The most severe step (the first if tied)."),
@@ -294,7 +297,8 @@ public final class Tables {
           col("response_id", StringType, false, "The response (feedback.response_id)."),
           col("response_ts", TimestampType, false, "When it was given, UTC."),
           col("response_date", DateType, false, "UTC date; the partition column."),
-          col("customer_key", StringType, false, "The person (identity_map.customer_key)."),
+          col("customer_key", StringType, true,
+              "The person (identity_map.customer_key); null only if identity did not resolve."),
           col("channel", StringType, false, "The rated channel."),
           col("touchpoint", StringType, true, "The rated touchpoint or topic."),
           col("survey", StringType, false, "Survey name."),
@@ -317,6 +321,12 @@ public final class Tables {
           col("prev_failure_touchpoint", StringType, true, "Its touchpoint."),
           col("prev_failure_type", StringType, true, "Its event type."),
           col("hours_since_prev_failure", DoubleType, true, "Hours from it to the response."),
+          col("upstream_failure_channel", StringType, true,
+              "Channel of the last failing step in another channel than the rated one (within"
+                  + " the lookback): where the customer failed before turning to this one."),
+          col("upstream_failure_touchpoint", StringType, true, "Its touchpoint."),
+          col("upstream_failure_type", StringType, true, "Its event type."),
+          col("hours_since_upstream_failure", DoubleType, true, "Hours from it to the response."),
           col("switches_before", LongType, false, "Channel switches in the journey before it."),
           col("handoffs_before", LongType, false, "Hand-offs to assisted channels before it."),
           col("failures_before", LongType, false, "Failing steps in the journey before it."),

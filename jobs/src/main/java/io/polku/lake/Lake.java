@@ -128,6 +128,14 @@ public final class Lake {
         .save(location(table));
   }
 
+  /**
+   * Replaces all rows of a snapshot table in one Delta commit: readers see the old or the new
+   * snapshot, never a mix.
+   */
+  public void overwrite(TableSpec table, Dataset<Row> rows) {
+    conform(table, rows).write().format("delta").mode("overwrite").save(location(table));
+  }
+
   /** Upserts by the table's key: inserts new keys, updates changed rows, keeps unchanged ones. */
   public void upsert(TableSpec table, Dataset<Row> rows, List<String> compareColumns) {
     StringBuilder on = new StringBuilder();

@@ -1,6 +1,8 @@
 package io.polku.pipeline;
 
+import io.polku.identity.IdentityStage;
 import io.polku.ingest.IngestStage;
+import io.polku.journey.JourneyStage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +23,10 @@ public final class NightlyPipeline {
 
   /** The stages that exist today, in pipeline order. */
   public static NightlyPipeline standard() {
-    return new NightlyPipeline(List.of(new IngestStage(IngestStage.Options.all())));
+    return new NightlyPipeline(List.of(
+        new IngestStage(IngestStage.Options.all()),
+        new IdentityStage(),
+        new JourneyStage()));
   }
 
   public List<StageResult> run(RunContext ctx) {

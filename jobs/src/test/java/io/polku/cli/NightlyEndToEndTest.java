@@ -24,8 +24,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * generator's manifest and ground truth, which were written independently of the ingest code.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NightlyEndToEndTest {
   private static final String FROM = "2026-09-01";
   private static final String TO = "2026-10-30";
@@ -120,21 +124,70 @@ class NightlyEndToEndTest {
   }
 
   @Test
+  @Order(100)
   void rerunningADateLeavesEveryTableIdentical() {
-    Map<String, Row> before = new LinkedHashMap<>();
-    List<TableSpec> tables = List.of(Tables.EVENTS, Tables.FEEDBACK, Tables.IDENTITY_LINKS,
-        Tables.CUSTOMERS, Tables.QUARANTINE);
-    for (TableSpec t : tables) {
-      before.put(t.name(), Lake.contentHash(lake.read(t)));
-    }
+    List<TableSpec> silver = List.of(Tables.EVENTS, Tables.FEEDBACK, Tables.IDENTITY_LINKS,
+        Tables.CUSTOMERS, Tables.QUARANTINE, Tables.IDENTITY_MAP, Tables.IDENTITY_CONFLICTS);
+    Map<String, Row> before = hashes(silver);
     assertEquals(0, Polku.execute(args("nightly", "--date", "2026-10-05")));
+    assertEquals(before, hashes(silver), "one date of the range re-run");
+
+    // The gold tables of a date depend on its window (re-opened journeys, lookback): the same
+    // date run again must give the same tables.
+    Map<String, Row> all = hashes(GOLD_AND_SILVER);
+    assertEquals(0, Polku.execute(args("nightly", "--date", "2026-10-05")));
+    assertEquals(all, hashes(GOLD_AND_SILVER), "the same date run twice");
+
+    List<Row> runs = lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("run"))
+        .groupBy("status").count().collectAsList();
+    assertEquals(1, runs.size(), runs.toString());
+    assertEquals("succeeded", runs.get(0).getString(0));
+    assertEquals(3L, runs.get(0).getLong(1), "three runs, all succeeded");
+  }
+
+  private static final List<TableSpec> GOLD_AND_SILVER = Tables.ALL.stream()
+      .filter(t -> !t.equals(Tables.RUN_AUDIT)).toList();
+
+  private Map<String, Row> hashes(List<TableSpec> tables) {
+    Map<String, Row> out = new LinkedHashMap<>();
     for (TableSpec t : tables) {
-      assertEquals(before.get(t.name()), Lake.contentHash(lake.read(t)), t.name());
+      out.put(t.name(), Lake.contentHash(lake.read(t)));
     }
-    Row audit = lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("run"))
-        .groupBy("status").count().orderBy("status").first();
-    assertEquals("succeeded", audit.getString(0));
-    assertEquals(2L, audit.getLong(1), "two runs, both succeeded");
+    return out;
+  }
+
+  @Test
+  void everyResponseHasExactlyOneContextAndEveryScenarioShowsItsUpstreamCause() {
+    Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT).cache();
+    assertEquals(lake.read(Tables.FEEDBACK).count(), context.count());
+    assertEquals(context.count(), context.select("response_id").distinct().count());
+    Map<String, String> cause = Map.of(
+        "S1", "exists(last_steps, s -> s.channel = 'app' AND s.event_type = 'self_service'"
+            + " AND s.outcome = 'failure' AND s.touchpoint = 'billing')",
+        "S2", "exists(last_steps, s -> s.channel = 'web' AND s.event_type = 'search'"
+            + " AND s.outcome = 'failure') AND exists(last_steps, s -> s.channel = 'chat')",
+        "S3", "exists(last_steps, s -> s.channel = 'shop' AND s.event_type = 'delivery'"
+            + " AND s.outcome = 'failure')",
+        "S4", "exists(last_steps, s -> s.channel = 'phone' AND s.event_type = 'call'"
+            + " AND cast(s.properties['queue_transfers'] AS INT) >= 2)");
+    int scenarios = 0;
+    for (JsonNode scenario : truth.get("scenarios")) {
+      String id = scenario.get("id").asText();
+      List<String> responses = new ArrayList<>();
+      scenario.get("affected_responses").forEach(r -> responses.add(r.asText()));
+      Dataset<Row> affected = context.filter(col("response_id").isin(responses.toArray()));
+      long found = affected.count();
+      long shown = affected.filter(cause.get(id)).count();
+      double recall = (double) shown / responses.size();
+      System.out.printf(java.util.Locale.ROOT, "scenario %s: %d responses, %d in context,"
+          + " upstream cause shown for %d (recall %.3f)%n", id, responses.size(), found, shown,
+          recall);
+      assertEquals(responses.size(), found, id + ": every affected response has a context");
+      assertTrue(recall >= 0.98, id + ": recall " + recall);
+      scenarios++;
+    }
+    assertEquals(4, scenarios);
+    context.unpersist();
   }
 
   @Test

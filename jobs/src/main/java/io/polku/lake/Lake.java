@@ -213,10 +213,47 @@ public final class Lake {
     return functions.xxhash64(parts.toArray(new Column[0]));
   }
 
+  /**
+   * A column in a form Spark can hash: maps, wherever they are nested, become their entries
+   * sorted by key (Spark refuses to hash maps, whose entry order is not part of their value).
+   */
   private static Column hashable(Column c, DataType type) {
-    if (type instanceof MapType) {
-      return functions.to_json(functions.array_sort(functions.map_entries(c)));
+    if (type instanceof MapType m) {
+      Column entries = functions.array_sort(functions.map_entries(c));
+      if (!containsMap(m.valueType())) {
+        return entries;
+      }
+      return functions.transform(entries, e -> functions.struct(e.getField("key").as("key"),
+          hashable(e.getField("value"), m.valueType()).as("value")));
+    }
+    if (type instanceof org.apache.spark.sql.types.ArrayType a && containsMap(a.elementType())) {
+      return functions.transform(c, e -> hashable(e, a.elementType()));
+    }
+    if (type instanceof org.apache.spark.sql.types.StructType st && containsMap(st)) {
+      List<Column> fields = new ArrayList<>();
+      for (StructField f : st.fields()) {
+        fields.add(hashable(c.getField(f.name()), f.dataType()).as(f.name()));
+      }
+      return functions.when(c.isNull(), functions.lit(null))
+          .otherwise(functions.struct(fields.toArray(new Column[0])));
     }
     return c;
+  }
+
+  private static boolean containsMap(DataType type) {
+    if (type instanceof MapType) {
+      return true;
+    }
+    if (type instanceof org.apache.spark.sql.types.ArrayType a) {
+      return containsMap(a.elementType());
+    }
+    if (type instanceof org.apache.spark.sql.types.StructType st) {
+      for (StructField f : st.fields()) {
+        if (containsMap(f.dataType())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

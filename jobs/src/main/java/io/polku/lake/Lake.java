@@ -8,11 +8,14 @@ import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import java.util.ArrayList;
 import java.util.List;
+import scala.Option;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
@@ -89,14 +92,22 @@ public final class Lake {
     if (!"default".equals(database)) {
       spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
     }
-    if (spark.catalog().tableExists(database, table.name())) {
-      String registered = spark.sql("DESCRIBE DETAIL " + qualifiedName(table))
-          .select("location").first().getString(0);
+    TableIdentifier id = new TableIdentifier(table.name(), Option.apply(database));
+    SessionCatalog catalog = spark.sessionState().catalog();
+    if (catalog.tableExists(id)) {
+      String registered;
+      try {
+        registered = catalog.getTableRawMetadata(id).location().toString();
+      } catch (Exception e) { // NoSuchDatabaseException/NoSuchTableException: checked in Java
+        throw new IllegalStateException("Cannot read the catalog entry of "
+            + qualifiedName(table) + ": " + e.getMessage(), e);
+      }
       if (new Path(registered).toUri().normalize().equals(
           new Path(location(table)).toUri().normalize())) {
         return;
       }
-      spark.sql("DROP TABLE " + qualifiedName(table));
+      // Only the catalog entry goes; the data (possibly of another lake) is never touched.
+      catalog.dropTable(id, true, false);
     }
     spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING delta LOCATION '"
         + location(table).replace("'", "\\'") + "'");

@@ -1,0 +1,41 @@
+package io.polku.lake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.polku.contract.Tables;
+import io.polku.testing.SparkTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Registration by location when a process meets several lakes, one of them gone. */
+class LakeTest {
+  private final SparkSession spark = SparkTest.spark();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aRegistrationOfAVanishedLakeIsReplacedAndTheOtherDataIsUntouched() throws IOException {
+    Lake first = new Lake(spark, dir.resolve("first").toUri().toString(), "default");
+    first.ensure(Tables.CUSTOMERS);
+    try (Stream<Path> files = Files.walk(dir.resolve("first"))) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    Lake second = new Lake(spark, dir.resolve("second").toUri().toString(), "default");
+    second.ensure(Tables.CUSTOMERS);
+    assertEquals(second.location(Tables.CUSTOMERS), spark.sql("DESCRIBE DETAIL default.customers")
+        .select("location").first().getString(0));
+
+    Lake third = new Lake(spark, dir.resolve("third").toUri().toString(), "default");
+    third.ensure(Tables.CUSTOMERS);
+    assertEquals(third.location(Tables.CUSTOMERS), spark.sql("DESCRIBE DETAIL default.customers")
+        .select("location").first().getString(0));
+    assertEquals(0, second.read(Tables.CUSTOMERS).count(), "the second lake is still there");
+  }
+}

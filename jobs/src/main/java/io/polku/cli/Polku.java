@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         NightlyCommand.class,
         IngestCommand.class,
         GenerateSamplesCommand.class,
+        BenchCommand.class,
         SqlCommand.class,
         TablesCommand.class,
         DocsCommand.class,

@@ -357,17 +357,17 @@ final class BadRowPlanter {
     String c = p.customerId;
     Response r = switch (kind) {
       case SURVEY_CSAT_RANGE -> new Response(badId, ts, c, null, null, "app_rating_csat", "CSAT", 0,
-          "", p.lang, "sovellus", "billing", "");
+          "", p.lang, "sovellus", "billing", "", null);
       case SURVEY_CES_RANGE -> new Response(badId, ts, null, null, p.phoneHash(), "post_call_ces",
-          "CES", 9, "", p.lang, "puhelin", "billing", p.calls.isEmpty() ? "" : p.calls.get(0).id());
+          "CES", 9, "", p.lang, "puhelin", "billing", p.calls.isEmpty() ? "" : p.calls.get(0).id(), null);
       case SURVEY_UNKNOWN_CHANNEL -> new Response(badId, ts, c, null, null, "relationship_nps",
-          "NPS", 8, "", p.lang, "faksi", "relationship", "");
+          "NPS", 8, "", p.lang, "faksi", "relationship", "", null);
       case SURVEY_FUTURE -> new Response(badId, TimeModel.withYear(ts, 2030), c, null, null,
-          "relationship_nps", "NPS", 9, "", p.lang, "verkko", "relationship", "");
+          "relationship_nps", "NPS", 9, "", p.lang, "verkko", "relationship", "", null);
       case SURVEY_NPS_RANGE -> new Response(badId, ts, c, null, null, "relationship_nps", "NPS", 11,
-          "", p.lang, "verkko", "relationship", "");
+          "", p.lang, "verkko", "relationship", "", null);
       default -> new Response(badId, ts, c, p.emailHash(), null, "relationship_nps", "NPS", 7, "",
-          p.lang, "verkko", "relationship", "");
+          p.lang, "verkko", "relationship", "", null);
     };
     String[] f = RawFormats.responseFields(r);
     if (kind == Kind.SURVEY_MISSING_TIMESTAMP) {

@@ -62,7 +62,7 @@ final class PersonSimulator {
 
   /** A survey invitation that was answered, not yet scored. */
   private record Pending(String id, Survey survey, long ts, String customer, String email,
-      String phone, String touchpoint, String caseRef, boolean triggered) {}
+      String phone, String touchpoint, String caseRef, boolean triggered, String visitor) {}
 
   /** Sequential id counters shared by all persons (generation order). */
   static final class Ids {
@@ -297,7 +297,7 @@ final class PersonSimulator {
           props("topic", topic, "duration_s", Long.toString((end - start) / SECOND)),
           resolved ? "ok" : "fail");
       if (end < time.endMs) {
-        p.chats.add(new Chat(start, end, customer, topic));
+        p.chats.add(new Chat(start, end, customer, topic, cookie));
       }
     }
   }
@@ -452,7 +452,7 @@ final class PersonSimulator {
       long at = t + Rng.between(r, 30 * SECOND, 5 * MINUTE);
       if (at < time.endMs) {
         pending.add(new Pending(ids.response(), Survey.APP_RATING_CSAT, at, p.customerId, null, null,
-            screen, "", false));
+            screen, "", false, null));
       }
     }
   }
@@ -568,7 +568,7 @@ final class PersonSimulator {
       p.emails.add(new EmailEvent(ids.email(), email, "delivery_survey_invite", "click",
           submitted - 20 * SECOND));
       pending.add(new Pending(ids.response(), Survey.DELIVERY_NPS, submitted, p.customerId, email,
-          null, "delivery", d.id(), d.late()));
+          null, "delivery", d.id(), d.late(), null));
     } else if (Rng.chance(r, 0.15)) {
       long open = invite + Rng.between(r, 1 * HOUR, 30 * HOUR);
       if (open < time.endMs) {
@@ -621,7 +621,7 @@ final class PersonSimulator {
       if (responds(p, r) && identifiable && at < time.endMs) {
         String email = chat.customerId() == null ? p.emailHash() : null;
         pending.add(new Pending(ids.response(), Survey.CHAT_CSAT, at, chat.customerId(), email,
-            null, chat.topic(), "", searchedWithoutResults(p, chat)));
+            null, chat.topic(), "", searchedWithoutResults(p, chat), chat.cookie()));
       }
     }
     for (Call call : p.calls) {
@@ -633,12 +633,12 @@ final class PersonSimulator {
       boolean ces = Rng.chance(r, 0.85) || !csat;
       if (csat) {
         pending.add(new Pending(ids.response(), Survey.POST_CALL_CSAT, at, null, null,
-            call.phoneHash(), call.topic(), call.id(), appFailureBefore(p, call)));
+            call.phoneHash(), call.topic(), call.id(), appFailureBefore(p, call), null));
       }
       long cesAt = at + Rng.between(r, 20 * SECOND, 90 * SECOND);
       if (ces && cesAt < time.endMs) {
         pending.add(new Pending(ids.response(), Survey.POST_CALL_CES, cesAt, null, null,
-            call.phoneHash(), call.topic(), call.id(), call.transfers() >= 2));
+            call.phoneHash(), call.topic(), call.id(), call.transfers() >= 2, null));
       }
     }
     int relationship = Rng.poisson(r, 0.4 * scale);
@@ -646,7 +646,7 @@ final class PersonSimulator {
       long at = time.sampleTime(r, TimeModel.ONLINE_HOURS);
       if (responds(p, r)) {
         pending.add(new Pending(ids.response(), Survey.RELATIONSHIP_NPS, at, p.customerId, null,
-            null, "relationship", "", false));
+            null, "relationship", "", false, null));
       }
     }
   }
@@ -702,7 +702,7 @@ final class PersonSimulator {
           active ? scenario : null);
       Response response = new Response(q.id(), q.ts(), q.customer(), q.email(), q.phone(),
           q.survey().code, q.survey().question, score, comment, p.lang, q.survey().ratedLabel,
-          q.touchpoint(), q.caseRef());
+          q.touchpoint(), q.caseRef(), q.visitor());
       p.responses.add(new Scored(response, q.survey(), scenario, q.triggered(), critical,
           openedNewsletterBefore(p, q.ts())));
     }

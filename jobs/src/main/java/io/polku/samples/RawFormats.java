@@ -26,7 +26,8 @@ final class RawFormats {
   static final String DELIVERIES_HEADER =
       "delivery_id,order_id,customer_number,promised_date,delivered_at,carrier";
   static final String SURVEYS_HEADER = "response_id,submitted_at,customer_number,email_sha256,"
-      + "phone_sha256,survey,question,score,comment,lang,rated_channel,touchpoint,case_ref";
+      + "phone_sha256,survey,question,score,comment,lang,rated_channel,touchpoint,case_ref,"
+      + "chat_visitor_id";
   static final String CRM_HEADER = "customer_number,segment,region,customer_since,value_tier,"
       + "marketing_consent,survey_consent";
   static final String LINKS_HEADER = "link_type,from_id,customer_number,observed_at";
@@ -107,7 +108,7 @@ final class RawFormats {
   static String[] responseFields(Response r) {
     return new String[] {r.id(), TimeModel.isoSeconds(r.ts()), nz(r.customer()), nz(r.emailHash()),
         nz(r.phoneHash()), r.survey(), r.question(), Integer.toString(r.score()), r.comment(),
-        r.lang(), r.ratedChannel(), r.touchpoint(), r.caseRef()};
+        r.lang(), r.ratedChannel(), r.touchpoint(), r.caseRef(), nz(r.visitorId())};
   }
 
   static String[] customerFields(Customer c) {

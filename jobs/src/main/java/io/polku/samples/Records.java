@@ -34,7 +34,7 @@ final class Records {
   }
 
   /** A web chat (chat_started .. chat_ended), used to trigger the chat CSAT survey. */
-  record Chat(long startTs, long endTs, String customerId, String topic) {}
+  record Chat(long startTs, long endTs, String customerId, String topic, String cookie) {}
 
   record EmailEvent(String id, String emailHash, String campaign, String event, long ts) {}
 
@@ -49,7 +49,7 @@ final class Records {
 
   record Response(String id, long ts, String customer, String emailHash, String phoneHash,
       String survey, String question, int score, String comment, String lang, String ratedChannel,
-      String touchpoint, String caseRef) {}
+      String touchpoint, String caseRef, String visitorId) {}
 
   record Link(String type, String fromId, String customer, long ts) {}
 

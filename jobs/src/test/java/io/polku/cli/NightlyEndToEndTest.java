@@ -196,14 +196,10 @@ class NightlyEndToEndTest {
           recallResolvable);
       assertEquals(responses.size(), found, id + ": every affected response has a context");
       assertTrue(resolvable.size() >= 0.5 * responses.size(), id + ": too few linkable");
-      if (id.equals("S2")) {
-        // The zero-result search is often made by a cookie that never logs in: anonymous in
-        // any data, so its link to the later chat cannot be observed. Measured on the samples:
-        // cause shown for 52 of 99 responses. Only a floor is asserted here.
-        assertTrue(recall >= 0.5, id + ": recall " + recall);
-      } else {
-        assertTrue(recallResolvable >= 0.98, id + ": recall " + recallResolvable);
-      }
+      // A response whose person the data never links (15% of phone numbers and some e-mail
+      // addresses have no identity link, by design of the samples) cannot show a cause seen on
+      // another identifier; the raw recall is printed above, the linkable one asserted.
+      assertTrue(recallResolvable >= 0.98, id + ": recall " + recallResolvable);
       scenarios++;
     }
     assertEquals(4, scenarios);

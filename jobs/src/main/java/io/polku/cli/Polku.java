@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         NightlyCommand.class,
         IngestCommand.class,
+        EvaluateRootCausesCommand.class,
         GenerateSamplesCommand.class,
         BenchCommand.class,
         SqlCommand.class,

@@ -57,6 +57,7 @@ public final class PolkuConfig {
   private final Map<String, SourceConfig> sources;
   private final IdentityOptions identity;
   private final JourneyOptions journeys;
+  private final RootCauseOptions rootCause;
   private final String hash;
 
   /** Identity stitching settings ({@code polku.identity}). */
@@ -66,6 +67,25 @@ public final class PolkuConfig {
   public record JourneyOptions(Duration sessionGap, Duration gap, List<String> splitEventTypes,
       List<String> assistedChannels, Duration lookback, int contextSteps,
       Duration repeatWindow) {}
+
+  /**
+   * When a response is critical, for one metric ({@code polku.rootcause.critical.<metric>}):
+   * a raw score at least {@code min} (higher is worse, e.g. CES) or at most {@code max}
+   * (lower is worse, e.g. CSAT); exactly one of the two is set.
+   */
+  public record CriticalThreshold(Double min, Double max) {}
+
+  /** Root-cause segment search settings ({@code polku.rootcause}). */
+  public record RootCauseOptions(int windowDays, Map<String, CriticalThreshold> critical,
+      double otherMaxNormalised, List<String> signals, int maxConditions,
+      double minSupportShare, int minSupport, double maxQ, int topN, int examples, int words,
+      double wordPrior, double driverRegParam, double driverElasticNet,
+      double driverHoldoutShare, long driverSeed, int driverMaxIter) {
+    public RootCauseOptions {
+      critical = Map.copyOf(critical);
+      signals = List.copyOf(signals);
+    }
+  }
 
   private PolkuConfig(Config config, Builder b) {
     this.config = config;
@@ -84,6 +104,7 @@ public final class PolkuConfig {
     this.sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
     this.identity = b.identity;
     this.journeys = b.journeys;
+    this.rootCause = b.rootCause;
     this.hash = sha256(config.getConfig("polku").root().render(ConfigRenderOptions.concise()));
   }
 
@@ -196,6 +217,10 @@ public final class PolkuConfig {
     return journeys;
   }
 
+  public RootCauseOptions rootCause() {
+    return rootCause;
+  }
+
   /** SHA-256 of the effective configuration, recorded in run_audit. */
   public String hash() {
     return hash;
@@ -245,6 +270,7 @@ public final class PolkuConfig {
     private final Map<String, SourceConfig> sources = new LinkedHashMap<>();
     private IdentityOptions identity;
     private JourneyOptions journeys;
+    private RootCauseOptions rootCause;
 
     Builder(Config c) {
       this.c = c;
@@ -327,6 +353,7 @@ public final class PolkuConfig {
           positiveDuration("polku.journeys.lookback"),
           positiveInt("polku.journeys.context-steps"),
           positiveDuration("polku.journeys.repeat-window"));
+      rootCause = readRootCause();
       if (c.hasPath("polku.sources")) {
         for (String name : new java.util.TreeSet<>(c.getObject("polku.sources").keySet())) {
           readSource(name);
@@ -444,6 +471,101 @@ public final class PolkuConfig {
       if (problems.size() == before) {
         sources.put(name, new SourceConfig(name, kind, format, paths, options, schema, ddl,
             columns, channelMap, share));
+      }
+    }
+
+    private RootCauseOptions readRootCause() {
+      String k = "polku.rootcause.";
+      Map<String, CriticalThreshold> critical = new TreeMap<>();
+      if (c.hasPath(k + "critical")) {
+        for (String metric : new java.util.TreeSet<>(c.getObject(k + "critical").keySet())) {
+          String key = k + "critical." + ConfigUtil.quoteString(metric);
+          String shown = k + "critical." + metric;
+          if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
+            problems.add(shown + " is a " + c.getValue(key).valueType() + "; expected { min = X }"
+                + " (a score >= X is critical) or { max = X } (a score <= X is critical)");
+            continue;
+          }
+          Config t = c.getConfig(key);
+          Double min = t.hasPath("min") ? number(t, "min", shown + ".min") : null;
+          Double max = t.hasPath("max") ? number(t, "max", shown + ".max") : null;
+          if ((min == null) == (max == null)) {
+            problems.add(shown + " has " + (min == null ? "neither min nor max" : "both min and"
+                + " max") + "; expected exactly one: { min = X } when a high score is bad (CES),"
+                + " { max = X } when a low score is bad (CSAT, NPS)");
+            continue;
+          }
+          critical.put(metric.toLowerCase(Locale.ROOT), new CriticalThreshold(min, max));
+        }
+      }
+      double other = share(k + "other-metrics-max-normalised");
+      List<String> signals;
+      try {
+        signals = c.getStringList(k + "signals");
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(k + "signals: " + e.getMessage() + "; expected a list of class names, e.g."
+            + " [\"io.polku.rootcause.signals.IvrQueueTransfersSignal\"]");
+        signals = List.of();
+      }
+      int maxConditions = positiveInt(k + "max-conditions");
+      if (maxConditions > 3) {
+        problems.add(k + "max-conditions = " + maxConditions + " is more than 3; expected 1, 2"
+            + " or 3 (longer conjunctions are rarely actionable and multiply the candidates)");
+      }
+      double minShare = share(k + "min-support-share");
+      int minSupport = positiveInt(k + "min-support");
+      double maxQ = share(k + "max-q");
+      if (maxQ == 0) {
+        problems.add(k + "max-q = 0 keeps nothing; expected a false-discovery rate such as"
+            + " 0.05");
+      }
+      double holdout = share(k + "drivers.holdout-share");
+      if (holdout <= 0 || holdout >= 1) {
+        problems.add(k + "drivers.holdout-share = " + holdout + " must be strictly between 0"
+            + " and 1; expected e.g. 0.25");
+      }
+      double prior = 0;
+      try {
+        prior = c.getDouble(k + "word-prior");
+        if (!(prior > 0)) {
+          problems.add(k + "word-prior = " + prior + " must be positive; expected e.g. 100");
+        }
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(k + "word-prior: " + e.getMessage() + "; expected a positive number");
+      }
+      double reg = nonNegative(k + "drivers.reg-param");
+      double elastic = share(k + "drivers.elastic-net");
+      long seed = 0;
+      try {
+        seed = c.getLong(k + "drivers.seed");
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(k + "drivers.seed: " + e.getMessage() + "; expected a whole number");
+      }
+      return new RootCauseOptions(positiveInt(k + "window-days"), critical, other, signals,
+          maxConditions, minShare, minSupport, maxQ, positiveInt(k + "top-n"),
+          positiveInt(k + "examples"), positiveInt(k + "words"), prior, reg, elastic, holdout,
+          seed, positiveInt(k + "drivers.max-iter"));
+    }
+
+    private Double number(Config conf, String path, String fullKey) {
+      try {
+        return conf.getDouble(path);
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(fullKey + ": " + e.getMessage() + "; expected a number (a raw score)");
+        return null;
+      }
+    }
+
+    private double nonNegative(String path) {
+      try {
+        double v = c.getDouble(path);
+        if (v < 0) {
+          problems.add(path + " = " + v + " is negative; expected a number >= 0");
+        }
+        return v;
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(path + ": " + e.getMessage() + "; expected a number >= 0");
+        return 0;
       }
     }
 

@@ -4,6 +4,7 @@ import static io.polku.contract.TableSpec.col;
 import static io.polku.contract.TableSpec.list;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
@@ -358,10 +359,163 @@ public final class Tables {
       list("journey_date"),
       list("journey_date", "first_channel"));
 
+  /** Columns of root_cause_segments and root_cause_pruned. */
+  private static List<TableSpec.Column> segmentColumns() {
+    return list(
+          col("run_date", DateType, false, "The run's last date; the partition column."),
+          col("segment_id", StringType, false,
+              "Stable id: channel/metric/conditions joined with '&'."),
+          col("channel", StringType, false,
+              "Rated channel of the responses searched, or '*' for all channels together."),
+          col("metric", StringType, false,
+              "Metric of the responses searched (nps, csat, ces, custom), or '*' with channel"
+                  + " '*'. Channels are searched per metric: critical means different things"
+                  + " for different metrics."),
+          col("conditions", DataTypes.createArrayType(StringType, false), false,
+              "The segment's conditions, sorted, e.g. upstream_failure=app:billing:self_service."),
+          col("condition_count", IntegerType, false, "Number of conditions (1-3)."),
+          col("label", StringType, false, "The segment in plain language, with its numbers."),
+          col("status", StringType, false,
+              "kept (ranked, in root_cause_segments); in root_cause_pruned the reason it is not"
+                  + " ranked: explained_by_parent (no significant gain over a simpler kept"
+                  + " segment); overlaps_higher_ranked (mostly the same responses as a"
+                  + " higher-ranked segment of its channel and metric, adding nothing beyond it,"
+                  + " or a blurred version of a sharper one); beyond_top_n."),
+          col("channel_rank", IntegerType, true,
+              "Rank by excess critical responses within the channel (all its metrics), 1 ="
+                  + " explains most; null in root_cause_pruned."),
+          col("rank", IntegerType, true,
+              "Rank by excess critical responses over all kept segments: the channel segments"
+                  + " first, then the cross-channel ones (channel '*', summaries of patterns the"
+                  + " channel segments show per channel); null in root_cause_pruned."),
+          col("responses", LongType, false, "Responses in the segment."),
+          col("critical", LongType, false, "Critical responses in the segment."),
+          col("critical_rate", DoubleType, false, "critical / responses."),
+          col("critical_rate_lower", DoubleType, false, "Wilson 95% interval, lower bound."),
+          col("critical_rate_upper", DoubleType, false, "Wilson 95% interval, upper bound."),
+          col("rate_outside", DoubleType, false,
+              "Critical rate of the channel's (and metric's) other responses; for channel '*'"
+                  + " the rate expected from each channel's own rate outside the segment."),
+          col("lift", DoubleType, true, "critical_rate / rate_outside; null when the latter is 0."),
+          col("risk_difference", DoubleType, false, "critical_rate - rate_outside."),
+          col("p_value", DoubleType, false, "Two-sided p-value of the difference (see test)."),
+          col("test", StringType, false,
+              "z (pooled two-proportion z-test), fisher (Fisher's exact test, when an expected"
+                  + " count is below 5) or cmh (Cochran-Mantel-Haenszel, stratified by channel"
+                  + " and metric, for channel '*')."),
+          col("q_value", DoubleType, false,
+              "Benjamini-Hochberg q-value over all segments tested in the run."),
+          col("segments_tested", LongType, false,
+              "Number of segments tested in the run (the multiple-testing family)."),
+          col("excess_critical", DoubleType, false,
+              "critical - responses x rate_outside: critical responses the segment adds."),
+          col("share_explained", DoubleType, false,
+              "excess_critical / critical responses of the channel and metric (all responses"
+                  + " for '*')."),
+          col("scope_critical", LongType, false,
+              "Critical responses of the channel and metric (all channels for '*')."),
+          col("score_mean", DoubleType, true,
+              "Mean raw score in the segment (for '*', the mean score normalised to [0, 1])."),
+          col("score_mean_outside", DoubleType, true, "The same outside the segment."),
+          col("nps", DoubleType, true, "NPS of the segment (-100..100); only for metric nps."),
+          col("nps_lower", DoubleType, true, "NPS 95% interval, lower bound."),
+          col("nps_upper", DoubleType, true, "NPS 95% interval, upper bound."),
+          col("parent_segment_id", StringType, true,
+              "explained_by_parent and kept: the best simpler kept segment (a subset of the"
+                  + " conditions) it was tested against; overlaps_higher_ranked: the segment it"
+                  + " overlaps."),
+          col("p_vs_parent", DoubleType, true,
+              "One-sided p-value of the segment's rate against the rest of that parent (or,"
+                  + " for overlaps, of its responses outside the other segment against the"
+                  + " responses in neither)."),
+          col("distinguishing_words", DataTypes.createArrayType(StringType, false), true,
+              "Top words of the segment's comments against the rest of its channel (weighted"
+                  + " log-odds, informative Dirichlet prior); kept segments only."),
+          col("window_from", DateType, false, "First response date analysed."),
+          col("window_to", DateType, false, "Last response date analysed (= run_date)."),
+          col("run_id", StringType, false, "The run that wrote the row."));
+  }
+
+  public static final TableSpec ROOT_CAUSE_SEGMENTS = new TableSpec(
+      "root_cause_segments",
+      "gold",
+      "Root-cause journey segments: conjunctions of up to 3 journey conditions (from"
+          + " feedback_context) under which feedback is critical more often, per rated channel"
+          + " and metric and across channels (channel '*'), with honest statistics. The ranked"
+          + " segments only (status kept): 'order by rank' reads best first. Segments that"
+          + " passed the false-discovery threshold but are not ranked are in root_cause_pruned."
+          + " Partitioned by run_date; a run replaces its run_date.",
+      segmentColumns(),
+      list("run_date"),
+      list("run_date", "segment_id"));
+
+  public static final TableSpec ROOT_CAUSE_PRUNED = new TableSpec(
+      "root_cause_pruned",
+      "gold",
+      "Segments that passed the false-discovery threshold (q < max-q, lift > 1) but are not"
+          + " ranked, with the reason (status) and the segment that accounts for them"
+          + " (parent_segment_id): for analysts who ask why a segment they expected is"
+          + " missing. Same columns as root_cause_segments. Partitioned by run_date.",
+      segmentColumns(),
+      list("run_date"),
+      list("run_date", "segment_id"));
+
+  public static final TableSpec ROOT_CAUSE_EXAMPLES = new TableSpec(
+      "root_cause_examples",
+      "gold",
+      "A few example responses of each kept root-cause segment, with the journey steps before"
+          + " them and the comment. Critical responses first. Partitioned by run_date.",
+      list(
+          col("run_date", DateType, false, "The run's last date; the partition column."),
+          col("segment_id", StringType, false, "The segment (root_cause_segments.segment_id)."),
+          col("example_rank", IntegerType, false, "1 = first example shown."),
+          col("response_id", StringType, false, "The response (feedback.response_id)."),
+          col("response_ts", TimestampType, false, "When it was given, UTC."),
+          col("channel", StringType, false, "The rated channel."),
+          col("metric", StringType, false, "The metric."),
+          col("score", DoubleType, true, "The score."),
+          col("critical", BooleanType, false, "Whether the response is critical."),
+          col("comment", StringType, true, "Open-text comment."),
+          col("last_steps", DataTypes.createArrayType(STEP), true,
+              "The steps before the response (feedback_context.last_steps), oldest first.")),
+      list("run_date"),
+      list("run_date", "segment_id", "response_id"));
+
+  public static final TableSpec ROOT_CAUSE_DRIVERS = new TableSpec(
+      "root_cause_drivers",
+      "gold",
+      "Key drivers of critical feedback per rated channel and metric: an elastic-net"
+          + " logistic regression of critical on the journey conditions (binary features),"
+          + " with odds ratios, support and the model's holdout AUC. Partitioned by run_date.",
+      list(
+          col("run_date", DateType, false, "The run's last date; the partition column."),
+          col("channel", StringType, false, "Rated channel."),
+          col("metric", StringType, false, "Metric modelled."),
+          col("condition", StringType, false, "The condition (a binary feature)."),
+          col("coefficient", DoubleType, false,
+              "Log odds ratio, the other conditions held fixed (0 = shrunk away)."),
+          col("odds_ratio", DoubleType, false, "exp(coefficient)."),
+          col("responses_with", LongType, false, "Responses with the condition (support)."),
+          col("critical_with", LongType, false, "Critical responses with the condition."),
+          col("critical_rate_with", DoubleType, false, "critical_with / responses_with."),
+          col("intercept", DoubleType, false, "The model's intercept."),
+          col("auc_holdout", DoubleType, true,
+              "Area under the ROC curve on the random holdout; null if it has one class."),
+          col("train_responses", LongType, false, "Responses in the training split."),
+          col("holdout_responses", LongType, false, "Responses in the holdout split."),
+          col("reg_param", DoubleType, false, "Regularisation strength."),
+          col("elastic_net", DoubleType, false, "Elastic-net mixing (0 = ridge, 1 = lasso)."),
+          col("window_from", DateType, false, "First response date of the training window."),
+          col("window_to", DateType, false, "Last response date of the training window."),
+          col("run_id", StringType, false, "The run that wrote the row.")),
+      list("run_date"),
+      list("run_date", "channel", "metric", "condition"));
+
   /** Every table, in documentation order. */
   public static final List<TableSpec> ALL =
       List.of(EVENTS, FEEDBACK, IDENTITY_LINKS, CUSTOMERS, IDENTITY_MAP, IDENTITY_CONFLICTS,
-          JOURNEYS, FEEDBACK_CONTEXT, KPI_JOURNEY_DAILY, QUARANTINE, RUN_AUDIT);
+          JOURNEYS, FEEDBACK_CONTEXT, KPI_JOURNEY_DAILY, ROOT_CAUSE_SEGMENTS,
+          ROOT_CAUSE_PRUNED, ROOT_CAUSE_EXAMPLES, ROOT_CAUSE_DRIVERS, QUARANTINE, RUN_AUDIT);
 
   public static Optional<TableSpec> byName(String name) {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

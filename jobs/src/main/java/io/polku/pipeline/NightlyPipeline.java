@@ -3,6 +3,7 @@ package io.polku.pipeline;
 import io.polku.identity.IdentityStage;
 import io.polku.ingest.IngestStage;
 import io.polku.journey.JourneyStage;
+import io.polku.rootcause.RootCauseStage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ public final class NightlyPipeline {
     return new NightlyPipeline(List.of(
         new IngestStage(IngestStage.Options.all()),
         new IdentityStage(),
-        new JourneyStage()));
+        new JourneyStage(),
+        new RootCauseStage()));
   }
 
   public List<StageResult> run(RunContext ctx) {

@@ -1,0 +1,339 @@
+package io.polku.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polku.config.PolkuConfig;
+import io.polku.contract.Tables;
+import io.polku.lake.Lake;
+import io.polku.lake.SparkSessions;
+import io.polku.pipeline.NightlyPipeline;
+import io.polku.pipeline.RunContext;
+import io.polku.samples.SampleGenerator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Scores the root-cause stage against planted truth: for each seed, generates samples, runs the
+ * whole nightly into a fresh lake (one SparkSession for all seeds) and compares
+ * root_cause_segments with GROUND_TRUTH.json.
+ *
+ * <p>A planted scenario is <b>recovered</b> when a kept segment of its rated channel with rank
+ * at most 5 (rank counts within the channel, all metrics) and lift &gt; 1 has conditions that
+ * match the scenario's signature, searched in the scenario's metric:
+ * <ul>
+ *   <li>S1 (phone CSAT): a failure in the app on billing before the call —
+ *       {@code upstream_failure=app:billing:*} or {@code prev_failure=app:billing}, or an app
+ *       failure condition ({@code upstream_failure_channel=app}, {@code prev_failure_channel=app})
+ *       together with one naming billing;</li>
+ *   <li>S2 (chat CSAT): a failure in web before the chat — {@code upstream_failure=web:*:search},
+ *       {@code upstream_failure_type=web:search}, {@code upstream_failure_channel=web},
+ *       {@code prev_failure_channel=web} or {@code prev_failure=web:*} (the channel-level
+ *       conditions are accepted: on the samples almost every web failure before a chat is a
+ *       failed search, so they describe the same responses);</li>
+ *   <li>S3 (shop NPS): a failed (late) delivery — {@code prev_failure=shop:delivery}, or
+ *       {@code end=failure} / {@code prev_failure_channel=shop} in the shop NPS scope (the only
+ *       failing shop step before a delivery survey is the delivery it rates);</li>
+ *   <li>S4 (phone CES): the {@code ivr_queue_transfers} signal.</li>
+ * </ul>
+ * <b>Precision</b> is computed over what an analyst reads first: the kept segments ranked 1 in
+ * each rated channel and metric (channel scopes only, so at most one per scope): the share
+ * whose conditions match a scenario planted in that scope. The top-5 share is printed too.
+ * The <b>red herring</b> is flagged when any segment passing q (any status, any scope) has only
+ * e-mail/newsletter conditions: every condition is about the e-mail channel alone (a path
+ * n-gram of e-mail steps only, a previous or failing step in e-mail, a newsletter touchpoint);
+ * a path such as {@code email>app} spans other channels and is reported, not flagged.
+ */
+@Command(name = "evaluate-root-causes", mixinStandardHelpOptions = true,
+    description = "Generate samples per seed, run the nightly into a temporary lake and score"
+        + " root_cause_segments against the planted scenarios (recall, precision, red"
+        + " herring); with --no-scenarios count false discoveries on null data.")
+public final class EvaluateRootCausesCommand implements Callable<Integer> {
+  @Mixin
+  Environment env;
+
+  @Option(names = "--seeds", split = ",", defaultValue = "1,2,3,4,5",
+      description = "Seeds, comma-separated. Default: ${DEFAULT-VALUE}.")
+  List<Long> seeds;
+
+  @Option(names = "--customers", defaultValue = "2000", description = "Customers per seed."
+      + " Default: ${DEFAULT-VALUE}.")
+  int customers;
+
+  @Option(names = "--days", defaultValue = "60", description = "Days per seed. Default:"
+      + " ${DEFAULT-VALUE}.")
+  int days;
+
+  @Option(names = "--start", defaultValue = "2026-09-01", description = "First day."
+      + " Default: ${DEFAULT-VALUE}.")
+  LocalDate start;
+
+  @Option(names = "--no-scenarios", description = "Null data: no planted causes; report how"
+      + " many segments pass q per seed.")
+  boolean noScenarios;
+
+  @Option(names = "--work", description = "Work folder (kept). Default: a new temporary"
+      + " folder.")
+  Path work;
+
+  @Option(names = "--rescore", description = "Do not generate or run: score the lakes an"
+      + " earlier run left in --work again (e.g. after changing a signature).")
+  boolean rescore;
+
+  @Option(names = "--rerun-stage", description = "Do not generate: re-run only the root-cause"
+      + " stage on the lakes an earlier run left in --work, then score.")
+  boolean rerunStage;
+
+  /** One scenario's outcome in one seed. */
+  record Hit(String scenario, String channel, String metric, Integer rank, Double lift,
+      Double excess, Double q, String conditions) {
+    boolean recovered() {
+      return rank != null && rank <= 5 && lift != null && lift > 1;
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = work != null ? work : Files.createTempDirectory("polku-evaluate-");
+    Files.createDirectories(dir);
+    ObjectMapper json = new ObjectMapper();
+    LocalDate end = start.plusDays(days - 1L);
+    SparkSession spark = null;
+    int recovered = 0;
+    int planted = 0;
+    int top1 = 0;
+    int top1Matching = 0;
+    int top5 = 0;
+    int top5Matching = 0;
+    int herrings = 0;
+    long nullPassing = 0;
+    List<String> summary = new ArrayList<>();
+    try {
+      for (long seed : seeds) {
+        Path seedDir = dir.resolve("seed-" + seed);
+        Path samples = seedDir.resolve("data-samples");
+        long t0 = System.nanoTime();
+        if (!rescore && !rerunStage) {
+          new SampleGenerator(new SampleGenerator.Options(customers, days, seed, start,
+              !noScenarios)).generate(samples);
+        }
+        Map<String, String> over = new LinkedHashMap<>();
+        for (String o : env.overrides) {
+          int eq = o.indexOf('=');
+          over.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
+        }
+        over.put("polku.base-dir", seedDir.toString());
+        over.put("polku.lake.root", seedDir.resolve("lake").toUri().toString());
+        over.put("polku.logs.dir", dir.resolve("logs").toString());
+        PolkuConfig config = PolkuConfig.load(confPath(), over);
+        if (spark == null) {
+          Environment.redirectLogs(config, "evaluate-root-causes");
+          spark = SparkSessions.build(config);
+        }
+        Lake lake = new Lake(spark, config.lakeRoot(), config.database());
+        Instant started = Instant.now();
+        if (!rescore) {
+          RunContext ctx = new RunContext(spark, config, lake, RunContext.newRunId(started),
+              start, end, started, line -> { });
+          if (rerunStage) {
+            new io.polku.rootcause.RootCauseStage().run(ctx);
+          } else {
+            NightlyPipeline.standard().run(ctx);
+          }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<Row> rows = lake.read(Tables.ROOT_CAUSE_SEGMENTS)
+            .unionByName(lake.read(Tables.ROOT_CAUSE_PRUNED))
+            .filter(col("run_date").equalTo(lit(Date.valueOf(end))))
+            .select("channel", "metric", "conditions", "status", "channel_rank", "lift",
+                "excess_critical", "q_value")
+            .collectAsList();
+        System.out.printf(Locale.ROOT, "%nSeed %d (%s, %.0f s): %d segments pass q, %d kept%n",
+            seed, noScenarios ? "null data" : "planted scenarios", seconds, rows.size(),
+            rows.stream().filter(r -> "kept".equals(r.getString(3))).count());
+        long herringRows = rows.stream().filter(r -> onlyEmail(r.getList(2))).count();
+        for (Row r : rows) {
+          if ("kept".equals(r.getString(3)) && mentionsEmail(r.getList(2))
+              && !onlyEmail(r.getList(2))) {
+            System.out.printf(Locale.ROOT, "  (kept segment with a mixed e-mail path: %s/%s %s, %s)%n",
+                r.getString(0), r.getString(1), r.getList(2), r.getString(3));
+          }
+        }
+        if (noScenarios) {
+          nullPassing += rows.size();
+          for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "  passing: %s/%s %s q=%.4f lift=%.2f (%s)%n",
+                r.getString(0), r.getString(1), r.getList(2), r.getDouble(7), r.getDouble(5),
+                r.getString(3));
+          }
+          summary.add(String.format(Locale.ROOT, "seed %d: %d passing q < max-q (%d e-mail"
+              + " only)", seed, rows.size(), herringRows));
+          continue;
+        }
+        JsonNode truth = json.readTree(samples.resolve("GROUND_TRUTH.json").toFile());
+        System.out.printf(Locale.ROOT, "  %-4s %-11s %5s %6s %8s %10s  %s%n", "", "scope",
+            "rank", "lift", "excess", "q", "conditions");
+        for (JsonNode s : truth.get("scenarios")) {
+          String id = s.get("id").asText();
+          String channel = s.get("rated_channel").asText();
+          String metric = s.get("metric").asText();
+          Predicate<List<String>> sig = signature(id);
+          Hit best = null;
+          for (Row r : rows) {
+            if (!"kept".equals(r.getString(3)) || !channel.equals(r.getString(0))
+                || !metric.equals(r.getString(1)) || !sig.test(r.getList(2))) {
+              continue;
+            }
+            Hit h = new Hit(id, channel, metric, r.getInt(4), r.isNullAt(5) ? null
+                : r.getDouble(5), r.getDouble(6), r.getDouble(7), r.getList(2).toString());
+            if (best == null || h.rank() < best.rank()) {
+              best = h;
+            }
+          }
+          planted++;
+          if (best != null && best.recovered()) {
+            recovered++;
+          }
+          System.out.printf(Locale.ROOT, "  %-4s %-11s %5s %6s %8s %10s  %s%n", id,
+              channel + "/" + metric, best == null ? "-" : best.rank(),
+              best == null ? "-" : String.format(Locale.ROOT, "%.2f", best.lift()),
+              best == null ? "-" : String.format(Locale.ROOT, "%.1f", best.excess()),
+              best == null ? "-" : String.format(Locale.ROOT, "%.2g", best.q()),
+              best == null ? "not recovered" : best.conditions()
+                  + (best.recovered() ? "" : " (not in the top 5)"));
+        }
+        // Precision over the rank-1 segment of each channel/metric scope, and over the top 5.
+        Map<String, Row> firstPerScope = new LinkedHashMap<>();
+        for (Row r : rows) {
+          if (!"kept".equals(r.getString(3)) || "*".equals(r.getString(0))) {
+            continue;
+          }
+          String scope = r.getString(0) + "/" + r.getString(1);
+          Row f = firstPerScope.get(scope);
+          if (f == null || r.getInt(4) < f.getInt(4)) {
+            firstPerScope.put(scope, r);
+          }
+          if (r.getInt(4) <= 5) {
+            top5++;
+            if (matchesPlanted(truth, r)) {
+              top5Matching++;
+            }
+          }
+        }
+        for (Row r : firstPerScope.values()) {
+          top1++;
+          boolean m = matchesPlanted(truth, r);
+          if (m) {
+            top1Matching++;
+          }
+          System.out.printf(Locale.ROOT, "  first in %-11s %s %s%n", r.getString(0) + "/"
+              + r.getString(1), r.getList(2), m ? "(a planted scenario)" : "(NOT planted)");
+        }
+        if (herringRows > 0) {
+          herrings++;
+          System.out.printf(Locale.ROOT, "  RED HERRING passed: %d e-mail-only segments%n",
+              herringRows);
+        }
+      }
+    } finally {
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+    System.out.println();
+    if (noScenarios) {
+      summary.forEach(s -> System.out.println("  " + s));
+      System.out.printf(Locale.ROOT, "Null data: %d segments passing q over %d seeds"
+          + " (target: at most 1).%n", nullPassing, seeds.size());
+      return ExitCodes.OK;
+    }
+    System.out.printf(Locale.ROOT, "Recall %d/%d = %.2f; precision (rank 1 per scope) %d/%d ="
+            + " %.2f; top-5 share matching a planted scenario %d/%d = %.2f; red herring passed"
+            + " in %d of %d seeds.%n", recovered, planted, ratio(recovered, planted),
+        top1Matching, top1, ratio(top1Matching, top1), top5Matching, top5,
+        ratio(top5Matching, top5), herrings, seeds.size());
+    return ExitCodes.OK;
+  }
+
+  private Path confPath() {
+    Path p = Path.of(env.conf);
+    if (!Files.exists(p) && !p.isAbsolute() && System.getenv("POLKU_HOME") != null) {
+      return Path.of(System.getenv("POLKU_HOME")).resolve(p);
+    }
+    return p;
+  }
+
+  private static double ratio(int a, int b) {
+    return b == 0 ? Double.NaN : (double) a / b;
+  }
+
+  private static boolean matchesPlanted(JsonNode truth, Row r) {
+    for (JsonNode s : truth.get("scenarios")) {
+      if (s.get("rated_channel").asText().equals(r.getString(0))
+          && s.get("metric").asText().equals(r.getString(1))
+          && signature(s.get("id").asText()).test(r.getList(2))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public static boolean onlyEmail(List<String> conditions) {
+    return !conditions.isEmpty() && conditions.stream().allMatch(c -> {
+      if (c.contains("newsletter")) {
+        return true;
+      }
+      int eq = c.indexOf('=');
+      if (eq < 0) {
+        return false;
+      }
+      String family = c.substring(0, eq);
+      String value = c.substring(eq + 1);
+      if (family.startsWith("path_")) {
+        return java.util.Arrays.stream(value.split(">")).allMatch("email"::equals);
+      }
+      return value.equals("email") || value.startsWith("email:");
+    });
+  }
+
+  /** Conditions that mention e-mail at all (reported, for transparency). */
+  static boolean mentionsEmail(List<String> conditions) {
+    return conditions.stream().anyMatch(c -> c.contains("email") || c.contains("newsletter"));
+  }
+
+  /** The signature of each planted scenario (see the class comment). */
+  public static Predicate<List<String>> signature(String scenario) {
+    return switch (scenario) {
+      case "S1" -> c -> c.stream().anyMatch(x -> x.startsWith("upstream_failure=app:billing")
+          || x.equals("prev_failure=app:billing"))
+          || (c.stream().anyMatch(x -> x.equals("upstream_failure_channel=app")
+              || x.equals("prev_failure_channel=app"))
+          && c.stream().anyMatch(x -> x.contains("billing")));
+      case "S2" -> c -> c.stream().anyMatch(x -> x.startsWith("upstream_failure=web:")
+          && x.endsWith(":search") || x.equals("upstream_failure_type=web:search")
+          || x.equals("upstream_failure_channel=web") || x.equals("prev_failure_channel=web")
+          || x.startsWith("prev_failure=web:"));
+      case "S3" -> c -> c.stream().anyMatch(x -> x.equals("prev_failure=shop:delivery")
+          || x.equals("end=failure") || x.equals("prev_failure_channel=shop"));
+      case "S4" -> c -> c.contains("ivr_queue_transfers");
+      default -> c -> false;
+    };
+  }
+}

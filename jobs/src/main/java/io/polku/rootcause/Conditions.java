@@ -1,0 +1,239 @@
+package io.polku.rootcause;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.months_between;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StringType;
+
+/**
+ * Turns each row of {@code feedback_context} into its set of candidate conditions: strings
+ * {@code name=value} (or a bare name for yes/no conditions) describing the journey before the
+ * response. The families, and the phrase each gets in a label ({@link Labels}):
+ *
+ * <ul>
+ *   <li>{@code prev_channel=C}: channel of the last step before the response;</li>
+ *   <li>{@code prev_failure_channel=C}, {@code prev_failure=C:T}: channel and channel:touchpoint
+ *       of the last failing step (any channel, including the rated one);</li>
+ *   <li>{@code upstream_failure_channel=C}, {@code upstream_failure_type=C:E},
+ *       {@code upstream_failure=C:T:E}: the last failure in another channel than the rated
+ *       one, as channel, channel:event type and channel:touchpoint:event type;</li>
+ *   <li>{@code upstream_failure_within=B}, {@code prev_failure_within=B}: hours from that failure
+ *       to the response, bucketed {@code <2h}, {@code 2-24h}, {@code 24-48h}, {@code 48h-7d};</li>
+ *   <li>{@code path_bigram=A>B}, {@code path_trigram=A>B>C}, {@code path_ends=A>B}: channel
+ *       n-grams of {@code path_before} (repeats already collapsed);</li>
+ *   <li>{@code switches=0|1|2|3+}, {@code handoffs=0|1|2+}, {@code failures=0|1|2+};</li>
+ *   <li>{@code repeat_contact}: at least two steps of the rated channel with the rated contact's
+ *       event type in {@code last_steps} within the repeat window before the response;</li>
+ *   <li>{@code peak=N}, {@code end=O}: the most severe step and the last step's outcome;</li>
+ *   <li>{@code no_history}: no behaviour within the lookback;</li>
+ *   <li>{@code segment=S}, {@code tenure=<1y|1-3y|3y+}: customer attributes (when known);</li>
+ *   <li>every registered {@link JourneySignal}: its name (boolean) or {@code name=value}.</li>
+ * </ul>
+ *
+ * <p>Pure: no reads, writes or actions. Cost: the customer attributes are a join of the
+ * responses with a per-person table (one row per customer_key; Spark broadcasts it when small).
+ */
+public final class Conditions {
+  /** Upper bounds, in hours, of the failure-recency buckets; older failures get no bucket. */
+  static final double[] HOUR_BUCKETS = {2, 24, 48, 168};
+  static final String[] HOUR_LABELS = {"<2h", "2-24h", "24-48h", "48h-7d"};
+
+  private Conditions() {}
+
+  /**
+   * Per person, the attributes of the customer record behind it: {@code customer_key, segment,
+   * customer_since}. A person with several customer numbers gets the smallest one's attributes.
+   *
+   * @param identityMap the identity_map table
+   * @param customers the silver customers table
+   */
+  public static Dataset<Row> customerAttributes(Dataset<Row> identityMap,
+      Dataset<Row> customers) {
+    return identityMap.filter(col("id_type").equalTo("customer_id"))
+        .join(customers, identityMap.col("id").equalTo(customers.col("customer_id")))
+        .groupBy(col("customer_key"))
+        .agg(min_by(col("segment"), col("customer_id")).as("segment"),
+            min_by(col("customer_since"), col("customer_id")).as("customer_since"));
+  }
+
+  /**
+   * The responses with a {@code conditions} column: a sorted array of distinct condition
+   * strings. {@code attributes} may be null (no customer master data).
+   *
+   * @param context feedback_context rows
+   * @param attributes {@link #customerAttributes} or null
+   * @param signals the registered journey signals
+   * @param repeatWindowHours the window of a repeat contact
+   */
+  public static Dataset<Row> withConditions(Dataset<Row> context, Dataset<Row> attributes,
+      List<JourneySignal> signals, double repeatWindowHours) {
+    Dataset<Row> df = context;
+    boolean withAttributes = attributes != null;
+    if (withAttributes) {
+      df = df.join(attributes.withColumnRenamed("customer_key", "attr_customer_key"),
+          df.col("customer_key").equalTo(col("attr_customer_key")), "left")
+          .drop("attr_customer_key");
+    }
+    List<Column> parts = new ArrayList<>();
+    parts.add(single("prev_channel", col("prev_channel")));
+    parts.add(single("prev_failure_channel", col("prev_failure_channel")));
+    parts.add(single("prev_failure", joined(col("prev_failure_channel"),
+        col("prev_failure_touchpoint"))));
+    parts.add(single("prev_failure_within", hoursBucket(col("hours_since_prev_failure"))));
+    parts.add(single("upstream_failure_channel", col("upstream_failure_channel")));
+    parts.add(single("upstream_failure_type", joined(col("upstream_failure_channel"),
+        col("upstream_failure_type"))));
+    parts.add(single("upstream_failure", joined(col("upstream_failure_channel"),
+        col("upstream_failure_touchpoint"), col("upstream_failure_type"))));
+    parts.add(single("upstream_failure_within",
+        hoursBucket(col("hours_since_upstream_failure"))));
+    parts.add(pathConditions());
+    parts.add(single("switches", bucket(col("switches_before"), 3)));
+    parts.add(single("handoffs", bucket(col("handoffs_before"), 2)));
+    parts.add(single("failures", bucket(col("failures_before"), 2)));
+    parts.add(flag("repeat_contact", repeatContact(repeatWindowHours)));
+    parts.add(single("peak", col("peak_before").cast("string")));
+    parts.add(single("end", col("end_before")));
+    parts.add(flag("no_history", col("has_history").equalTo(false)));
+    if (withAttributes) {
+      parts.add(single("segment", col("segment")));
+      parts.add(single("tenure", tenureBucket(col("customer_since"), col("response_date"))));
+    }
+    Dataset<Row> probe = context.limit(0);
+    for (JourneySignal s : signals) {
+      Column c = s.condition();
+      DataType type = probe.select(c.as("probe")).schema().fields()[0].dataType();
+      if (type instanceof BooleanType) {
+        parts.add(flag(s.name(), c));
+      } else if (type instanceof StringType) {
+        parts.add(single(s.name(), c));
+      } else {
+        throw new IllegalArgumentException("Journey signal " + s.getClass().getName() + " ("
+            + s.name() + ") returns " + type.simpleString() + "; expected a boolean column (the"
+            + " condition holds) or a string column (condition name=value); cast or bucket it");
+      }
+    }
+    Column all = array_sort(array_distinct(flatten(array(parts.toArray(new Column[0])))));
+    df = df.withColumn("conditions", all);
+    if (withAttributes) {
+      df = df.drop("segment", "customer_since");
+    }
+    return df;
+  }
+
+  /** A one-element array {@code name=value}, or an empty array when the value is null. */
+  static Column single(String name, Column value) {
+    return when(value.isNotNull(), array(concat(lit(name + "="), value.cast("string"))))
+        .otherwise(expr("array()").cast("array<string>"));
+  }
+
+  /** A one-element array {@code name} when the boolean is true, else empty. */
+  static Column flag(String name, Column value) {
+    return when(coalesce(value, lit(false)), array(lit(name)))
+        .otherwise(expr("array()").cast("array<string>"));
+  }
+
+  /** Values joined by ':', null when the first (the channel) is null; null parts become '?'. */
+  static Column joined(Column first, Column... rest) {
+    List<Column> all = new ArrayList<>();
+    all.add(first);
+    for (Column c : rest) {
+      all.add(coalesce(c, lit("?")));
+    }
+    return when(first.isNotNull(), concat_ws(":", all.toArray(new Column[0])));
+  }
+
+  static Column hoursBucket(Column hours) {
+    Column c = when(hours.isNull().or(hours.lt(0)), lit(null).cast("string"));
+    for (int i = 0; i < HOUR_BUCKETS.length; i++) {
+      c = c.when(hours.lt(HOUR_BUCKETS[i]), lit(HOUR_LABELS[i]));
+    }
+    return c;
+  }
+
+  /** 0, 1, ..., cap-1, then "cap+". */
+  static Column bucket(Column count, int cap) {
+    return when(count.isNull(), lit(null).cast("string"))
+        .when(count.geq(cap), lit(cap + "+"))
+        .otherwise(count.cast("string"));
+  }
+
+  static Column tenureBucket(Column since, Column at) {
+    Column years = months_between(at, since).divide(12);
+    return when(since.isNull(), lit(null).cast("string"))
+        .when(years.lt(1), lit("<1y"))
+        .when(years.lt(3), lit("1-3y"))
+        .otherwise(lit("3y+"));
+  }
+
+  /** Bigrams, trigrams and the last two channels of an 'a>b>c' path. */
+  static Column pathConditions() {
+    Column path = col("path_before");
+    Column ch = split(coalesce(path, lit("")), ">");
+    Column n = size(ch);
+    Column idx2 = expr("sequence(1, greatest(size(split(coalesce(path_before, ''), '>')) - 1,"
+        + " 1))");
+    Column bigrams = transform(idx2, i -> concat(lit("path_bigram="),
+        element_at(ch, i), lit(">"), element_at(ch, i.plus(1))));
+    Column idx3 = expr("sequence(1, greatest(size(split(coalesce(path_before, ''), '>')) - 2,"
+        + " 1))");
+    Column trigrams = transform(idx3, i -> concat(lit("path_trigram="),
+        element_at(ch, i), lit(">"), element_at(ch, i.plus(1)), lit(">"),
+        element_at(ch, i.plus(2))));
+    Column ends = concat(lit("path_ends="), concat_ws(">", slice(ch, -2, 2)));
+    return when(path.isNull().or(n.lt(2)), expr("array()").cast("array<string>"))
+        .when(n.lt(3), array_distinct(flatten(array(bigrams, array(ends)))))
+        .otherwise(array_distinct(flatten(array(bigrams, trigrams, array(ends)))));
+  }
+
+  /**
+   * At least two steps of the rated channel whose event type is that of the rated contact (the
+   * last step in the rated channel) within the window before the response.
+   */
+  static Column repeatContact(double windowHours) {
+    Column inChannel = filter(col("last_steps"),
+        s -> s.getField("channel").equalTo(col("channel")));
+    Column lastType = element_at(inChannel, -1).getField("event_type");
+    Column sameRecent = filter(inChannel, s -> s.getField("event_type").equalTo(lastType)
+        .and(s.getField("ts").geq(col("response_ts").minus(
+            expr("make_dt_interval(0, 0, 0, " + (long) Math.round(windowHours * 3600) + ")")))));
+    return when(col("last_steps").isNull(), lit(false))
+        .otherwise(size(sameRecent).geq(2));
+  }
+
+  /** The family of a condition string: the part before '=' (the whole string for flags). */
+  public static String family(String condition) {
+    int eq = condition.indexOf('=');
+    return eq < 0 ? condition : condition.substring(0, eq);
+  }
+
+  /** The value of a condition string, or null for flags. */
+  public static String value(String condition) {
+    int eq = condition.indexOf('=');
+    return eq < 0 ? null : condition.substring(eq + 1);
+  }
+}

@@ -1,0 +1,349 @@
+package io.polku.rootcause;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.when;
+
+import io.polku.config.PolkuConfig;
+import io.polku.contract.Tables;
+import io.polku.lake.Lake;
+import io.polku.pipeline.RunContext;
+import io.polku.pipeline.Stage;
+import io.polku.pipeline.StageResult;
+import io.polku.rootcause.SegmentStatistics.Candidate;
+import io.polku.rootcause.SegmentStatistics.Cell;
+import io.polku.rootcause.SegmentStatistics.Segment;
+import java.sql.Date;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Root-cause journey segments: which journeys before a response make critical feedback more
+ * likely, ranked by how much critical feedback they explain. Writes
+ * {@code root_cause_segments}, {@code root_cause_examples} and {@code root_cause_drivers} for
+ * run_date = the run's last date, over the responses of the analysis window
+ * ({@code polku.rootcause.window-days} days ending on run_date).
+ *
+ * <p>Steps: (1) critical flag per metric ({@link CriticalFeedback}); (2) conditions per
+ * response ({@link Conditions}, customer attributes through identity_map, the registered
+ * {@link JourneySignal}s); (3) candidates per scope (rated channel and metric, and all
+ * channels) by FP-Growth over the critical responses' condition sets ({@link SegmentSearch});
+ * (4) every candidate counted on all responses of its scope (one broadcast join, one
+ * aggregation); (5) statistics, Benjamini-Hochberg over every candidate tested in the run,
+ * pruning against simpler segments and ranking on the driver ({@link SegmentStatistics});
+ * (6) labels, examples and distinguishing comment words for the kept segments; (7) a key-driver
+ * logistic regression per scope ({@link KeyDrivers}).
+ *
+ * <p>Cost: the analysed responses (with their conditions) are materialised once with
+ * {@code localCheckpoint}; FP-Growth runs one fit per scope; the evaluation is one broadcast
+ * join and one shuffle; the words two aggregations; the drivers one model per scope. Collected
+ * to the driver: the per-candidate counts (bounded by candidates x strata), the top words and
+ * the model coefficients (bounded by segments and the condition vocabulary) — never responses.
+ *
+ * <p>Dangers: a low {@code min-support} or many correlated conditions multiply the candidates
+ * (and the multiple-testing family, which costs power); the statistics describe association in
+ * observational data — a segment points where to look, it does not prove the cause.
+ */
+public final class RootCauseStage implements Stage {
+  public static final String NAME = "rootcause";
+  /** Overlaps are computed for this many times top-n kept segments per scope. */
+  static final int SHORTLIST_FACTOR = 3;
+  /** Statuses written besides kept: passed q but not ranked, with the reason. */
+  static final java.util.Set<String> REPORTED =
+      java.util.Set.of("explained_by_parent", "overlaps_higher_ranked", "beyond_top_n");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** Everything the stage computed, for tests and the evaluation command. */
+  public record Output(List<Segment> segments, long responses, long candidates) {}
+
+  @Override
+  public StageResult run(RunContext ctx) {
+    Instant started = Instant.now();
+    Lake lake = ctx.lake();
+    PolkuConfig.RootCauseOptions o = ctx.config().rootCause();
+    List<JourneySignal> signals = Signals.load(o.signals());
+    for (var t : List.of(Tables.ROOT_CAUSE_SEGMENTS, Tables.ROOT_CAUSE_PRUNED,
+        Tables.ROOT_CAUSE_EXAMPLES,
+        Tables.ROOT_CAUSE_DRIVERS)) {
+      lake.ensure(t);
+    }
+    LocalDate runDate = ctx.dateTo();
+    LocalDate from = runDate.minusDays(o.windowDays() - 1L);
+    SparkSession spark = ctx.spark();
+    spark.sparkContext().setJobGroup("polku-rootcause", "root-cause journey segments", false);
+    List<String> warnings = new ArrayList<>();
+    try {
+      Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
+          .filter(col("response_date").between(lit(Date.valueOf(from)),
+              lit(Date.valueOf(runDate))));
+      Dataset<Row> attributes = lake.exists(Tables.CUSTOMERS)
+          && lake.exists(Tables.IDENTITY_MAP)
+          ? Conditions.customerAttributes(lake.read(Tables.IDENTITY_MAP),
+              lake.read(Tables.CUSTOMERS))
+          : null;
+      double repeatHours = ctx.config().journeys().repeatWindow().toMinutes() / 60.0;
+      Dataset<Row> responses = prepare(context, attributes, signals, o, repeatHours);
+      Dataset<Row> scoped = SegmentSearch.scoped(responses).localCheckpoint(true);
+      Output out = analyse(spark, scoped, o, signals, runDate, from, ctx.runId(), lake,
+          warnings, ctx.progress());
+      long kept = out.segments().stream().filter(Segment::kept).count();
+      return new StageResult(NAME, List.of(
+          new StageResult.ObjectCounts("root_cause_segments", out.responses(), kept, 0,
+              String.format(Locale.ROOT, "%d responses %s..%s, %d segments tested, %d passed"
+                      + " q < %s, %d kept", out.responses(), from, runDate, out.candidates(),
+                  out.segments().stream().filter(s -> s.kept()
+                      || REPORTED.contains(s.status())).count(), o.maxQ(), kept),
+              true)),
+          warnings, Duration.between(started, Instant.now()));
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  /**
+   * The analysed responses: context rows with a score, their critical flag and conditions.
+   * Pure.
+   */
+  public static Dataset<Row> prepare(Dataset<Row> context, Dataset<Row> attributes,
+      List<JourneySignal> signals, PolkuConfig.RootCauseOptions o, double repeatWindowHours) {
+    Dataset<Row> withConditions = Conditions.withConditions(context, attributes, signals,
+        repeatWindowHours);
+    return CriticalFeedback.withCritical(withConditions, o.critical(), o.otherMaxNormalised())
+        .select("response_id", "response_ts", "channel", "metric", "score", "score_norm",
+            "critical", "comment", "last_steps", "conditions");
+  }
+
+  /**
+   * Search, statistics and writes, given the scoped responses (materialised). Returns every
+   * segment tested (kept or not).
+   */
+  static Output analyse(SparkSession spark, Dataset<Row> scoped,
+      PolkuConfig.RootCauseOptions o, List<JourneySignal> signals, LocalDate runDate,
+      LocalDate from, String runId, Lake lake, List<String> warnings,
+      java.util.function.Consumer<String> progress) {
+    long t0 = System.nanoTime();
+    List<Row> sizes = SegmentSearch.scopeSizes(scoped);
+    long analysed = 0;
+    List<Dataset<Row>> perScope = new ArrayList<>();
+    for (Row r : sizes) {
+      String ch = r.getString(0);
+      String metric = r.getString(1);
+      long critical = r.getLong(3);
+      if (!"*".equals(ch)) {
+        analysed += r.getLong(2);
+      }
+      if (critical < o.minSupport()) {
+        warnings.add(String.format(Locale.ROOT, "%s/%s has %d critical responses, fewer than"
+            + " polku.rootcause.min-support = %d: not searched", ch, metric, critical,
+            o.minSupport()));
+        continue;
+      }
+      double support = SegmentSearch.minSupportFraction(critical, o.minSupportShare(),
+          o.minSupport());
+      perScope.add(SegmentSearch.frequentConditionSets(scoped, ch, metric, support,
+          o.maxConditions()));
+    }
+    Map<String, JourneySignal> signalsByName = new HashMap<>();
+    for (JourneySignal s : signals) {
+      signalsByName.put(s.name(), s);
+    }
+    Date run = Date.valueOf(runDate);
+    Date fromDate = Date.valueOf(from);
+    if (perScope.isEmpty()) {
+      writeEmpty(spark, lake, run);
+      return new Output(List.of(), analysed, 0);
+    }
+    Dataset<Row> candidates = SegmentSearch.union(perScope).localCheckpoint(true);
+    progress.accept(String.format(Locale.ROOT, "  FP-Growth over %d scopes (%.1f s)",
+        perScope.size(), seconds(t0)));
+    List<Row> counts = SegmentSearch.evaluate(scoped, candidates).collectAsList();
+    List<Row> totalRows = SegmentSearch.totals(
+        scoped.filter(col("scope_channel").notEqual("*"))).collectAsList();
+    List<Cell> totals = new ArrayList<>();
+    for (Row r : totalRows) {
+      totals.add(cell(r, 0));
+    }
+    Map<String, List<Cell>> cellsByCandidate = new LinkedHashMap<>();
+    Map<String, List<String>> itemsByCandidate = new HashMap<>();
+    for (Row r : counts) {
+      List<String> items = r.getList(2);
+      String id = SegmentStatistics.segmentId(r.getString(0), r.getString(1), items);
+      cellsByCandidate.computeIfAbsent(id, k -> new ArrayList<>()).add(cell(r, 3));
+      itemsByCandidate.put(id, items);
+    }
+    List<Candidate> list = new ArrayList<>();
+    for (var e : cellsByCandidate.entrySet()) {
+      String[] scope = e.getKey().split("/", 3);
+      list.add(new Candidate(scope[0], scope[1], itemsByCandidate.get(e.getKey()),
+          e.getValue()));
+    }
+    SegmentStatistics.Settings settings =
+        new SegmentStatistics.Settings(o.maxQ(), o.minSupport(), o.topN());
+    List<Segment> tested = SegmentStatistics.test(list, totals, settings);
+    progress.accept(String.format(Locale.ROOT, "  %,d candidates counted and tested (%.1f s)",
+        list.size(), seconds(t0)));
+
+    // Members of the shortlisted segments: overlaps, then examples and words of the kept.
+    List<Segment> shortlist = SegmentStatistics.shortlist(tested, SHORTLIST_FACTOR * o.topN());
+    Dataset<Row> members = SegmentSearch.members(scoped, segmentTable(spark, shortlist))
+        .localCheckpoint(true);
+    Map<String, List<Cell>> pairs = new HashMap<>();
+    for (Row r : SegmentSearch.overlaps(members).collectAsList()) {
+      pairs.computeIfAbsent(r.getString(0) + "\n" + r.getString(1), k -> new ArrayList<>())
+          .add(cell(r, 2));
+    }
+    java.util.Set<String> shortIds = new java.util.HashSet<>();
+    shortlist.forEach(s -> shortIds.add(s.segmentId()));
+    List<Segment> segments = SegmentStatistics.rank(tested, list, totals, settings,
+        SegmentStatistics.Overlaps.of(shortIds, pairs));
+    List<Segment> reported = segments.stream().filter(s -> s.kept()
+        || REPORTED.contains(s.status())).toList();
+    List<Segment> kept = reported.stream().filter(Segment::kept).toList();
+    Dataset<Row> keptMembers = members.join(
+        segmentTable(spark, kept).select("segment_id"), "segment_id");
+    Map<String, List<String>> words = new HashMap<>();
+    for (Row r : CommentWords.distinguishing(keptMembers, scoped, o.words(), o.wordPrior())
+        .collectAsList()) {
+      words.put(r.getString(0), r.getList(1));
+    }
+    progress.accept(String.format(Locale.ROOT, "  overlaps of %d shortlisted segments, words"
+        + " (%.1f s)", shortlist.size(), seconds(t0)));
+    List<Row> segmentRows = new ArrayList<>();
+    List<Row> prunedRows = new ArrayList<>();
+    for (Segment s : reported) {
+      String label = Labels.label(s.channel(), s.metric(), s.conditions(), s.rate(),
+          s.rateOutside(), s.responses(), s.shareExplained(), signalsByName);
+      List<String> w = words.get(s.segmentId());
+      (s.kept() ? segmentRows : prunedRows).add(RowFactory.create(run, s.segmentId(), s.channel(), s.metric(),
+          s.conditions().toArray(new String[0]), s.conditions().size(), label, s.status(),
+          s.rank(), s.overallRank(), s.responses(), s.critical(), s.rate(), s.rateLower(),
+          s.rateUpper(), s.rateOutside(), s.lift(), s.riskDifference(), s.pValue(), s.test(),
+          s.qValue(), (long) segments.size(), s.excess(), s.shareExplained(),
+          s.scopeCritical(), s.scoreMean(), s.scoreMeanOutside(), s.nps(), s.npsLower(),
+          s.npsUpper(), s.parentId(), s.pVsParent(),
+          s.kept() ? (w == null ? new String[0] : w.toArray(new String[0])) : null, fromDate,
+          run, runId));
+    }
+    String where = "run_date = DATE'" + runDate + "'";
+    lake.replaceWhere(Tables.ROOT_CAUSE_SEGMENTS,
+        spark.createDataFrame(segmentRows, Tables.ROOT_CAUSE_SEGMENTS.schema()), where);
+    lake.replaceWhere(Tables.ROOT_CAUSE_PRUNED,
+        spark.createDataFrame(prunedRows, Tables.ROOT_CAUSE_PRUNED.schema()), where);
+    lake.replaceWhere(Tables.ROOT_CAUSE_EXAMPLES, examples(keptMembers, o.examples(), run),
+        where);
+    progress.accept(String.format(Locale.ROOT, "  segments and examples written (%.1f s)",
+        seconds(t0)));
+    lake.replaceWhere(Tables.ROOT_CAUSE_DRIVERS,
+        drivers(spark, scoped, sizes, o, run, fromDate, runId, warnings), where);
+    progress.accept(String.format(Locale.ROOT, "  key drivers written (%.1f s)", seconds(t0)));
+    return new Output(segments, analysed, list.size());
+  }
+
+  /** Up to {@code k} responses per segment, critical ones first, newest first. Pure. */
+  public static Dataset<Row> examples(Dataset<Row> members, int k, Date runDate) {
+    return members
+        .withColumn("example_rank", row_number().over(Window.partitionBy("segment_id")
+            .orderBy(col("critical").desc(), col("response_ts").desc(), col("response_id"))))
+        .filter(col("example_rank").leq(k))
+        .select(lit(runDate).as("run_date"), col("segment_id"), col("example_rank"),
+            col("response_id"), col("response_ts"), col("channel"), col("metric"),
+            col("score"), col("critical"), col("comment"), col("last_steps"));
+  }
+
+  /** Key-driver rows of every channel scope with enough critical responses. */
+  static Dataset<Row> drivers(SparkSession spark, Dataset<Row> scoped, List<Row> sizes,
+      PolkuConfig.RootCauseOptions o, Date run, Date from, String runId,
+      List<String> warnings) {
+    Dataset<Row> channelScoped = scoped.filter(col("scope_channel").notEqual("*")
+        .and(col("critical").isNotNull()));
+    Map<String, long[]> support = new HashMap<>();
+    for (Row r : channelScoped.select(col("scope_channel"), col("scope_metric"),
+            col("critical"), explode(col("conditions")).as("condition"))
+        .groupBy("scope_channel", "scope_metric", "condition")
+        .agg(count(lit(1)).as("n"), sum(when(col("critical"), 1).otherwise(0)).as("x"))
+        .collectAsList()) {
+      support.put(r.getString(0) + "/" + r.getString(1) + "/" + r.getString(2),
+          new long[] {r.getLong(3), r.getLong(4)});
+    }
+    List<Row> rows = new ArrayList<>();
+    for (Row s : sizes) {
+      String ch = s.getString(0);
+      String metric = s.getString(1);
+      if ("*".equals(ch) || s.getLong(3) < o.minSupport()) {
+        continue;
+      }
+      KeyDrivers.Fit fit = KeyDrivers.fit(channelScoped.filter(col("scope_channel").equalTo(ch)
+              .and(col("scope_metric").equalTo(metric))), o.minSupport(), o.driverRegParam(),
+          o.driverElasticNet(), o.driverHoldoutShare(), o.driverSeed(), o.driverMaxIter());
+      if (fit == null) {
+        warnings.add("key drivers of " + ch + "/" + metric + ": nothing to learn (one class"
+            + " in the training split or no condition with min-support responses)");
+        continue;
+      }
+      for (KeyDrivers.Driver d : fit.drivers()) {
+        long[] nx = support.getOrDefault(ch + "/" + metric + "/" + d.condition(),
+            new long[] {0, 0});
+        rows.add(RowFactory.create(run, ch, metric, d.condition(), d.coefficient(),
+            d.oddsRatio(), nx[0], nx[1], nx[0] == 0 ? 0.0 : (double) nx[1] / nx[0],
+            fit.intercept(), fit.auc(), fit.train(), fit.holdout(), o.driverRegParam(),
+            o.driverElasticNet(), from, run, runId));
+      }
+    }
+    return spark.createDataFrame(rows, Tables.ROOT_CAUSE_DRIVERS.schema());
+  }
+
+  private static void writeEmpty(SparkSession spark, Lake lake, Date run) {
+    String where = "run_date = DATE'" + run.toLocalDate() + "'";
+    for (var t : List.of(Tables.ROOT_CAUSE_SEGMENTS, Tables.ROOT_CAUSE_PRUNED,
+        Tables.ROOT_CAUSE_EXAMPLES,
+        Tables.ROOT_CAUSE_DRIVERS)) {
+      lake.replaceWhere(t, spark.createDataFrame(List.of(), t.schema()), where);
+    }
+  }
+
+  private static Dataset<Row> segmentTable(SparkSession spark, List<Segment> segments) {
+    List<Row> rows = new ArrayList<>();
+    for (Segment s : segments) {
+      rows.add(RowFactory.create(s.segmentId(), s.channel(), s.metric(),
+          s.conditions().toArray(new String[0])));
+    }
+    StructType schema = new StructType()
+        .add("segment_id", DataTypes.StringType).add("scope_channel", DataTypes.StringType)
+        .add("scope_metric", DataTypes.StringType)
+        .add("items", DataTypes.createArrayType(DataTypes.StringType));
+    return spark.createDataFrame(rows, schema);
+  }
+
+  private static double seconds(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static Cell cell(Row r, int offset) {
+    return new Cell(r.getString(offset), r.getString(offset + 1), r.getLong(offset + 2),
+        r.getLong(offset + 3), r.isNullAt(offset + 4) ? 0 : r.getDouble(offset + 4),
+        r.isNullAt(offset + 5) ? 0 : r.getDouble(offset + 5), r.getLong(offset + 6),
+        r.getLong(offset + 7), r.getLong(offset + 8));
+  }
+}

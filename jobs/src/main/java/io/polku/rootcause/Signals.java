@@ -1,0 +1,74 @@
+package io.polku.rootcause;
+
+import io.polku.config.ConfigException;
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Loads the {@link JourneySignal}s named in {@code polku.rootcause.signals} by reflection. */
+public final class Signals {
+  /** The configuration key listing signal classes. */
+  public static final String KEY = "polku.rootcause.signals";
+
+  private Signals() {}
+
+  /**
+   * Instantiates every class; reports all problems together in one {@link ConfigException}
+   * naming the class, the key and the fix.
+   */
+  public static List<JourneySignal> load(List<String> classNames) {
+    List<JourneySignal> signals = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+        ? Thread.currentThread().getContextClassLoader() : Signals.class.getClassLoader();
+    for (String className : classNames) {
+      String where = KEY + " entry '" + className + "'";
+      Class<?> type;
+      try {
+        type = Class.forName(className, true, loader);
+      } catch (ClassNotFoundException | LinkageError e) {
+        problems.add(where + ": class not found on the classpath (" + e + "); expected the"
+            + " fully qualified name of a class implementing " + JourneySignal.class.getName()
+            + "; fix the name or add its jar to the classpath");
+        continue;
+      }
+      if (!JourneySignal.class.isAssignableFrom(type)) {
+        problems.add(where + ": " + className + " does not implement "
+            + JourneySignal.class.getName() + "; implement the interface (name() and"
+            + " condition()) or remove the entry");
+        continue;
+      }
+      JourneySignal signal;
+      try {
+        signal = (JourneySignal) type.getDeclaredConstructor().newInstance();
+      } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
+        problems.add(where + ": cannot instantiate " + className + " (" + e + "); expected a"
+            + " public, non-abstract class with a public no-argument constructor");
+        continue;
+      } catch (InvocationTargetException e) {
+        problems.add(where + ": the constructor of " + className + " failed: "
+            + e.getCause() + "; fix the signal's constructor");
+        continue;
+      }
+      String name = signal.name();
+      if (name == null || !name.matches("[a-z][a-z0-9_]*")) {
+        problems.add(where + ": name() = " + (name == null ? "null" : "'" + name + "'")
+            + " is not valid; expected lower-case letters, digits and underscores");
+        continue;
+      }
+      if (!names.add(name)) {
+        problems.add(where + ": a second signal named '" + name + "'; signal names must be"
+            + " unique; rename one");
+        continue;
+      }
+      signals.add(signal);
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return List.copyOf(signals);
+  }
+}

@@ -1,0 +1,160 @@
+package io.polku.rootcause;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.polku.rootcause.SegmentStatistics.Candidate;
+import io.polku.rootcause.SegmentStatistics.Cell;
+import io.polku.rootcause.SegmentStatistics.Segment;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeping, pruning and ranking on hand-made segment counts. Every expected number was worked
+ * out by hand (the arithmetic is in the comments).
+ */
+class RootCauseStatisticsTest {
+  private static final SegmentStatistics.Settings SETTINGS =
+      new SegmentStatistics.Settings(0.05, 10, 10);
+
+  private static Cell phone(long n, long x) {
+    return new Cell("phone", "csat", n, x, 3.0 * n, 0.5 * n, 0, 0, 0);
+  }
+
+  private static Candidate candidate(List<String> conditions, Cell... cells) {
+    return new Candidate(cells[0].channel(), cells[0].metric(), conditions, List.of(cells));
+  }
+
+  private static Map<String, Segment> byConditions(List<Segment> segments) {
+    Map<String, Segment> m = new HashMap<>();
+    for (Segment s : segments) {
+      m.put(String.join("&", s.conditions()), s);
+    }
+    return m;
+  }
+
+  /*
+   * Phone CSAT: 1000 responses, 200 critical.
+   *   a      : 200 responses, 100 critical (50%); outside 800 / 100 = 12.5%; excess 100-25 = 75
+   *   a & b  : 100 / 52 vs the rest of a 100 / 48: z = 0.04 / sqrt(.25 * .02) = 0.566,
+   *            one-sided p = 0.286 -> explained by its parent a
+   *   a & c  :  50 / 45 vs the rest of a 150 / 55: z = 0.5333 / 0.08165 = 6.53 -> kept;
+   *            outside 950 / 155 = 16.3%; excess 45 - 50 * 155/950 = 36.84
+   *   d      : 100 / 22 vs 900 / 178: 22% vs 19.8%, z = 0.53, not significant
+   */
+  private List<Segment> fixture() {
+    List<Candidate> candidates = List.of(
+        candidate(List.of("a"), phone(200, 100)),
+        candidate(List.of("a", "b"), phone(100, 52)),
+        candidate(List.of("c", "a"), phone(50, 45)),
+        candidate(List.of("d"), phone(100, 22)));
+    return SegmentStatistics.evaluate(candidates, List.of(phone(1000, 200)), SETTINGS);
+  }
+
+  @Test
+  void aChildWithoutSignificantGainOverItsParentIsExplainedByIt() {
+    Map<String, Segment> s = byConditions(fixture());
+    Segment ab = s.get("a&b");
+    assertEquals("explained_by_parent", ab.status());
+    assertFalse(ab.kept());
+    assertEquals("phone/csat/a", ab.parentId());
+    assertEquals(0.286, ab.pVsParent(), 0.001);
+    assertNull(ab.rank());
+  }
+
+  @Test
+  void aChildThatBeatsItsParentIsKeptAndRankedByExcess() {
+    Map<String, Segment> s = byConditions(fixture());
+    Segment a = s.get("a");
+    Segment ac = s.get("a&c");
+    assertEquals("kept", a.status());
+    assertEquals("kept", ac.status());
+    assertEquals("phone/csat/a", ac.parentId());
+    assertTrue(ac.pVsParent() < 1e-6);
+    assertEquals(75.0, a.excess(), 1e-9);
+    assertEquals(4.0, a.lift(), 1e-12);
+    assertEquals(0.375, a.riskDifference(), 1e-12);
+    assertEquals(75.0 / 200, a.shareExplained(), 1e-12);
+    assertEquals(45 - 50 * 155.0 / 950, ac.excess(), 1e-9);
+    assertEquals(1, a.rank());
+    assertEquals(2, ac.rank());
+    assertEquals(1, a.overallRank());
+    assertEquals("z", a.test());
+  }
+
+  @Test
+  void aSmallDifferenceIsNotSignificant() {
+    Segment d = byConditions(fixture()).get("d");
+    assertEquals("not_significant", d.status());
+    assertTrue(d.qValue() > 0.05);
+  }
+
+  @Test
+  void theCrossChannelScopeComparesWithinEachChannel() {
+    // Chat 100 / 50 critical, phone 900 / 90. The condition x has the channel's own rate in
+    // both (chat 50 / 25, phone 100 / 10): pooled it looks like 35/150 = 23% vs 105/850 = 12%,
+    // stratified there is no difference at all (CMH z = 0, expected = 25 + 10 = 35).
+    Cell chatTotal = new Cell("chat", "csat", 100, 50, 0, 0, 0, 0, 0);
+    Cell phoneTotal = new Cell("phone", "csat", 900, 90, 0, 0, 0, 0, 0);
+    Candidate x = new Candidate("*", "*", List.of("x"), List.of(
+        new Cell("chat", "csat", 50, 25, 0, 0, 0, 0, 0),
+        new Cell("phone", "csat", 100, 10, 0, 0, 0, 0, 0)));
+    Segment s = SegmentStatistics.evaluate(List.of(x), List.of(chatTotal, phoneTotal),
+        SETTINGS).get(0);
+    assertEquals("cmh", s.test());
+    assertEquals(1.0, s.pValue(), 1e-12);
+    assertEquals(0.0, s.excess(), 1e-9);
+    assertEquals(1.0, s.lift(), 1e-12);
+    assertFalse(s.kept());
+  }
+
+  /*
+   * Overlaps, phone CSAT 1000 / 200. T = peak=3 (110 / 52) contains D = upstream_failure_channel
+   * =app (90 / 48) and S = upstream_failure=app:billing:self_service (86 / 47); D and S share
+   * 84 responses, 46 critical.
+   *   excess: T 52 - 110 * 148/890 = 33.7, D 48 - 90 * 152/910 = 33.0, S 47 - 86 * 153/914 = 32.6
+   *   D vs T: D minus T is empty; D (48/90 = 53%) vs T minus D (4/20 = 20%): z = 2.70, one-sided
+   *           p = 0.003, a sharper core with as many conditions -> both shown.
+   *   S vs T: likewise a sharper core (47/86 vs 5/24) -> S may be shown next to T.
+   *   S vs D: S minus D = 2 / 1 adds nothing; S and D (84 / 46) vs D minus S (6 / 2) is not
+   *           significantly sharper, and D minus S adds nothing either: the same finding, and
+   *           S, the more detailed description (touchpoint and type), is shown; D points to S.
+   */
+  @Test
+  void overlappingSegmentsShowTheSharpestOnce() {
+    Candidate t = candidate(List.of("peak=3"), phone(110, 52));
+    Candidate d = candidate(List.of("upstream_failure_channel=app"), phone(90, 48));
+    Candidate s = candidate(List.of("upstream_failure=app:billing:self_service"),
+        phone(86, 47));
+    List<Candidate> all = List.of(t, d, s);
+    List<Cell> totals = List.of(phone(1000, 200));
+    Map<String, List<Cell>> pairs = new HashMap<>();
+    String tId = "phone/csat/peak=3";
+    String dId = "phone/csat/upstream_failure_channel=app";
+    String sId = "phone/csat/upstream_failure=app:billing:self_service";
+    pairs.put(dId + "\n" + tId, List.of(phone(90, 48)));
+    pairs.put(sId + "\n" + tId, List.of(phone(86, 47)));
+    pairs.put(dId + "\n" + sId, List.of(phone(84, 46)));
+    List<Segment> tested = SegmentStatistics.test(all, totals, SETTINGS);
+    Map<String, Segment> r = byConditions(SegmentStatistics.rank(tested, all, totals, SETTINGS,
+        SegmentStatistics.Overlaps.of(java.util.Set.of(tId, dId, sId), pairs)));
+    Segment peak = r.get("peak=3");
+    Segment app = r.get("upstream_failure_channel=app");
+    Segment billing = r.get("upstream_failure=app:billing:self_service");
+    assertEquals("kept", peak.status());
+    assertEquals(1, peak.rank());
+    assertEquals("kept", billing.status());
+    assertEquals(2, billing.rank());
+    assertEquals("overlaps_higher_ranked", app.status());
+    assertEquals(sId, app.parentId());
+  }
+
+  @Test
+  void properSubsetsOfThreeConditions() {
+    assertEquals(6, SegmentStatistics.properSubsets(List.of("a", "b", "c")).size());
+  }
+}

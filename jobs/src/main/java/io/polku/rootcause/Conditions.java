@@ -41,6 +41,8 @@ import org.apache.spark.sql.types.StringType;
  *   <li>{@code upstream_failure_channel=C}, {@code upstream_failure_type=C:E},
  *       {@code upstream_failure=C:T:E}: the last failure in another channel than the rated
  *       one, as channel, channel:event type and channel:touchpoint:event type;</li>
+ *   <li>{@code failed_before=C:T}: every failing step among the last steps (channel:touchpoint),
+ *       not only the last one;</li>
  *   <li>{@code upstream_failure_within=B}, {@code prev_failure_within=B}: hours from that failure
  *       to the response, bucketed {@code <2h}, {@code 2-24h}, {@code 24-48h}, {@code 48h-7d};</li>
  *   <li>{@code path_bigram=A>B}, {@code path_trigram=A>B>C}, {@code path_ends=A>B}: channel
@@ -111,6 +113,7 @@ public final class Conditions {
         col("upstream_failure_touchpoint"), col("upstream_failure_type"))));
     parts.add(single("upstream_failure_within",
         hoursBucket(col("hours_since_upstream_failure"))));
+    parts.add(failedBefore());
     parts.add(pathConditions());
     parts.add(single("switches", bucket(col("switches_before"), 3)));
     parts.add(single("handoffs", bucket(col("handoffs_before"), 2)));
@@ -188,6 +191,18 @@ public final class Conditions {
         .when(years.lt(1), lit("<1y"))
         .when(years.lt(3), lit("1-3y"))
         .otherwise(lit("3y+"));
+  }
+
+  /**
+   * Every failing step among {@code last_steps} as {@code failed_before=channel:touchpoint}:
+   * a failure anywhere before the response, not only the last one (a late delivery followed
+   * by a failed login is still a late delivery).
+   */
+  static Column failedBefore() {
+    Column failed = filter(col("last_steps"), s -> s.getField("outcome").equalTo("failure"));
+    return when(col("last_steps").isNull(), expr("array()").cast("array<string>"))
+        .otherwise(transform(failed, s -> concat(lit("failed_before="), s.getField("channel"),
+            lit(":"), coalesce(s.getField("touchpoint"), lit("?")))));
   }
 
   /** Bigrams, trigrams and the last two channels of an 'a>b>c' path. */

@@ -96,6 +96,7 @@ public final class Labels {
       case "prev_channel" -> "right after a step in " + channelName(v, false);
       case "prev_failure_channel" -> "after a failed step in " + channelName(v, false);
       case "prev_failure" -> "after a failed step in " + place(v);
+      case "failed_before" -> "with a failed step in " + place(v) + " before";
       case "prev_failure_within" -> "with a failed step " + timing(v);
       case "upstream_failure_channel" -> "after a failed " + channelName(v, false)
           + " attempt";

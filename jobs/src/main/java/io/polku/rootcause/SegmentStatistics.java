@@ -388,13 +388,14 @@ public final class SegmentStatistics {
    * <ol>
    *   <li>S minus T critical more often than the responses in neither: S adds something
    *       beyond T — shown;</li>
+   *   <li>otherwise, if T minus S is not critical more often than the responses in neither
+   *       (all of T's signal is in S) and S has no more conditions but a more detailed one
+   *       ({@link #detail}: e.g. "a failed app self-service attempt on billing" rather than
+   *       "a failed step" or "arriving via app -> phone"), S is shown and T withdrawn
+   *       ({@code overlaps_higher_ranked}, parent S);</li>
    *   <li>otherwise, if S has no more conditions than T and S &cap; T is critical more often
-   *       than T minus S: S is a sharper core of T — both are shown;</li>
-   *   <li>otherwise S is the same finding as T in other words. If T minus S is not critical
-   *       more often than the responses in neither either (each explains what the other
-   *       does) and S has no more conditions but a more detailed one ({@link #detail}: e.g.
-   *       "a failed app self-service attempt on billing" rather than "a failed app attempt"
-   *       or "arriving via app -> phone"), S is shown and T withdrawn; else S is withdrawn
+   *       than T minus S: S is a sharper core of T that T adds to — both are shown;</li>
+   *   <li>otherwise S is the same finding as T in other words: S is withdrawn
    *       ({@code overlaps_higher_ranked}, parent T).</li>
    * </ol>
    * A simpler description always wins over a longer conjunction of the same responses: a
@@ -432,12 +433,12 @@ public final class SegmentStatistics {
           continue;
         }
         boolean simpler = s.conditions().size() <= t.conditions().size();
-        if (o.coreVsRestOfT() < alpha && simpler) {
-          continue; // a sharper core of T: both are shown
-        }
         if (o.tBeyondS() >= alpha && simpler && detail(s) > detail(t)) {
-          blurred.add(t); // equivalent findings: the more detailed description is shown
+          blurred.add(t); // T adds nothing beyond S: the more detailed description is shown
           continue;
+        }
+        if (o.coreVsRestOfT() < alpha && simpler) {
+          continue; // a sharper core of T that adds to it: both are shown
         }
         covering = t;
         coveringP = o.sBeyondT();
@@ -500,7 +501,7 @@ public final class SegmentStatistics {
       String f = Conditions.family(c);
       int d = switch (f) {
         case "upstream_failure" -> 4;
-        case "upstream_failure_type", "prev_failure" -> 3;
+        case "upstream_failure_type", "prev_failure", "failed_before" -> 3;
         case "upstream_failure_channel", "prev_failure_channel" -> 2;
         case "path_bigram", "path_trigram", "path_ends" -> 1;
         case "prev_channel", "prev_failure_within", "upstream_failure_within", "switches",

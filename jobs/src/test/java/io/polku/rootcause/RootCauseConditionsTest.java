@@ -168,6 +168,7 @@ class RootCauseConditionsTest {
     TreeSet<String> expected = new TreeSet<>(List.of(
         "prev_channel=phone",
         "prev_failure_channel=app", "prev_failure=app:billing", "prev_failure_within=24-48h",
+        "failed_before=app:billing",
         "upstream_failure_channel=app", "upstream_failure_type=app:self_service",
         "upstream_failure=app:billing:self_service",
         "upstream_failure_within=24-48h",
@@ -190,7 +191,9 @@ class RootCauseConditionsTest {
   void singleStepPathsAndOldFailuresAddNothingAndOneTransferIsNotTheSignal() {
     TreeSet<String> c = conditions("r3");
     assertEquals(new TreeSet<>(List.of("prev_channel=phone", "switches=0", "handoffs=0",
-        "failures=0", "peak=0", "end=failure", "segment=small_business", "tenure=3y+")), c);
+        "failures=0", "peak=0", "end=failure", "segment=small_business", "tenure=3y+",
+        // every failing step of last_steps, whatever the other columns say
+        "failed_before=phone:billing")), c);
     assertFalse(c.contains("repeat_contact"));
   }
 

@@ -117,12 +117,13 @@ class RootCauseStatisticsTest {
    * =app (90 / 48) and S = upstream_failure=app:billing:self_service (86 / 47); D and S share
    * 84 responses, 46 critical.
    *   excess: T 52 - 110 * 148/890 = 33.7, D 48 - 90 * 152/910 = 33.0, S 47 - 86 * 153/914 = 32.6
-   *   D vs T: D minus T is empty; D (48/90 = 53%) vs T minus D (4/20 = 20%): z = 2.70, one-sided
-   *           p = 0.003, a sharper core with as many conditions -> both shown.
-   *   S vs T: likewise a sharper core (47/86 vs 5/24) -> S may be shown next to T.
-   *   S vs D: S minus D = 2 / 1 adds nothing; S and D (84 / 46) vs D minus S (6 / 2) is not
-   *           significantly sharper, and D minus S adds nothing either: the same finding, and
-   *           S, the more detailed description (touchpoint and type), is shown; D points to S.
+   *   Neither T nor the others: 890 responses, 148 critical (16.6%).
+   *   D vs T: D minus T is empty (adds nothing); T minus D = 20 / 4 (20%) is not critical more
+   *           often than neither (Fisher, p > 0.3): all of T's signal is in D, and D is more
+   *           detailed (a failure's channel rather than a peak) -> D is shown, T withdrawn.
+   *   S vs D: S minus D = 2 / 1 adds nothing; D minus S = 6 / 2 (33%) vs neither 908 / 151
+   *           (16.6%): not significant (Fisher) -> S, the more detailed description
+   *           (touchpoint and type), is shown; D is withdrawn and T now points to S.
    */
   @Test
   void overlappingSegmentsShowTheSharpestOnce() {
@@ -145,12 +146,13 @@ class RootCauseStatisticsTest {
     Segment peak = r.get("peak=3");
     Segment app = r.get("upstream_failure_channel=app");
     Segment billing = r.get("upstream_failure=app:billing:self_service");
-    assertEquals("kept", peak.status());
-    assertEquals(1, peak.rank());
     assertEquals("kept", billing.status());
-    assertEquals(2, billing.rank());
+    assertEquals(1, billing.rank());
     assertEquals("overlaps_higher_ranked", app.status());
     assertEquals(sId, app.parentId());
+    assertEquals("overlaps_higher_ranked", peak.status());
+    assertEquals(sId, peak.parentId());
+    assertNull(peak.rank());
   }
 
   @Test

@@ -58,6 +58,8 @@ public final class PolkuConfig {
   private final IdentityOptions identity;
   private final JourneyOptions journeys;
   private final RootCauseOptions rootCause;
+  private final KpiOptions kpis;
+  private final FollowupOptions followups;
   private final String hash;
 
   /** Identity stitching settings ({@code polku.identity}). */
@@ -87,6 +89,36 @@ public final class PolkuConfig {
     }
   }
 
+  /** Experience KPI settings ({@code polku.kpis}). */
+  public record KpiOptions(int topPaths, int pathWindowDays, int peakEndWindowDays) {}
+
+  /**
+   * A fix to an experience problem ({@code polku.followups.fixes}): the segment it targets
+   * (rated channel and metric, '*' for any, and its conditions), the date it went live and a
+   * note.
+   */
+  public record Fix(String segment, String channel, String metric, List<String> conditions,
+      java.time.LocalDate date, String note) {
+    public Fix {
+      conditions = List.copyOf(conditions);
+    }
+  }
+
+  /** Close-the-loop follow-up settings ({@code polku.followups}). */
+  public record FollowupOptions(Map<String, String> teams, String defaultTeam,
+      Map<String, Integer> valuePoints, double severeBadness, Map<String, Integer> slaDays,
+      List<Fix> fixes, int fixWindowDays, double fixAlpha) {
+    /** The priorities, most urgent first. */
+    public static final List<String> PRIORITIES = List.of("P1", "P2", "P3");
+
+    public FollowupOptions {
+      teams = Map.copyOf(teams);
+      valuePoints = Map.copyOf(valuePoints);
+      slaDays = Map.copyOf(slaDays);
+      fixes = List.copyOf(fixes);
+    }
+  }
+
   private PolkuConfig(Config config, Builder b) {
     this.config = config;
     this.lakeRoot = b.lakeRoot;
@@ -105,6 +137,8 @@ public final class PolkuConfig {
     this.identity = b.identity;
     this.journeys = b.journeys;
     this.rootCause = b.rootCause;
+    this.kpis = b.kpis;
+    this.followups = b.followups;
     this.hash = sha256(config.getConfig("polku").root().render(ConfigRenderOptions.concise()));
   }
 
@@ -221,6 +255,14 @@ public final class PolkuConfig {
     return rootCause;
   }
 
+  public KpiOptions kpis() {
+    return kpis;
+  }
+
+  public FollowupOptions followups() {
+    return followups;
+  }
+
   /** SHA-256 of the effective configuration, recorded in run_audit. */
   public String hash() {
     return hash;
@@ -271,6 +313,8 @@ public final class PolkuConfig {
     private IdentityOptions identity;
     private JourneyOptions journeys;
     private RootCauseOptions rootCause;
+    private KpiOptions kpis;
+    private FollowupOptions followups;
 
     Builder(Config c) {
       this.c = c;
@@ -354,6 +398,10 @@ public final class PolkuConfig {
           positiveInt("polku.journeys.context-steps"),
           positiveDuration("polku.journeys.repeat-window"));
       rootCause = readRootCause();
+      kpis = new KpiOptions(positiveInt("polku.kpis.top-paths"),
+          positiveInt("polku.kpis.path-window-days"),
+          positiveInt("polku.kpis.peak-end-window-days"));
+      followups = readFollowups();
       if (c.hasPath("polku.sources")) {
         for (String name : new java.util.TreeSet<>(c.getObject("polku.sources").keySet())) {
           readSource(name);
@@ -545,6 +593,130 @@ public final class PolkuConfig {
           maxConditions, minShare, minSupport, maxQ, positiveInt(k + "top-n"),
           positiveInt(k + "examples"), positiveInt(k + "words"), prior, reg, elastic, holdout,
           seed, positiveInt(k + "drivers.max-iter"));
+    }
+
+    private FollowupOptions readFollowups() {
+      String k = "polku.followups.";
+      Map<String, String> teams = new TreeMap<>();
+      if (c.hasPath(k + "teams")) {
+        for (Map.Entry<String, ConfigValue> e : c.getObject(k + "teams").entrySet()) {
+          String route = e.getKey().toLowerCase(Locale.ROOT);
+          String shown = k + "teams.\"" + e.getKey() + "\"";
+          Object team = e.getValue().unwrapped();
+          String channel = route.contains("/") ? route.substring(0, route.indexOf('/')) : route;
+          if (!(team instanceof String t) || t.isBlank()) {
+            problems.add(shown + " = " + team + " is not a team name; expected a string such"
+                + " as \"contact-centre\"; set the owning team's name");
+          } else if (!channels.isEmpty() && !channels.contains(channel)) {
+            problems.add(shown + ": channel '" + channel + "' is not in polku.ingest.channels "
+                + channels + "; expected \"channel\" or \"channel/touchpoint\"; fix the"
+                + " channel name");
+          } else {
+            teams.put(route, t);
+          }
+        }
+      }
+      String defaultTeam = string(k + "default-team");
+      Map<String, Integer> valuePoints = new TreeMap<>();
+      if (c.hasPath(k + "value-points")) {
+        for (Map.Entry<String, ConfigValue> e : c.getObject(k + "value-points").entrySet()) {
+          Object v = e.getValue().unwrapped();
+          if (!(v instanceof Integer i) || i < 0 || i > 2) {
+            problems.add(k + "value-points." + e.getKey() + " = " + v + " is not 0, 1 or 2;"
+                + " expected the points a value tier adds to the priority; set 0, 1 or 2");
+          } else {
+            valuePoints.put(e.getKey().toLowerCase(Locale.ROOT), i);
+          }
+        }
+      }
+      double severe = share(k + "severe-badness");
+      Map<String, Integer> sla = new TreeMap<>();
+      for (String priority : FollowupOptions.PRIORITIES) {
+        String key = k + "sla-days." + priority;
+        if (!c.hasPath(key)) {
+          problems.add(key + " is unset; expected the days to act on a " + priority
+              + " follow-up, e.g. " + key + " = 2; set it");
+        } else {
+          sla.put(priority, positiveInt(key));
+        }
+      }
+      if (sla.size() == 3 && (sla.get("P1") > sla.get("P2") || sla.get("P2") > sla.get("P3"))) {
+        problems.add(k + "sla-days = " + sla + " is not ordered; expected P1 <= P2 <= P3 (P1 is"
+            + " the most urgent); reorder the values");
+      }
+      List<Fix> fixes = new ArrayList<>();
+      List<? extends com.typesafe.config.ConfigObject> list;
+      try {
+        list = c.getObjectList(k + "fixes");
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(k + "fixes: " + e.getMessage() + "; expected a list of { segment = \"..\","
+            + " date = \"YYYY-MM-DD\", note = \"..\" }");
+        list = List.of();
+      }
+      for (int i = 0; i < list.size(); i++) {
+        Fix f = readFix(k + "fixes[" + i + "]", list.get(i).toConfig());
+        if (f != null) {
+          fixes.add(f);
+        }
+      }
+      int window = positiveInt(k + "fix-window-days");
+      double alpha = share(k + "fix-alpha");
+      if (alpha == 0) {
+        problems.add(k + "fix-alpha = 0 never detects a change; expected a significance level"
+            + " such as 0.05");
+      }
+      return new FollowupOptions(teams, defaultTeam, valuePoints, severe, sla, fixes, window,
+          alpha);
+    }
+
+    private Fix readFix(String key, Config f) {
+      String segment = f.hasPath("segment") ? f.getString("segment").trim() : "";
+      String dateText = f.hasPath("date") ? f.getString("date").trim() : "";
+      String note = f.hasPath("note") ? f.getString("note") : "";
+      boolean ok = true;
+      String channel = "*";
+      String metric = "*";
+      String conditionText = segment;
+      if (segment.isEmpty()) {
+        problems.add(key + ".segment is unset; expected a root_cause_segments.segment_id such"
+            + " as \"phone/ces/ivr_queue_transfers\" or conditions joined with '&' such as"
+            + " \"upstream_failure_channel=app&prev_channel=app\"; set it");
+        ok = false;
+      } else if (segment.contains("/")) {
+        String[] parts = segment.split("/", 3);
+        if (parts.length != 3 || parts[0].isBlank() || parts[1].isBlank()) {
+          problems.add(key + ".segment = \"" + segment + "\" is not a segment id; expected"
+              + " channel/metric/conditions (channel and metric may be *), e.g."
+              + " \"phone/ces/ivr_queue_transfers\"; copy it from root_cause_segments.segment_id");
+          ok = false;
+        } else {
+          channel = parts[0].toLowerCase(Locale.ROOT);
+          metric = parts[1].toLowerCase(Locale.ROOT);
+          conditionText = parts[2];
+          if (!"*".equals(channel) && !channels.isEmpty() && !channels.contains(channel)) {
+            problems.add(key + ".segment = \"" + segment + "\": channel '" + channel + "' is"
+                + " not in polku.ingest.channels " + channels + "; expected one of them or *;"
+                + " fix the segment id");
+            ok = false;
+          }
+        }
+      }
+      List<String> conditions = java.util.Arrays.stream(conditionText.split("&"))
+          .map(String::trim).filter(s -> !s.isEmpty()).sorted().distinct().toList();
+      if (ok && conditions.isEmpty()) {
+        problems.add(key + ".segment = \"" + segment + "\" has no conditions; expected at least"
+            + " one condition such as prev_channel=app; add the segment's conditions");
+        ok = false;
+      }
+      java.time.LocalDate date = null;
+      try {
+        date = java.time.LocalDate.parse(dateText);
+      } catch (java.time.format.DateTimeParseException e) {
+        problems.add(key + ".date = \"" + dateText + "\" is not a date; expected YYYY-MM-DD, the"
+            + " day the fix went live; set e.g. date = \"2026-10-01\"");
+        ok = false;
+      }
+      return ok ? new Fix(segment, channel, metric, conditions, date, note) : null;
     }
 
     private Double number(Config conf, String path, String fullKey) {

@@ -511,11 +511,244 @@ public final class Tables {
       list("run_date"),
       list("run_date", "channel", "metric", "condition"));
 
+  /** Columns shared by kpi_daily and kpi_weekly after the period column. */
+  private static List<TableSpec.Column> kpiColumns() {
+    return list(
+        col("channel", StringType, false, "The rated channel."),
+        col("path_before", StringType, false,
+            "'*' for all responses of the channel; otherwise one of its most common journey"
+                + " paths (feedback_context.path_before, e.g. app>web>phone; '(none)' for"
+                + " responses without a journey before them), ranked over"
+                + " polku.kpis.path-window-days days ending on the period's last day. Paths"
+                + " outside the top polku.kpis.top-paths have no row of their own."),
+        col("path_rank", IntegerType, true,
+            "Rank of the path in its channel by responses in that window (1 = most common);"
+                + " null for '*'."),
+        col("responses", LongType, false, "Responses (every metric, with or without a score)."),
+        col("scored_responses", LongType, false, "Responses with a score."),
+        col("nps_responses", LongType, false, "Scored responses of metric nps (n_nps)."),
+        col("promoters", LongType, false, "NPS responses scoring 9-10."),
+        col("detractors", LongType, false, "NPS responses scoring 0-6."),
+        col("nps", DoubleType, true,
+            "Net Promoter Score, 100 x (promoters - detractors) / nps_responses (-100..100);"
+                + " null without NPS responses."),
+        col("nps_lower", DoubleType, true,
+            "95% interval, lower bound: 100 x (m - 1.96 sqrt(v / n)), m = (P - D) / n, v = (P"
+                + " + D) / n - m^2 the variance of the promoter-minus-detractor indicator"
+                + " (+1/0/-1), n = nps_responses; clipped to -100."),
+        col("nps_upper", DoubleType, true, "95% interval, upper bound (clipped to 100)."),
+        col("csat_responses", LongType, false, "Scored responses of metric csat."),
+        col("csat_mean", DoubleType, true, "Mean CSAT score on its scale (1-5); null without"
+            + " CSAT responses."),
+        col("csat_top2_share", DoubleType, true,
+            "Share of CSAT responses in the top two boxes (4-5 of 1-5: normalised score >="
+                + " 0.75); null without CSAT responses."),
+        col("ces_responses", LongType, false, "Scored responses of metric ces."),
+        col("ces_mean", DoubleType, true,
+            "Mean CES score on its scale (1-7, higher = more effort); null without CES"
+                + " responses."),
+        col("other_responses", LongType, false, "Scored responses of any other metric."),
+        col("critical", LongType, false,
+            "Critical responses (polku.rootcause.critical, the same rules as root causes and"
+                + " follow-ups)."),
+        col("critical_rate", DoubleType, true,
+            "critical / scored_responses; null without scored responses."));
+  }
+
+  public static final TableSpec KPI_DAILY = new TableSpec(
+      "kpi_daily",
+      "gold",
+      "Experience KPIs per response date and rated channel (path_before = '*'), and per date,"
+          + " channel and each of the channel's most common journey paths: NPS with its 95%"
+          + " interval, CSAT mean and top-2 share, CES mean, critical rate, counts per metric."
+          + " Read from feedback_context. Partitioned by response_date; a run rewrites its"
+          + " dates.",
+      concat(list(col("response_date", DateType, false,
+          "UTC date of the responses; the partition column.")), kpiColumns()),
+      list("response_date"),
+      list("response_date", "channel", "path_before"));
+
+  public static final TableSpec KPI_WEEKLY = new TableSpec(
+      "kpi_weekly",
+      "gold",
+      "The KPIs of kpi_daily per ISO week (Monday to Sunday), recomputed from the week's"
+          + " responses (never averaged over days). A run rewrites every week it touches, so"
+          + " the current week is partial until its Sunday has run. Partitioned by week_start.",
+      concat(list(col("week_start", DateType, false,
+          "Monday of the ISO week (UTC dates); the partition column.")), kpiColumns()),
+      list("week_start"),
+      list("week_start", "channel", "path_before"));
+
+  public static final TableSpec KPI_PEAK_END = new TableSpec(
+      "kpi_peak_end",
+      "gold",
+      "Peak-end view: how the most severe step (peak_before) and the last step's outcome"
+          + " (end_before) of the journey before a response relate to its score, per rated"
+          + " channel and metric, over the polku.kpis.peak-end-window-days days ending on"
+          + " run_date. Partitioned by run_date; a run replaces its run_date.",
+      list(
+          col("run_date", DateType, false, "The run's last date; the partition column."),
+          col("channel", StringType, false, "The rated channel."),
+          col("metric", StringType, false, "The metric (lower case)."),
+          col("peak_before", LongType, false,
+              "Most severe step before the response: 3 failure, 2 abandoned or error, 1"
+                  + " assisted contact, 0 none (feedback_context.peak_before)."),
+          col("end_before", StringType, false,
+              "Outcome of the last step before the response: success, failure, abandoned, or"
+                  + " 'none' (no outcome or no step)."),
+          col("responses", LongType, false, "Scored responses in the cell."),
+          col("score_norm_mean", DoubleType, false,
+              "Mean score normalised to [0, 1] by its scale, (score - scale_min) / (scale_max"
+                  + " - scale_min); for CES 1 = most effort."),
+          col("critical", LongType, false, "Critical responses in the cell."),
+          col("critical_rate", DoubleType, false, "critical / responses."),
+          col("critical_rate_lower", DoubleType, false, "Wilson 95% interval, lower bound."),
+          col("critical_rate_upper", DoubleType, false, "Wilson 95% interval, upper bound."),
+          col("channel_metric_critical_rate", DoubleType, false,
+              "Critical rate of all the channel's responses of the metric in the window, for"
+                  + " comparison."),
+          col("window_from", DateType, false, "First response date in the window."),
+          col("window_to", DateType, false, "Last response date in the window (= run_date).")),
+      list("run_date"),
+      list("run_date", "channel", "metric", "peak_before", "end_before"));
+
+  /** Follow-up statuses. */
+  public static final List<String> FOLLOWUP_STATUSES = List.of("open", "in_progress", "closed");
+
+  public static final TableSpec FOLLOWUPS = new TableSpec(
+      "followups",
+      "gold",
+      "Close-the-loop follow-ups: one row per critical response (polku.rootcause.critical),"
+          + " keyed by response_id, with the root-cause segments it matches, the owning team,"
+          + " priority, due date and status. Rows are merged: a run rewrites the rows of its"
+          + " response dates but never the status columns, which come only from"
+          + " followup_updates.",
+      list(
+          col("response_id", StringType, false, "The critical response (feedback.response_id)."),
+          col("response_date", DateType, false, "UTC date of the response."),
+          col("response_ts", TimestampType, false, "When it was given, UTC."),
+          col("customer_key", StringType, true, "The person (identity_map.customer_key)."),
+          col("channel", StringType, false, "The rated channel."),
+          col("touchpoint", StringType, true, "The rated touchpoint or topic."),
+          col("metric", StringType, false, "The metric."),
+          col("score", DoubleType, false, "The score."),
+          col("comment", StringType, true, "Open-text comment."),
+          col("segment_labels", DataTypes.createArrayType(StringType, false), false,
+              "Labels of the root_cause_segments (latest run_date <= the run's last date) whose"
+                  + " channel and metric (or '*') and all conditions the response matches,"
+                  + " sorted; empty when none."),
+          col("team", StringType, false,
+              "Owning team: polku.followups.teams for channel/touchpoint, else for channel,"
+                  + " else polku.followups.default-team."),
+          col("severity", IntegerType, false,
+              "2 when the normalised badness of the score (1 - normalised score; the"
+                  + " normalised score itself for metrics with a min threshold such as CES) is"
+                  + " at least polku.followups.severe-badness, else 1."),
+          col("value_tier", StringType, true,
+              "The customer's value tier (customers.value_tier via identity_map); null when"
+                  + " unknown."),
+          col("priority", StringType, false,
+              "P1 when severity + value points (polku.followups.value-points of the tier,"
+                  + " unknown 0) >= 3, P2 when 2, P3 otherwise."),
+          col("opened_date", DateType, false,
+              "Date the follow-up was opened: the response date (the nightly of that date"
+                  + " opens it)."),
+          col("due_date", DateType, false,
+              "opened_date + polku.followups.sla-days of the priority."),
+          col("status", StringType, false,
+              "open (new follow-ups), in_progress or closed: the latest followup_updates row."),
+          col("status_ts", TimestampType, true,
+              "updated_ts of the update that set the status; null while never updated."),
+          col("status_note", StringType, true, "Note of that update."),
+          col("closed_ts", TimestampType, true, "When it was closed (status closed), UTC.")),
+      list(),
+      list("response_id"));
+
+  public static final TableSpec FOLLOWUP_UPDATES = new TableSpec(
+      "followup_updates",
+      "silver",
+      "Optional input: status changes of follow-ups written by the teams' tools (append"
+          + " only). The latest row per response_id (by updated_ts) sets followups.status;"
+          + " a re-run never resets it. Rows with another status or an unknown response_id"
+          + " are ignored and reported in the followups stage's warnings.",
+      list(
+          col("response_id", StringType, false, "The follow-up (followups.response_id)."),
+          col("status", StringType, false, "open, in_progress or closed."),
+          col("updated_ts", TimestampType, false, "When the status was set, UTC."),
+          col("note", StringType, true, "Free-text note, e.g. what was done.")),
+      list(),
+      list("response_id", "updated_ts"));
+
+  public static final TableSpec FOLLOWUP_SUMMARY = new TableSpec(
+      "followup_summary",
+      "gold",
+      "How the loop is closed: per team and priority, the follow-ups opened up to run_date"
+          + " by status, the closure rate, overdue ones and the median time to close."
+          + " Partitioned by run_date; a run replaces its run_date.",
+      list(
+          col("run_date", DateType, false, "The run's last date; the partition column."),
+          col("team", StringType, false, "Owning team, or '*' for all."),
+          col("priority", StringType, false, "P1, P2, P3, or '*' for all."),
+          col("followups", LongType, false, "Follow-ups opened on or before run_date."),
+          col("open", LongType, false, "Of them with status open."),
+          col("in_progress", LongType, false, "Of them with status in_progress."),
+          col("closed", LongType, false, "Of them with status closed."),
+          col("closure_rate", DoubleType, false, "closed / followups."),
+          col("overdue", LongType, false, "Not closed and due_date before run_date."),
+          col("closed_within_sla", LongType, false,
+              "Closed on or before the end of due_date (UTC)."),
+          col("median_hours_to_close", DoubleType, true,
+              "Median hours from response_ts to closed_ts of the closed ones (exact"
+                  + " percentile); null when none is closed.")),
+      list("run_date"),
+      list("run_date", "team", "priority"));
+
+  public static final TableSpec FIX_EFFECTS = new TableSpec(
+      "fix_effects",
+      "gold",
+      "Did a fix work? For each fix in polku.followups.fixes, the segment's critical rate in"
+          + " the fix-window-days days before the fix date against the same span from the"
+          + " date on (up to run_date), responses matching the segment's channel, metric and"
+          + " conditions, with a two-proportion test. Partitioned by run_date.",
+      list(
+          col("run_date", DateType, false, "The run's last date; the partition column."),
+          col("segment", StringType, false, "The fix's segment as configured."),
+          col("channel", StringType, false, "Rated channel of the segment ('*' = any)."),
+          col("metric", StringType, false, "Metric of the segment ('*' = any)."),
+          col("conditions", DataTypes.createArrayType(StringType, false), false,
+              "The segment's conditions, sorted."),
+          col("fix_date", DateType, false, "The day the fix went live."),
+          col("note", StringType, true, "The fix's note."),
+          col("before_from", DateType, false, "First date of the before span."),
+          col("before_to", DateType, false, "Last date of the before span (fix_date - 1)."),
+          col("after_from", DateType, false, "First date of the after span (fix_date)."),
+          col("after_to", DateType, true,
+              "Last date of the after span: fix_date + window - 1, at most run_date; null when"
+                  + " the fix date is after run_date."),
+          col("before_responses", LongType, false, "Scored matching responses before."),
+          col("before_critical", LongType, false, "Of them critical."),
+          col("before_rate", DoubleType, true, "before_critical / before_responses."),
+          col("after_responses", LongType, false, "Scored matching responses after."),
+          col("after_critical", LongType, false, "Of them critical."),
+          col("after_rate", DoubleType, true, "after_critical / after_responses."),
+          col("p_value", DoubleType, true,
+              "Two-sided p-value of after vs before (pooled z-test, or Fisher's exact test"
+                  + " when an expected count is below 5); null when a span is empty."),
+          col("test", StringType, true, "z or fisher; null when a span is empty."),
+          col("verdict", StringType, false,
+              "improved (p < polku.followups.fix-alpha, after rate lower), worse (p <"
+                  + " fix-alpha, higher), no_change (p >= fix-alpha), or pending (the fix date"
+                  + " is after run_date or a span has no responses).")),
+      list("run_date"),
+      list("run_date", "segment", "fix_date"));
+
   /** Every table, in documentation order. */
   public static final List<TableSpec> ALL =
       List.of(EVENTS, FEEDBACK, IDENTITY_LINKS, CUSTOMERS, IDENTITY_MAP, IDENTITY_CONFLICTS,
           JOURNEYS, FEEDBACK_CONTEXT, KPI_JOURNEY_DAILY, ROOT_CAUSE_SEGMENTS,
-          ROOT_CAUSE_PRUNED, ROOT_CAUSE_EXAMPLES, ROOT_CAUSE_DRIVERS, QUARANTINE, RUN_AUDIT);
+          ROOT_CAUSE_PRUNED, ROOT_CAUSE_EXAMPLES, ROOT_CAUSE_DRIVERS, KPI_DAILY, KPI_WEEKLY,
+          KPI_PEAK_END, FOLLOWUPS, FOLLOWUP_UPDATES, FOLLOWUP_SUMMARY, FIX_EFFECTS, QUARANTINE,
+          RUN_AUDIT);
 
   public static Optional<TableSpec> byName(String name) {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

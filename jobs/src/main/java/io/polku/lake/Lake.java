@@ -176,6 +176,73 @@ public final class Lake {
         .execute();
   }
 
+  /**
+   * Merges by the table's key in one Delta commit: inserts new keys (all columns), updates only
+   * {@code updateColumns} of existing keys when one of them changed (the other columns, e.g. a
+   * status set by someone else, are never touched), and deletes the table's rows matching
+   * {@code deleteUnmatchedWhere} (a predicate over the table's columns, or null for none) whose
+   * key is not in {@code rows}: the rows a re-run of that scope no longer produces.
+   */
+  public void mergeKeepingColumns(TableSpec table, Dataset<Row> rows, List<String> updateColumns,
+      String deleteUnmatchedWhere) {
+    java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+    StringBuilder changed = new StringBuilder();
+    for (String c : updateColumns) {
+      set.put(c, "s." + c);
+      if (changed.length() > 0) {
+        changed.append(" OR ");
+      }
+      changed.append("NOT (t.").append(c).append(" <=> s.").append(c).append(")");
+    }
+    io.delta.tables.DeltaMergeBuilder merge = DeltaTable.forPath(spark, location(table)).as("t")
+        .merge(conform(table, rows).as("s"), keyCondition(table));
+    if (!set.isEmpty()) {
+      merge = merge.whenMatched(changed.toString()).updateExpr(set);
+    }
+    merge = merge.whenNotMatched().insertAll();
+    if (deleteUnmatchedWhere != null) {
+      merge = merge.whenNotMatchedBySource(deleteUnmatchedWhere).delete();
+    }
+    merge.execute();
+  }
+
+  /**
+   * Sets {@code columns} of existing rows from {@code rows} (the key columns plus those, cast to
+   * the contract's types), where a value differs; keys not in the table are ignored. One Delta
+   * commit.
+   */
+  public void updateColumns(TableSpec table, Dataset<Row> rows, List<String> columns) {
+    List<Column> cols = new ArrayList<>();
+    for (String k : table.keyColumns()) {
+      cols.add(col(k).cast(table.column(k).type()).as(k));
+    }
+    java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+    StringBuilder changed = new StringBuilder();
+    for (String c : columns) {
+      cols.add(col(c).cast(table.column(c).type()).as(c));
+      set.put(c, "s." + c);
+      if (changed.length() > 0) {
+        changed.append(" OR ");
+      }
+      changed.append("NOT (t.").append(c).append(" <=> s.").append(c).append(")");
+    }
+    DeltaTable.forPath(spark, location(table)).as("t")
+        .merge(rows.select(cols.toArray(new Column[0])).as("s"), keyCondition(table))
+        .whenMatched(changed.toString()).updateExpr(set)
+        .execute();
+  }
+
+  private static String keyCondition(TableSpec table) {
+    StringBuilder on = new StringBuilder();
+    for (String k : table.keyColumns()) {
+      if (on.length() > 0) {
+        on.append(" AND ");
+      }
+      on.append("t.").append(k).append(" = s.").append(k);
+    }
+    return on.toString();
+  }
+
   /** Inserts the rows whose key is not in the table yet (an append that is safe to repeat). */
   public void insertNew(TableSpec table, Dataset<Row> rows) {
     StringBuilder on = new StringBuilder();

@@ -1,8 +1,10 @@
 package io.polku.pipeline;
 
+import io.polku.followup.FollowupStage;
 import io.polku.identity.IdentityStage;
 import io.polku.ingest.IngestStage;
 import io.polku.journey.JourneyStage;
+import io.polku.kpi.KpiStage;
 import io.polku.rootcause.RootCauseStage;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +30,9 @@ public final class NightlyPipeline {
         new IngestStage(IngestStage.Options.all()),
         new IdentityStage(),
         new JourneyStage(),
-        new RootCauseStage()));
+        new RootCauseStage(),
+        new FollowupStage(),
+        new KpiStage()));
   }
 
   public List<StageResult> run(RunContext ctx) {

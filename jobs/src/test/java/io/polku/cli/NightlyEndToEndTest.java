@@ -136,6 +136,15 @@ class NightlyEndToEndTest {
     List<TableSpec> silver = List.of(Tables.EVENTS, Tables.FEEDBACK, Tables.IDENTITY_LINKS,
         Tables.CUSTOMERS, Tables.QUARANTINE, Tables.IDENTITY_MAP, Tables.IDENTITY_CONFLICTS);
     Map<String, Row> before = hashes(silver);
+    // A team closes one follow-up of the date: the re-runs below must keep its status.
+    Row followup = lake.read(Tables.FOLLOWUPS)
+        .filter(col("response_date").equalTo(java.sql.Date.valueOf("2026-10-05")))
+        .orderBy("response_id").first();
+    String closedId = followup.getAs("response_id");
+    java.sql.Timestamp closedTs = java.sql.Timestamp.valueOf("2026-10-06 10:00:00");
+    lake.replaceWhere(Tables.FOLLOWUP_UPDATES, spark.createDataFrame(List.of(
+        RowFactory.create(closedId, "closed", closedTs, "called back, refunded")),
+        Tables.FOLLOWUP_UPDATES.schema()), "true");
     assertEquals(0, Polku.execute(args("nightly", "--date", "2026-10-05")));
     assertEquals(before, hashes(silver), "one date of the range re-run");
 
@@ -144,6 +153,10 @@ class NightlyEndToEndTest {
     Map<String, Row> all = hashes(GOLD_AND_SILVER);
     assertEquals(0, Polku.execute(args("nightly", "--date", "2026-10-05")));
     assertEquals(all, hashes(GOLD_AND_SILVER), "the same date run twice");
+    Row closed = lake.read(Tables.FOLLOWUPS).filter(col("response_id").equalTo(closedId))
+        .first();
+    assertEquals("closed", closed.getAs("status"), "the update survives two re-runs");
+    assertEquals(closedTs, closed.getAs("closed_ts"));
 
     List<Row> runs = lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("run"))
         .groupBy("status").count().collectAsList();
@@ -164,6 +177,82 @@ class NightlyEndToEndTest {
           ? rows.drop("run_id") : rows));
     }
     return out;
+  }
+
+  /**
+   * kpi_daily's NPS per date and channel against NPS recomputed in plain Java from the silver
+   * feedback rows (not feedback_context, not the KPI transform).
+   */
+  @Test
+  void kpiDailyNpsMatchesAnIndependentCountOfTheFeedbackRows() {
+    Map<String, long[]> counts = new java.util.TreeMap<>();
+    for (Row r : lake.read(Tables.FEEDBACK).select("response_date", "channel", "metric", "score")
+        .collectAsList()) {
+      if (!"nps".equalsIgnoreCase(r.getString(2)) || r.isNullAt(3)) {
+        continue;
+      }
+      long[] c = counts.computeIfAbsent(r.getDate(0) + "/" + r.getString(1),
+          k -> new long[3]);
+      double score = r.getDouble(3);
+      c[0]++;
+      c[1] += score >= 9 ? 1 : 0;
+      c[2] += score <= 6 ? 1 : 0;
+    }
+    Map<String, Row> kpi = new java.util.HashMap<>();
+    for (Row r : lake.read(Tables.KPI_DAILY).filter(col("path_before").equalTo("*"))
+        .collectAsList()) {
+      kpi.put(r.getAs("response_date") + "/" + r.getAs("channel"), r);
+    }
+    long responses = 0;
+    for (Map.Entry<String, long[]> e : counts.entrySet()) {
+      long[] c = e.getValue();
+      Row r = kpi.get(e.getKey());
+      assertNotNull(r, "no kpi_daily row for " + e.getKey());
+      assertEquals(c[0], r.<Long>getAs("nps_responses"), e.getKey());
+      double nps = 100.0 * (c[1] - c[2]) / c[0];
+      assertEquals(nps, r.<Double>getAs("nps"), 1e-9, e.getKey());
+      responses += c[0];
+    }
+    long npsRows = kpi.values().stream().filter(r -> r.<Long>getAs("nps_responses") > 0).count();
+    assertEquals(counts.size(), npsRows, "no kpi_daily NPS without NPS feedback");
+    System.out.printf(java.util.Locale.ROOT, "kpi_daily: NPS of %d date/channel cells (%d NPS"
+        + " responses) equal to the independent count%n", counts.size(), responses);
+    assertTrue(responses > 500, "the samples have NPS responses: " + responses);
+  }
+
+  /**
+   * One follow-up per critical response: critical counted in plain Java from the silver
+   * feedback rows with reference.conf's thresholds (NPS <= 6, CSAT <= 2, CES >= 5, other
+   * metrics normalised <= 0.25).
+   */
+  @Test
+  void everyCriticalResponseHasExactlyOneFollowup() {
+    long critical = 0;
+    long all = 0;
+    for (Row r : lake.read(Tables.FEEDBACK).select("metric", "score", "scale_min", "scale_max")
+        .collectAsList()) {
+      all++;
+      if (r.isNullAt(1)) {
+        continue;
+      }
+      double v = r.getDouble(1);
+      boolean c = switch (r.getString(0).toLowerCase(java.util.Locale.ROOT)) {
+        case "nps" -> v <= 6;
+        case "csat" -> v <= 2;
+        case "ces" -> v >= 5;
+        default -> (v - r.getDouble(2)) / (r.getDouble(3) - r.getDouble(2)) <= 0.25;
+      };
+      critical += c ? 1 : 0;
+    }
+    Dataset<Row> followups = lake.read(Tables.FOLLOWUPS);
+    long rows = followups.count();
+    System.out.printf(java.util.Locale.ROOT, "followups: %d rows, %d critical of %d feedback"
+        + " rows; %d with a root-cause segment label%n", rows, critical, all,
+        followups.filter("size(segment_labels) > 0").count());
+    assertEquals(critical, rows);
+    assertEquals(rows, followups.select("response_id").distinct().count());
+    assertTrue(followups.filter("size(segment_labels) > 0").count() > 0,
+        "some follow-ups match a kept root-cause segment");
   }
 
   @Test

@@ -60,6 +60,8 @@ public final class PolkuConfig {
   private final RootCauseOptions rootCause;
   private final KpiOptions kpis;
   private final FollowupOptions followups;
+  private final ProfileOptions profiles;
+  private final SurveyOptions surveys;
   private final String hash;
 
   /** Identity stitching settings ({@code polku.identity}). */
@@ -139,6 +141,8 @@ public final class PolkuConfig {
     this.rootCause = b.rootCause;
     this.kpis = b.kpis;
     this.followups = b.followups;
+    this.profiles = b.profiles;
+    this.surveys = b.surveys;
     this.hash = sha256(config.getConfig("polku").root().render(ConfigRenderOptions.concise()));
   }
 
@@ -263,6 +267,14 @@ public final class PolkuConfig {
     return followups;
   }
 
+  public ProfileOptions profiles() {
+    return profiles;
+  }
+
+  public SurveyOptions surveys() {
+    return surveys;
+  }
+
   /** SHA-256 of the effective configuration, recorded in run_audit. */
   public String hash() {
     return hash;
@@ -315,6 +327,8 @@ public final class PolkuConfig {
     private RootCauseOptions rootCause;
     private KpiOptions kpis;
     private FollowupOptions followups;
+    private ProfileOptions profiles;
+    private SurveyOptions surveys;
 
     Builder(Config c) {
       this.c = c;
@@ -402,6 +416,8 @@ public final class PolkuConfig {
           positiveInt("polku.kpis.path-window-days"),
           positiveInt("polku.kpis.peak-end-window-days"));
       followups = readFollowups();
+      profiles = ProfileOptions.read(c, problems);
+      surveys = SurveyOptions.read(c, problems);
       if (c.hasPath("polku.sources")) {
         for (String name : new java.util.TreeSet<>(c.getObject("polku.sources").keySet())) {
           readSource(name);

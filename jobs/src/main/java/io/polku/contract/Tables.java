@@ -741,14 +741,148 @@ public final class Tables {
                   + " is after run_date or a span has no responses).")),
       list("run_date"),
       list("run_date", "segment", "fix_date"));
+  public static final TableSpec PROFILE_SPEC = new TableSpec(
+      "profile_spec",
+      "gold",
+      "Why customer_profiles has the columns it has: the greedy forward selection of the"
+          + " smallest attribute set whose holdout AUC reaches polku.profiles.auc-share of the"
+          + " all-attribute model's, for the decision target. Step 0 is the all-attribute model;"
+          + " each later step adds the attribute that raised the holdout AUC most. Partitioned by"
+          + " run_date; a run replaces its run_date.",
+      list(
+          col("run_date", DateType, false, "The run's last date; the partition column."),
+          col("step", IntegerType, false,
+              "0 = the model on all candidate attributes; 1.. = forward-selection steps."),
+          col("attribute_added", StringType, true, "The attribute added at this step (null at 0)."),
+          col("attributes", DataTypes.createArrayType(StringType, false), false,
+              "The attributes of the step's model, in the order they were added."),
+          col("auc_holdout", DoubleType, true,
+              "Holdout area under the ROC curve of the step's model; null when not computable."),
+          col("full_model_auc", DoubleType, true, "Holdout AUC of the all-attribute model."),
+          col("target_auc", DoubleType, true, "auc-share x full_model_auc: the bar to reach."),
+          col("reached", BooleanType, false, "auc_holdout >= target_auc."),
+          col("chosen", BooleanType, false,
+              "This step's attributes are the profile (the first step that reached the bar, or"
+                  + " the last step when the cap or the data stopped the search)."),
+          col("models_fitted", IntegerType, false,
+              "Models fitted for this step (one per remaining candidate; 1 at step 0)."),
+          col("status", StringType, false,
+              "reached, step_cap (max-steps hit before the bar), no_gain (no attribute raised the"
+                  + " AUC) or not_enough_data (too few customers or one class: no model)."),
+          col("target", StringType, false,
+              "The decision target, e.g. critical-feedback|repeat-contact within 30 days."),
+          col("cutoff_date", DateType, false,
+              "Training cut-off: features from data strictly before it, labels from it on."),
+          col("feature_from", DateType, false, "First date of the feature window."),
+          col("label_to", DateType, false, "Last date of the label window (= run_date)."),
+          col("candidates", IntegerType, false, "Number of candidate attributes."),
+          col("kept", IntegerType, false, "Attributes of the chosen set."),
+          col("minimisation_ratio", DoubleType, false, "kept / candidates."),
+          col("train_customers", LongType, false, "Customers in the training split."),
+          col("holdout_customers", LongType, false, "Customers in the holdout split."),
+          col("positive_rate", DoubleType, true, "Share of labelled customers with the target."),
+          col("message", StringType, true, "Why the search stopped, in words.")),
+      list("run_date"),
+      list("run_date", "step"));
+
+  public static final TableSpec CUSTOMER_PROFILES = new TableSpec(
+      "customer_profiles",
+      "gold",
+      "The minimum-viable customer profile: per customer only the attributes profile_spec"
+          + " chose for the decision target, the model's score, and the few operational fields"
+          + " surveys and follow-ups must check. Upserted by customer_key (a customer without"
+          + " activity in the lookback keeps the row of its last run; as_of says when).",
+      list(
+          col("customer_key", StringType, false, "The person (identity_map.customer_key)."),
+          col("as_of", DateType, false,
+              "Run date the row was computed for: features from the lookback-days before the"
+                  + " day after it."),
+          col("attributes", DataTypes.createMapType(StringType, DoubleType, false), false,
+              "The chosen attributes (names in profile_spec) and their values. A map, not fixed"
+                  + " columns, because the chosen set is re-measured every run and may change;"
+                  + " the table schema stays stable and the spec documents the keys."),
+          col("score", DoubleType, true,
+              "Probability of the decision target in the next horizon-days by the chosen"
+                  + " model; null when no model could be fitted."),
+          col("survey_consent", BooleanType, false,
+              "Consent to surveys (customers.survey_consent; false when unknown): surveys must"
+                  + " never go to a customer without it."),
+          col("marketing_consent", BooleanType, false,
+              "Consent to marketing (false when unknown): a follow-up beyond the service matter"
+                  + " may only use it."),
+          col("last_contacted_date", DateType, true,
+              "Last survey invitation before as_of (survey_invitations): fatigue and follow-up"
+                  + " timing need it."),
+          col("last_response_ts", TimestampType, true,
+              "Last feedback response before the end of as_of: no survey soon after a"
+                  + " response.")),
+      list(),
+      list("customer_key"));
+
+  /** Columns shared by survey_invitations and survey_suppressions. */
+  private static List<TableSpec.Column> surveyCandidateColumns() {
+    return list(
+        col("invitation_id", StringType, false,
+            "Deterministic id: hash of customer_key and invitation_date."),
+        col("customer_key", StringType, false, "The person (identity_map.customer_key)."),
+        col("invitation_date", DateType, false, "The targeting date; the partition column."),
+        col("customer_id", StringType, true,
+            "The customer number to send to (null for a person known only by other ids)."),
+        col("trigger", StringType, false, "The behaviour trigger (polku.surveys.triggers)."),
+        col("survey", StringType, false, "The survey (polku.surveys.surveys)."),
+        col("send_channel", StringType, false, "Channel to send the invitation through."),
+        col("journey_id", StringType, false, "The journey that triggered it."),
+        col("journey_end", TimestampType, false, "When that journey's last step happened, UTC."),
+        col("rated_channel", StringType, false,
+            "The journey's last channel: what the survey asks about."),
+        col("uncertainty", DoubleType, false,
+            "Width of the Wilson 95% interval of the rated channel's critical rate over the"
+                + " uncertainty window (1 when it has no responses): wider first."),
+        col("critical_journey", BooleanType, false,
+            "The journey had a failure (peak_severity >= 2) or did not succeed."),
+        col("profile_score", DoubleType, true, "customer_profiles.score, if any."),
+        col("priority", IntegerType, false,
+            "Rank of the day's candidates that passed consent and fatigue rules (1 = first):"
+                + " by uncertainty desc, critical_journey desc, profile_score desc, then a hash"
+                + " of customer_key and date; null-free, 0 for candidates stopped before"
+                + " ranking."));
+  }
+
+  public static final TableSpec SURVEY_INVITATIONS = new TableSpec(
+      "survey_invitations",
+      "gold",
+      "Behaviour-triggered survey invitations: at most one per customer and day, within the"
+          + " fatigue caps and the daily cap, with the short survey to send. Also the contact"
+          + " history the fatigue rules read. Partitioned by invitation_date; a run replaces its"
+          + " date.",
+      concat(surveyCandidateColumns(), list(
+          col("questions", DataTypes.createArrayType(new StructType()
+                  .add("id", StringType).add("text", StringType), false), false,
+              "The survey's questions (1-3), id and text."))),
+      list("invitation_date"),
+      list("invitation_id"));
+
+  public static final TableSpec SURVEY_SUPPRESSIONS = new TableSpec(
+      "survey_suppressions",
+      "gold",
+      "Every survey candidate of a date that was not invited, with the reason. Candidates of a"
+          + " date = invitations + suppressions (checked). Partitioned by invitation_date.",
+      concat(surveyCandidateColumns(), list(
+          col("reason", StringType, false,
+              "The first rule that stopped it: no_consent, recent_response, cap_<days>d (e.g."
+                  + " cap_30d, cap_90d), daily_cap."),
+          col("detail", StringType, true, "The rule's numbers, e.g. the last response date."))),
+      list("invitation_date"),
+      list("invitation_id"));
 
   /** Every table, in documentation order. */
   public static final List<TableSpec> ALL =
       List.of(EVENTS, FEEDBACK, IDENTITY_LINKS, CUSTOMERS, IDENTITY_MAP, IDENTITY_CONFLICTS,
           JOURNEYS, FEEDBACK_CONTEXT, KPI_JOURNEY_DAILY, ROOT_CAUSE_SEGMENTS,
-          ROOT_CAUSE_PRUNED, ROOT_CAUSE_EXAMPLES, ROOT_CAUSE_DRIVERS, KPI_DAILY, KPI_WEEKLY,
-          KPI_PEAK_END, FOLLOWUPS, FOLLOWUP_UPDATES, FOLLOWUP_SUMMARY, FIX_EFFECTS, QUARANTINE,
-          RUN_AUDIT);
+          ROOT_CAUSE_PRUNED, ROOT_CAUSE_EXAMPLES, ROOT_CAUSE_DRIVERS, PROFILE_SPEC,
+          CUSTOMER_PROFILES, SURVEY_INVITATIONS, SURVEY_SUPPRESSIONS, FOLLOWUPS,
+          FOLLOWUP_UPDATES, FOLLOWUP_SUMMARY, FIX_EFFECTS, KPI_DAILY, KPI_WEEKLY, KPI_PEAK_END,
+          QUARANTINE, RUN_AUDIT);
 
   public static Optional<TableSpec> byName(String name) {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

@@ -5,7 +5,9 @@ import io.polku.identity.IdentityStage;
 import io.polku.ingest.IngestStage;
 import io.polku.journey.JourneyStage;
 import io.polku.kpi.KpiStage;
+import io.polku.profile.ProfileStage;
 import io.polku.rootcause.RootCauseStage;
+import io.polku.survey.SurveyStage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +34,8 @@ public final class NightlyPipeline {
         new JourneyStage(),
         new RootCauseStage(),
         new FollowupStage(),
+        new ProfileStage(),
+        new SurveyStage(),
         new KpiStage()));
   }
 

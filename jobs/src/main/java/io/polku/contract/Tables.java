@@ -839,7 +839,7 @@ public final class Tables {
             "Width of the Wilson 95% interval of the rated channel's critical rate over the"
                 + " uncertainty window (1 when it has no responses): wider first."),
         col("critical_journey", BooleanType, false,
-            "The journey had a failure (peak_severity >= 2) or did not succeed."),
+            "The journey had a failure, abandonment or error (peak_severity >= 2)."),
         col("profile_score", DoubleType, true, "customer_profiles.score, if any."),
         col("priority", IntegerType, false,
             "Rank of the day's candidates that passed consent and fatigue rules (1 = first):"

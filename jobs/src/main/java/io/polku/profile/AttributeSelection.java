@@ -34,7 +34,7 @@ import org.apache.spark.sql.Row;
  *
  * <p>Cost: 1 + sum over steps of (k - s + 1) model fits, i.e. about s x k fits for s steps;
  * each fit is one Spark job per optimizer iteration (at most {@code max-iter}) plus the
- * evaluator's jobs. The training and holdout sets (one row per customer) are materialised
+ * evaluator's jobs; the models of a step run in 4 driver threads at once. The training and holdout sets (one row per customer) are materialised
  * once with {@code localCheckpoint}. Collected to the driver: label counts and the
  * coefficients (bounded by k) — never customers.
  *
@@ -44,6 +44,11 @@ import org.apache.spark.sql.Row;
  */
 public final class AttributeSelection {
   private AttributeSelection() {}
+
+  /** Partitions of the training and holdout sets (fewer tasks per optimizer iteration). */
+  static final int PARTITIONS = 2;
+  /** The models of one step are fitted by this many driver threads (Spark runs them at once). */
+  static final int THREADS = 4;
 
   /** One measured step. */
   public record Step(int step, String added, List<String> attributes, double auc,
@@ -68,7 +73,8 @@ public final class AttributeSelection {
             pmod(xxhash64(col("customer_key"), lit(o.seed())), lit(10000))
                 .lt(Math.round(o.holdoutShare() * 10000)).as("is_holdout"))
         // Fixed partitioning and order: the optimizer's sums, hence the AUCs, are repeatable.
-        .repartition(col("customer_key")).sortWithinPartitions("customer_key");
+        // One row per customer is small: few partitions keep each optimizer job cheap.
+        .repartition(PARTITIONS, col("customer_key")).sortWithinPartitions("customer_key");
     Dataset<Row> train = vectors.filter(col("is_holdout").equalTo(false)).localCheckpoint(true);
     Dataset<Row> holdout = vectors.filter(col("is_holdout")).localCheckpoint(true);
     long[] trainCounts = counts(train);
@@ -103,18 +109,18 @@ public final class AttributeSelection {
     for (int step = 1; step <= Math.min(o.maxSteps(), names.size()); step++) {
       Fitted best = null;
       int bestIndex = -1;
-      int fitted = 0;
+      List<Integer> remaining = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {
-        if (chosen.contains(i)) {
-          continue;
+        if (!chosen.contains(i)) {
+          remaining.add(i);
         }
-        List<Integer> trial = new ArrayList<>(chosen);
-        trial.add(i);
-        Fitted f = fit(train, holdout, trial, o);
-        fitted++;
-        if (best == null || f.auc > best.auc) {
-          best = f;
-          bestIndex = i;
+      }
+      List<Fitted> fits = fitAll(train, holdout, chosen, remaining, o);
+      int fitted = fits.size();
+      for (int j = 0; j < fits.size(); j++) {
+        if (best == null || fits.get(j).auc > best.auc) {
+          best = fits.get(j);
+          bestIndex = remaining.get(j);
         }
       }
       if (best == null) {
@@ -155,12 +161,41 @@ public final class AttributeSelection {
 
   private record Fitted(LogisticRegressionModel model, double auc) {}
 
+  /** Fits chosen + each of {@code trials}, in parallel; results in the order of trials. */
+  private static List<Fitted> fitAll(Dataset<Row> train, Dataset<Row> holdout,
+      List<Integer> chosen, List<Integer> trials, ProfileOptions o) {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(THREADS);
+    try {
+      List<java.util.concurrent.Future<Fitted>> futures = new ArrayList<>();
+      for (int i : trials) {
+        List<Integer> trial = new ArrayList<>(chosen);
+        trial.add(i);
+        futures.add(pool.submit(() -> fit(train, holdout, trial, o)));
+      }
+      List<Fitted> out = new ArrayList<>();
+      for (var f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("attribute selection interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("a selection model failed: " + e.getCause(),
+          e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static Fitted fit(Dataset<Row> train, Dataset<Row> holdout, List<Integer> indices,
       ProfileOptions o) {
     VectorSlicer slicer = new VectorSlicer().setInputCol("all").setOutputCol("features")
         .setIndices(indices.stream().mapToInt(Integer::intValue).toArray());
     LogisticRegressionModel model = new LogisticRegression().setRegParam(o.regParam())
-        .setElasticNetParam(0.0).setMaxIter(o.maxIter()).setStandardization(true)
+        .setElasticNetParam(0.0).setMaxIter(o.maxIter()).setTol(1e-5)
+        .setStandardization(true)
         .fit(slicer.transform(train));
     double auc = new BinaryClassificationEvaluator().setMetricName("areaUnderROC")
         .setRawPredictionCol("rawPrediction")

@@ -52,7 +52,7 @@ import org.apache.spark.sql.types.DataTypes;
  * that passed the other rules are ranked by (1) {@code uncertainty} desc — the width of the
  * Wilson 95% interval of the critical rate of the journey's last (rated) channel, so the
  * channel whose estimate is least certain is asked first; (2) {@code critical_journey} desc
- * (a failure, peak_severity >= 2, or no success); (3) the profile score desc (nulls last); (4)
+ * (a failure, abandonment or error: peak_severity >= 2); (3) the profile score desc (nulls last); (4)
  * xxhash64(customer_key, D) as a deterministic tie-break. Rank <= daily-cap is invited.
  */
 public final class SurveyTargeting {
@@ -90,8 +90,7 @@ public final class SurveyTargeting {
             element_at(array(surveys.toArray(new Column[0])), n).as("survey"),
             element_at(array(channels.toArray(new Column[0])), n).as("send_channel"),
             col("journey_id"), col("journey_end"), col("last_channel").as("rated_channel"),
-            col("peak_severity").geq(2).or(col("success").equalTo(false))
-                .as("critical_journey"));
+            col("peak_severity").geq(2).as("critical_journey"));
   }
 
   /**

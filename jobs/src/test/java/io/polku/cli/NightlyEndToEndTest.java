@@ -491,4 +491,83 @@ class NightlyEndToEndTest {
     // measured), so only "better than chance" is asserted.
     assertTrue(d.<Double>getAs("auc_holdout") > 0.5, "AUC " + d.getAs("auc_holdout"));
   }
+  @Test
+  void theProfileSpecJustifiesEveryProfileColumn() {
+    List<Row> spec = lake.read(Tables.PROFILE_SPEC)
+        .filter(col("run_date").equalTo(java.sql.Date.valueOf(TO))).orderBy("step")
+        .collectAsList();
+    for (Row r : spec) {
+      System.out.printf(java.util.Locale.ROOT, "profile_spec %s step %d +%s auc %s (full %s,"
+              + " bar %s) chosen %s fitted %d status %s kept %d/%d ratio %.3f train %d holdout"
+              + " %d positive rate %s%n", r.getAs("run_date"), r.<Integer>getAs("step"),
+          r.getAs("attribute_added"), r.getAs("auc_holdout"), r.getAs("full_model_auc"),
+          r.getAs("target_auc"), r.getAs("chosen"), r.<Integer>getAs("models_fitted"),
+          r.getAs("status"), r.<Integer>getAs("kept"), r.<Integer>getAs("candidates"),
+          r.<Double>getAs("minimisation_ratio"), r.<Long>getAs("train_customers"),
+          r.<Long>getAs("holdout_customers"), r.getAs("positive_rate"));
+    }
+    System.out.println("profile_spec message: " + spec.get(spec.size() - 1).getAs("message"));
+    assertTrue(spec.size() >= 2, "step 0 and at least one step: " + spec);
+    Row full = spec.get(0);
+    int candidates = full.getAs("candidates");
+    assertTrue(candidates >= 30 && candidates <= 60, "candidates " + candidates);
+    assertEquals(java.sql.Date.valueOf("2026-10-01"), full.getAs("cutoff_date"),
+        "cut-off = run date + 1 - 30 days");
+    List<Row> chosen = spec.stream().filter(r -> r.<Boolean>getAs("chosen")).toList();
+    assertEquals(1, chosen.size());
+    List<String> attributes = chosen.get(0).getList(chosen.get(0).fieldIndex("attributes"));
+    assertEquals(attributes.size(), chosen.get(0).<Integer>getAs("kept"));
+    assertEquals((double) attributes.size() / candidates,
+        chosen.get(0).<Double>getAs("minimisation_ratio"), 1e-12);
+    assertTrue(full.<Double>getAs("full_model_auc") > 0.5, "full AUC "
+        + full.getAs("full_model_auc"));
+
+    // Every profile row carries exactly the attributes its run's spec chose.
+    Map<java.sql.Date, Set<String>> chosenByRun = new java.util.HashMap<>();
+    for (Row r : lake.read(Tables.PROFILE_SPEC).filter(col("chosen")).collectAsList()) {
+      chosenByRun.put(r.getAs("run_date"),
+          Set.copyOf(r.<String>getList(r.fieldIndex("attributes"))));
+    }
+    Dataset<Row> profiles = lake.read(Tables.CUSTOMER_PROFILES);
+    assertEquals(profiles.count(), profiles.select("customer_key").distinct().count());
+    List<Row> shapes = profiles.select(col("as_of"),
+            org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.map_keys(
+                col("attributes"))).as("keys")).distinct().collectAsList();
+    for (Row r : shapes) {
+      assertEquals(chosenByRun.get(r.<java.sql.Date>getAs("as_of")),
+          Set.copyOf(r.<String>getList(1)), "as_of " + r.getAs("as_of"));
+    }
+    assertTrue(profiles.count() > 500, "profiles " + profiles.count());
+    assertEquals(0, profiles.filter(col("score").isNull().or(col("score").lt(0))
+        .or(col("score").gt(1))).count());
+  }
+
+  @Test
+  void surveyInvitationsRespectConsentCapsAndExplainEverySuppression() {
+    Dataset<Row> inv = lake.read(Tables.SURVEY_INVITATIONS);
+    Dataset<Row> sup = lake.read(Tables.SURVEY_SUPPRESSIONS);
+    for (Row r : inv.groupBy("invitation_date").count().orderBy("invitation_date")
+        .collectAsList()) {
+      System.out.println("survey_invitations " + r.get(0) + ": " + r.get(1));
+      assertTrue(r.getLong(1) <= 100, "daily cap");
+    }
+    for (Row r : sup.groupBy("invitation_date", "reason").count()
+        .orderBy("invitation_date", "reason").collectAsList()) {
+      System.out.println("survey_suppressions " + r.get(0) + " " + r.get(1) + ": " + r.get(2));
+    }
+    assertTrue(inv.filter(col("invitation_date").equalTo(java.sql.Date.valueOf(TO))).count()
+        > 0, "the samples' last night invites someone");
+    // Candidates of a date are invited or suppressed, never both.
+    assertEquals(0, inv.join(sup, "invitation_id").count());
+    // Never two invitations of one customer within 30 days (also across the re-run date).
+    assertEquals(0, inv.alias("a").join(inv.alias("b"), "customer_key")
+        .filter("a.invitation_date < b.invitation_date"
+            + " AND datediff(b.invitation_date, a.invitation_date) < 30").count());
+    // Only customers with survey consent on every linked customer record.
+    Dataset<Row> consenting = io.polku.profile.ProfileFeatures.customerMaster(
+        lake.read(Tables.IDENTITY_MAP), lake.read(Tables.CUSTOMERS))
+        .filter(col("survey_consent")).select("customer_key");
+    assertEquals(inv.count(), inv.join(consenting, "customer_key").count());
+    assertTrue(sup.filter(col("reason").equalTo("no_consent")).count() > 0);
+  }
 }

@@ -107,4 +107,48 @@ class PolkuConfigTest {
     assertEquals("s3a://b/x", PolkuConfig.resolveLocation("s3a://b/x", null));
     assertEquals(null, PolkuConfig.resolveLocation("lake", null));
   }
+  @Test
+  void profileAndSurveyOptionsAreValidatedTogether() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.profiles.target = [critical-feedback, churn]",
+        "polku.profiles.auc-share = 1.2",
+        "polku.profiles.holdout-share = 1",
+        "polku.surveys.triggers = [",
+        "  { name = a, when = \"ended_assisted AND (\", survey = nope, send-channel = email }",
+        "  { name = a, when = \"failures > 0\", survey = contact-csat, send-channel = app } ]",
+        "polku.surveys.surveys.long.questions = [{ id = a, text = x }, { id = a, text = y },",
+        "  { id = c, text = z }, { id = d, text = w }]",
+        "polku.surveys.caps = [{ days = 0, max = 1 }]")));
+    List<String> p = e.problems();
+    assertTrue(p.contains("polku.profiles.target contains 'churn'; expected one of"
+        + " [critical-feedback, repeat-contact]; remove or rename it"), p.toString());
+    assertTrue(p.contains("polku.profiles.auc-share = 1.2 is outside [0.0, 1.0]; set e.g. 0.95"),
+        p.toString());
+    assertTrue(p.contains("polku.profiles.holdout-share = 1.0 is outside (0.0, 1.0); set e.g."
+        + " 0.3"), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.surveys.triggers[0].when ="
+        + " \"ended_assisted AND (\" is not a Spark SQL expression")), p.toString());
+    assertTrue(p.contains("polku.surveys.triggers[0].survey = 'nope' is not defined; expected"
+        + " one of [contact-csat, delivery-csat, long, self-service-ces]; define it under"
+        + " polku.surveys.surveys"), p.toString());
+    assertTrue(p.contains("polku.surveys.triggers[1].name = 'a' is used by an earlier trigger;"
+        + " expected unique trigger names; rename it"), p.toString());
+    assertTrue(p.contains("polku.surveys.surveys.long.questions has 4 questions; expected 1 to"
+        + " 3 (surveys must be short); keep the most important ones"), p.toString());
+    assertTrue(p.contains("polku.surveys.surveys.long.questions[1].id = 'a' is used twice in"
+        + " the survey; expected unique question ids; rename one"), p.toString());
+    assertTrue(p.contains("polku.surveys.caps[0] = { days = 0, max = 1 }: both must be at least"
+        + " 1; set e.g. { days = 30, max = 1 }"), p.toString());
+  }
+
+  @Test
+  void theDefaultProfileAndSurveyOptionsLoad() {
+    PolkuConfig c = parse("polku.lake.root = \"/tmp/lake\"");
+    assertEquals(List.of("critical-feedback", "repeat-contact"), c.profiles().target());
+    assertEquals(30, c.profiles().horizonDays());
+    assertEquals(3, c.surveys().triggers().size());
+    assertEquals("cap_30d", c.surveys().caps().get(0).reason());
+    assertEquals(14, c.surveys().quietDaysAfterResponse());
+  }
 }

@@ -797,7 +797,7 @@ public final class Tables {
           col("as_of", DateType, false,
               "Run date the row was computed for: features from the lookback-days before the"
                   + " day after it."),
-          col("attributes", DataTypes.createMapType(StringType, DoubleType, false), false,
+          col("attributes", DataTypes.createMapType(StringType, DoubleType, true), false,
               "The chosen attributes (names in profile_spec) and their values. A map, not fixed"
                   + " columns, because the chosen set is re-measured every run and may change;"
                   + " the table schema stays stable and the spec documents the keys."),

@@ -36,6 +36,16 @@ public final class TableDocs {
       }
       sb.append('\n');
     }
+    sb.append("# Views for BI tools\n\n");
+    sb.append("The supported interface for dashboards (`bin/polku serve` and `bin/polku sql`"
+        + " see them): each is a filter over one table with that table's columns and column"
+        + " comments, so a dashboard keeps working while the tables grow columns.\n\n");
+    sb.append("| view | reads | filter | meaning |\n|---|---|---|---|\n");
+    for (ViewSpec v : Views.ALL) {
+      sb.append("| `").append(v.name()).append("` | `").append(v.base().name()).append("` | `")
+          .append(v.where().replace("${db}.", "").replace("|", "\\|")).append("` | ")
+          .append(v.description().replace("|", "\\|")).append(" |\n");
+    }
     return sb.toString();
   }
 

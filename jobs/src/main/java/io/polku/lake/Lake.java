@@ -6,6 +6,8 @@ import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
+import io.polku.contract.ViewSpec;
+import io.polku.contract.Views;
 import java.util.ArrayList;
 import java.util.List;
 import scala.Option;
@@ -109,7 +111,9 @@ public final class Lake {
       // Only the catalog entry goes; the data (possibly of another lake) is never touched.
       catalog.dropTable(id, true, false);
     }
-    spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING delta LOCATION '"
+    // With the table's comment, so catalogs (BI tools over JDBC) show what the table means.
+    spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING delta COMMENT '"
+        + table.description().replace("\\", "\\\\").replace("'", "\\'") + "' LOCATION '"
         + location(table).replace("'", "\\'") + "'");
   }
 
@@ -122,7 +126,24 @@ public final class Lake {
         registered.add(t);
       }
     }
+    registerViews(registered);
     return registered;
+  }
+
+  /**
+   * (Re)creates every BI view ({@link Views}) whose tables are registered; returns their
+   * names. A view is a stored query over the registered name, so it always reads the latest
+   * Delta version.
+   */
+  public List<String> registerViews(List<TableSpec> registered) {
+    List<String> views = new ArrayList<>();
+    for (ViewSpec v : Views.ALL) {
+      if (registered.containsAll(v.reads())) {
+        spark.sql(v.createSql(database));
+        views.add(v.name());
+      }
+    }
+    return views;
   }
 
   public Dataset<Row> read(TableSpec table) {

@@ -106,8 +106,14 @@ public final class RootCauseStage implements Stage {
       double repeatHours = ctx.config().journeys().repeatWindow().toMinutes() / 60.0;
       Dataset<Row> responses = prepare(context, attributes, signals, o, repeatHours);
       Dataset<Row> scoped = SegmentSearch.scoped(responses).localCheckpoint(true);
-      Output out = analyse(spark, scoped, o, signals, runDate, from, ctx.runId(), lake,
-          warnings, ctx.progress());
+      Result result = compute(spark, scoped, o, signals, runDate, ctx.runId(), warnings,
+          ctx.progress());
+      String where = "run_date = DATE'" + runDate + "'";
+      lake.replaceWhere(Tables.ROOT_CAUSE_SEGMENTS, result.segments(), where);
+      lake.replaceWhere(Tables.ROOT_CAUSE_PRUNED, result.pruned(), where);
+      lake.replaceWhere(Tables.ROOT_CAUSE_EXAMPLES, result.examples(), where);
+      lake.replaceWhere(Tables.ROOT_CAUSE_DRIVERS, result.drivers(), where);
+      Output out = result.output();
       long kept = out.segments().stream().filter(Segment::kept).count();
       return new StageResult(NAME, List.of(
           new StageResult.ObjectCounts("root_cause_segments", out.responses(), kept, 0,
@@ -136,13 +142,39 @@ public final class RootCauseStage implements Stage {
   }
 
   /**
-   * Search, statistics and writes, given the scoped responses (materialised). Returns every
-   * segment tested (kept or not).
+   * The stage's result for one run date, not written: the rows of root_cause_segments,
+   * root_cause_pruned, root_cause_examples and root_cause_drivers (each with its table's
+   * schema), and every segment tested.
    */
-  static Output analyse(SparkSession spark, Dataset<Row> scoped,
+  public record Result(Output output, Dataset<Row> segments, Dataset<Row> pruned,
+      Dataset<Row> examples, Dataset<Row> drivers) {}
+
+  /**
+   * The whole analysis as a library call, nothing written: from feedback_context rows (and the
+   * customer attributes, or null) to the stage's four tables. What a notebook or another Spark
+   * application calls to try a new {@link JourneySignal} or other options against the lake's
+   * data; the nightly runs exactly this and writes the result.
+   *
+   * @param context feedback_context rows of the analysis window
+   * @param attributes {@link Conditions#customerAttributes} or null
+   * @param signals the journey signals (e.g. {@code Signals.load(options.signals())} plus yours)
+   * @param runDate the last date of the window, written as run_date
+   */
+  public static Result analyse(SparkSession spark, Dataset<Row> context, Dataset<Row> attributes,
+      PolkuConfig.RootCauseOptions options, List<JourneySignal> signals,
+      double repeatWindowHours, LocalDate runDate, String runId) {
+    Dataset<Row> responses = prepare(context, attributes, signals, options, repeatWindowHours);
+    Dataset<Row> scoped = SegmentSearch.scoped(responses).localCheckpoint(true);
+    return compute(spark, scoped, options, signals, runDate, runId, new ArrayList<>(), m -> { });
+  }
+
+  /**
+   * Search and statistics, given the scoped responses (materialised); nothing is written.
+   */
+  static Result compute(SparkSession spark, Dataset<Row> scoped,
       PolkuConfig.RootCauseOptions o, List<JourneySignal> signals, LocalDate runDate,
-      LocalDate from, String runId, Lake lake, List<String> warnings,
-      java.util.function.Consumer<String> progress) {
+      String runId, List<String> warnings, java.util.function.Consumer<String> progress) {
+    LocalDate from = runDate.minusDays(o.windowDays() - 1L);
     long t0 = System.nanoTime();
     List<Row> sizes = SegmentSearch.scopeSizes(scoped);
     long analysed = 0;
@@ -172,8 +204,9 @@ public final class RootCauseStage implements Stage {
     Date run = Date.valueOf(runDate);
     Date fromDate = Date.valueOf(from);
     if (perScope.isEmpty()) {
-      writeEmpty(spark, lake, run);
-      return new Output(List.of(), analysed, 0);
+      return new Result(new Output(List.of(), analysed, 0),
+          empty(spark, Tables.ROOT_CAUSE_SEGMENTS), empty(spark, Tables.ROOT_CAUSE_PRUNED),
+          empty(spark, Tables.ROOT_CAUSE_EXAMPLES), empty(spark, Tables.ROOT_CAUSE_DRIVERS));
     }
     Dataset<Row> candidates = SegmentSearch.union(perScope).localCheckpoint(true);
     progress.accept(String.format(Locale.ROOT, "  FP-Growth over %d scopes (%.1f s)",
@@ -246,19 +279,13 @@ public final class RootCauseStage implements Stage {
           s.kept() ? (w == null ? new String[0] : w.toArray(new String[0])) : null, fromDate,
           run, runId));
     }
-    String where = "run_date = DATE'" + runDate + "'";
-    lake.replaceWhere(Tables.ROOT_CAUSE_SEGMENTS,
-        spark.createDataFrame(segmentRows, Tables.ROOT_CAUSE_SEGMENTS.schema()), where);
-    lake.replaceWhere(Tables.ROOT_CAUSE_PRUNED,
-        spark.createDataFrame(prunedRows, Tables.ROOT_CAUSE_PRUNED.schema()), where);
-    lake.replaceWhere(Tables.ROOT_CAUSE_EXAMPLES, examples(keptMembers, o.examples(), run),
-        where);
-    progress.accept(String.format(Locale.ROOT, "  segments and examples written (%.1f s)",
+    Dataset<Row> drivers = drivers(spark, scoped, sizes, o, run, fromDate, runId, warnings);
+    progress.accept(String.format(Locale.ROOT, "  key-driver models fitted (%.1f s)",
         seconds(t0)));
-    lake.replaceWhere(Tables.ROOT_CAUSE_DRIVERS,
-        drivers(spark, scoped, sizes, o, run, fromDate, runId, warnings), where);
-    progress.accept(String.format(Locale.ROOT, "  key drivers written (%.1f s)", seconds(t0)));
-    return new Output(segments, analysed, list.size());
+    return new Result(new Output(segments, analysed, list.size()),
+        spark.createDataFrame(segmentRows, Tables.ROOT_CAUSE_SEGMENTS.schema()),
+        spark.createDataFrame(prunedRows, Tables.ROOT_CAUSE_PRUNED.schema()),
+        examples(keptMembers, o.examples(), run), drivers);
   }
 
   /** Up to {@code k} responses per segment, critical ones first, newest first. Pure. */
@@ -314,13 +341,8 @@ public final class RootCauseStage implements Stage {
     return spark.createDataFrame(rows, Tables.ROOT_CAUSE_DRIVERS.schema());
   }
 
-  private static void writeEmpty(SparkSession spark, Lake lake, Date run) {
-    String where = "run_date = DATE'" + run.toLocalDate() + "'";
-    for (var t : List.of(Tables.ROOT_CAUSE_SEGMENTS, Tables.ROOT_CAUSE_PRUNED,
-        Tables.ROOT_CAUSE_EXAMPLES,
-        Tables.ROOT_CAUSE_DRIVERS)) {
-      lake.replaceWhere(t, spark.createDataFrame(List.of(), t.schema()), where);
-    }
+  private static Dataset<Row> empty(SparkSession spark, io.polku.contract.TableSpec table) {
+    return spark.createDataFrame(List.of(), table.schema());
   }
 
   private static Dataset<Row> segmentTable(SparkSession spark, List<Segment> segments) {

@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
         GenerateSamplesCommand.class,
         BenchCommand.class,
         SqlCommand.class,
+        ServeCommand.class,
+        NotebookCommand.class,
         TablesCommand.class,
         DocsCommand.class,
         CommandLine.HelpCommand.class

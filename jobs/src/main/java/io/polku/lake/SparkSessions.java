@@ -14,10 +14,18 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession build(PolkuConfig config) {
+    return build(config, Map.of());
+  }
+
+  /** Builds with {@code extra} settings on top of the configuration's (they win). */
+  public static SparkSession build(PolkuConfig config, Map<String, String> extra) {
     SparkSession.Builder builder = SparkSession.builder()
         .master(config.sparkMaster())
         .appName(config.sparkAppName());
     for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
+      builder.config(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, String> e : extra.entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
     if (config.sparkMaster().startsWith("local")) {

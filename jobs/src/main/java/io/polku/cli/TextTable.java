@@ -5,10 +5,10 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 
 /** Plain-text rendering of query results: an aligned table, or RFC 4180 CSV lines. */
-final class TextTable {
+public final class TextTable {
   private TextTable() {}
 
-  static List<String> cells(Row r, String nullText) {
+  public static List<String> cells(Row r, String nullText) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < r.length(); i++) {
       Object v = r.get(i);
@@ -27,7 +27,7 @@ final class TextTable {
     return v.toString();
   }
 
-  static String render(List<String> header, List<List<String>> rows) {
+  public static String render(List<String> header, List<List<String>> rows) {
     int[] width = new int[header.size()];
     for (int i = 0; i < header.size(); i++) {
       width[i] = header.get(i).length();

@@ -131,6 +131,19 @@ class NightlyEndToEndTest {
   }
 
   @Test
+  @Order(50)
+  void theSqlEndpointServesTheLakeReadOnlyOverJdbc() throws Exception {
+    new SqlEndpointChecks(repo, tmp, lake,
+        a -> captured(() -> assertEquals(0, Polku.execute(args(a))))).run();
+  }
+
+  @Test
+  @Order(60)
+  void everyNotebookExecutesHeadlessAgainstTheLake() throws Exception {
+    new NotebookChecks(repo, tmp, lake.root()).run();
+  }
+
+  @Test
   @Order(100)
   void rerunningADateLeavesEveryTableIdentical() {
     List<TableSpec> silver = List.of(Tables.EVENTS, Tables.FEEDBACK, Tables.IDENTITY_LINKS,

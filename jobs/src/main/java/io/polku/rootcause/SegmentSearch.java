@@ -30,7 +30,7 @@ import org.apache.spark.sql.Row;
  * scope {@code (*, *)} that holds every response. {@link #scoped} gives each response one row
  * per scope it belongs to (two).
  *
- * <p>{@link #candidates} runs FP-Growth (Han, Pei and Yin 2000; Spark's parallel FP-Growth) on
+ * <p>{@link #frequentConditionSets} runs FP-Growth (Han, Pei and Yin 2000; Spark's parallel FP-Growth) on
  * the condition sets of the <em>critical</em> responses of each scope: it is the only method
  * here that runs Spark jobs (one model fit per scope, whose output, the frequent itemsets of at
  * most {@code maxConditions} conditions, is bounded by the minimum support, not by the data).

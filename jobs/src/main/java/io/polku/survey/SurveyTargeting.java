@@ -52,8 +52,8 @@ import org.apache.spark.sql.types.DataTypes;
  * that passed the other rules are ranked by (1) {@code uncertainty} desc — the width of the
  * Wilson 95% interval of the critical rate of the journey's last (rated) channel, so the
  * channel whose estimate is least certain is asked first; (2) {@code critical_journey} desc
- * (a failure, abandonment or error: peak_severity >= 2); (3) the profile score desc (nulls last); (4)
- * xxhash64(customer_key, D) as a deterministic tie-break. Rank <= daily-cap is invited.
+ * (a failure, abandonment or error: peak_severity &gt;= 2); (3) the profile score desc (nulls last); (4)
+ * xxhash64(customer_key, D) as a deterministic tie-break. Rank &lt;= daily-cap is invited.
  */
 public final class SurveyTargeting {
   private SurveyTargeting() {}

@@ -8,4 +8,6 @@ public final class ExitCodes {
   public static final int FAILURE = 1;
   public static final int USAGE = 2;
   public static final int DATA_QUALITY = 3;
+  /** Another live run holds the lake's run lock; this run did nothing. */
+  public static final int LOCKED = 4;
 }

@@ -1,6 +1,7 @@
 package io.polku.cli;
 
 import io.polku.config.ConfigException;
+import io.polku.lake.LockHeldException;
 import io.polku.pipeline.DataQualityException;
 import io.polku.pipeline.SourceNotFoundException;
 import java.io.PrintWriter;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Command;
         "  0  ok",
         "  1  failure (see the message and the log file it names)",
         "  2  usage or configuration error (including a missing source path)",
-        "  3  data-quality threshold breached (nothing of the source was committed)"
+        "  3  data-quality threshold breached (nothing of the source was committed)",
+        "  4  the lake is locked by another live run (nightly/ingest); nothing was done"
     })
 public final class Polku implements Runnable {
   @CommandLine.Spec
@@ -69,6 +71,10 @@ public final class Polku implements Runnable {
     if (e instanceof IllegalArgumentException) {
       err.println("Error: " + e.getMessage());
       return ExitCodes.USAGE;
+    }
+    if (e instanceof LockHeldException) {
+      err.println(e.getMessage());
+      return ExitCodes.LOCKED;
     }
     if (e instanceof DataQualityException) {
       err.println(e.getMessage());

@@ -62,7 +62,14 @@ public final class PolkuConfig {
   private final FollowupOptions followups;
   private final ProfileOptions profiles;
   private final SurveyOptions surveys;
+  private final LockOptions lock;
   private final String hash;
+
+  /**
+   * The lake's run lock ({@code polku.lock}): how often the holder rewrites its heartbeat and
+   * after how long without one a lock is stale.
+   */
+  public record LockOptions(Duration heartbeat, Duration staleAfter) {}
 
   /** Identity stitching settings ({@code polku.identity}). */
   public record IdentityOptions(int maxCustomers, int maxRounds, int checkpointEvery) {}
@@ -143,6 +150,7 @@ public final class PolkuConfig {
     this.followups = b.followups;
     this.profiles = b.profiles;
     this.surveys = b.surveys;
+    this.lock = b.lock;
     this.hash = sha256(config.getConfig("polku").root().render(ConfigRenderOptions.concise()));
   }
 
@@ -275,6 +283,10 @@ public final class PolkuConfig {
     return surveys;
   }
 
+  public LockOptions lock() {
+    return lock;
+  }
+
   /** SHA-256 of the effective configuration, recorded in run_audit. */
   public String hash() {
     return hash;
@@ -329,6 +341,7 @@ public final class PolkuConfig {
     private FollowupOptions followups;
     private ProfileOptions profiles;
     private SurveyOptions surveys;
+    private LockOptions lock;
 
     Builder(Config c) {
       this.c = c;
@@ -418,6 +431,14 @@ public final class PolkuConfig {
       followups = readFollowups();
       profiles = ProfileOptions.read(c, problems);
       surveys = SurveyOptions.read(c, problems);
+      lock = new LockOptions(positiveDuration("polku.lock.heartbeat"),
+          positiveDuration("polku.lock.stale-after"));
+      if (lock.staleAfter().compareTo(lock.heartbeat().multipliedBy(3)) < 0) {
+        problems.add("polku.lock.stale-after = " + lock.staleAfter() + " is less than 3 x"
+            + " polku.lock.heartbeat (" + lock.heartbeat() + "); a live run would look dead"
+            + " after one slow heartbeat; set stale-after to at least 3 x heartbeat (default 10m"
+            + " and 30s)");
+      }
       if (c.hasPath("polku.sources")) {
         for (String name : new java.util.TreeSet<>(c.getObject("polku.sources").keySet())) {
           readSource(name);

@@ -194,7 +194,9 @@ public final class Tables {
           col("started_ts", TimestampType, false, "Start, UTC."),
           col("ended_ts", TimestampType, true, "End, UTC; null while running."),
           col("status", StringType, false,
-              "running, succeeded, failed, or dq_failed (data-quality threshold breached)."),
+              "running, succeeded, failed, dq_failed (data-quality threshold breached), or"
+                  + " abandoned (still running when a later run took the lake's lock: the"
+                  + " process was killed or its host died)."),
           col("rows_in", LongType, true, "Rows read."),
           col("rows_out", LongType, true, "Rows written (valid rows for an ingest source)."),
           col("rows_quarantined", LongType, true, "Rows quarantined."),

@@ -39,7 +39,20 @@ public final class NightlyPipeline {
         new KpiStage()));
   }
 
+  /** The names of the standard stages, in order. */
+  public static final List<String> STAGE_NAMES = List.of(IngestStage.NAME,
+      IdentityStage.NAME, JourneyStage.NAME, RootCauseStage.NAME, FollowupStage.NAME,
+      ProfileStage.NAME, SurveyStage.NAME, KpiStage.NAME);
+
   public List<StageResult> run(RunContext ctx) {
+    return run(ctx, () -> { });
+  }
+
+  /**
+   * Runs the stages; {@code beforeEachStage} runs before each (the CLI checks there that the
+   * run still holds the lake's lock).
+   */
+  public List<StageResult> run(RunContext ctx, Runnable beforeEachStage) {
     RunAudit audit = new RunAudit(ctx);
     audit.runStarted();
     ctx.progress().accept("Run " + ctx.runId() + " for " + ctx.dateFrom()
@@ -51,6 +64,7 @@ public final class NightlyPipeline {
       ctx.progress().accept(stage.name() + " ...");
       StageResult result;
       try {
+        beforeEachStage.run();
         result = stage.run(ctx);
       } catch (DataQualityException e) {
         audit.stageFailed(stage.name(), started, "dq_failed", e.getMessage());

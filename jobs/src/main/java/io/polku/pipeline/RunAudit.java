@@ -31,6 +31,46 @@ public final class RunAudit {
         message)));
   }
 
+  /**
+   * Marks every run that run_audit still shows as 'running', other than this one, as
+   * 'abandoned': called by the lock holder at start, so such a run holds no lock and can no
+   * longer be running (it was killed, or its host died). Its run row is replaced (same key);
+   * {@code ended_ts} is the last heartbeat of its lock when this run took that lock over, else
+   * null (unknown). Returns the run ids marked.
+   */
+  public List<String> markAbandoned(String tookOverRunId, Instant tookOverHeartbeat) {
+    Lake lake = ctx.lake();
+    if (!lake.exists(Tables.RUN_AUDIT)) {
+      return List.of();
+    }
+    List<Row> running = lake.read(Tables.RUN_AUDIT)
+        .filter("stage = 'run' AND object = '*' AND status = 'running'")
+        .filter(org.apache.spark.sql.functions.col("run_id").notEqual(ctx.runId()))
+        .collectAsList(); // one row per unfinished run: a handful
+    if (running.isEmpty()) {
+      return List.of();
+    }
+    List<Row> rows = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    Instant now = Instant.now();
+    for (Row r : running) {
+      String id = r.getAs("run_id");
+      boolean ours = id.equals(tookOverRunId);
+      Timestamp ended = ours && tookOverHeartbeat != null ? Timestamp.from(tookOverHeartbeat)
+          : null;
+      String message = "abandoned: still 'running' at " + now + " when run " + ctx.runId()
+          + " took the lake's lock" + (ours ? " over from it (ended_ts = its last heartbeat)"
+          : " (it held no lock: killed or its host died)") + "; re-run its dates "
+          + r.getAs("date_from") + " .. " + r.getAs("date_to") + " if they were not re-run";
+      rows.add(RowFactory.create(id, "run", "*", r.getAs("date_from"), r.getAs("date_to"),
+          r.getAs("started_ts"), ended, "abandoned", null, null, null, message,
+          r.getAs("spark_app_id"), r.getAs("config_hash")));
+      ids.add(id);
+    }
+    write(rows);
+    return ids;
+  }
+
   public void stageEnded(StageResult result, Instant started, String status, String message) {
     List<Row> rows = new ArrayList<>();
     Instant ended = Instant.now();

@@ -4,6 +4,7 @@ import io.polku.config.ConfigException;
 import io.polku.lake.LockHeldException;
 import io.polku.pipeline.DataQualityException;
 import io.polku.pipeline.SourceNotFoundException;
+import io.polku.pipeline.SourceSchemaException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Command;
     footer = {
         "  0  ok",
         "  1  failure (see the message and the log file it names)",
-        "  2  usage or configuration error (including a missing source path)",
+        "  2  usage or configuration error (including a missing source path or a source whose"
+            + " schema lost a declared column or changed a type)",
         "  3  data-quality threshold breached (nothing of the source was committed)",
         "  4  the lake is locked by another live run (nightly/ingest); nothing was done"
     })
@@ -64,7 +66,8 @@ public final class Polku implements Runnable {
 
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
     PrintWriter err = cli.getErr();
-    if (e instanceof ConfigException || e instanceof SourceNotFoundException) {
+    if (e instanceof ConfigException || e instanceof SourceNotFoundException
+        || e instanceof SourceSchemaException) {
       err.println(e.getMessage());
       return ExitCodes.USAGE;
     }

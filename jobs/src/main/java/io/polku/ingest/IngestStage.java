@@ -11,6 +11,7 @@ import io.polku.lake.Lake;
 import io.polku.pipeline.DataQualityException;
 import io.polku.pipeline.RunContext;
 import io.polku.pipeline.Stage;
+import io.polku.pipeline.SourceSchemaException;
 import io.polku.pipeline.StageResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,11 +83,20 @@ public final class IngestStage implements Stage {
   public StageResult run(RunContext ctx) {
     Instant started = Instant.now();
     Lake lake = ctx.lake();
+    List<SourceConfig> sources = selected(ctx);
+    // Schema drift of any source stops the run before anything (even an empty table) is
+    // written: all problems of all sources together.
+    List<String> drift = new ArrayList<>();
+    for (SourceConfig source : sources) {
+      drift.addAll(SourceReader.driftProblems(ctx.spark(), source));
+    }
+    if (!drift.isEmpty()) {
+      throw new SourceSchemaException(drift);
+    }
     for (TableSpec t : List.of(Tables.EVENTS, Tables.FEEDBACK, Tables.IDENTITY_LINKS,
         Tables.CUSTOMERS, Tables.QUARANTINE)) {
       lake.ensure(t);
     }
-    List<SourceConfig> sources = selected(ctx);
     SourceMapping.Rules rules = SourceMapping.Rules.of(ctx.config(), ctx.startedAt());
     Map<String, Dataset<Row>> classified = new LinkedHashMap<>();
     Map<String, SourceCounts> counts = new LinkedHashMap<>();

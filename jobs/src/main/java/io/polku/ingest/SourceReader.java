@@ -5,11 +5,15 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.polku.config.SourceConfig;
 import io.polku.pipeline.SourceNotFoundException;
+import io.polku.pipeline.SourceSchemaException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -67,33 +71,277 @@ public final class SourceReader {
       raw = spark.createDataFrame(new ArrayList<Row>(), readSchema);
       raw = raw.withColumn(FILE, lit(null).cast("string"));
     } else if (text) {
-      DataFrameReader reader = spark.read().format(source.format()).schema(readSchema)
-          .option("mode", "PERMISSIVE")
-          .option("columnNameOfCorruptRecord", CORRUPT)
-          .options(source.options());
-      raw = reader.load(present.toArray(new String[0]))
-          .withColumn(FILE, functions.input_file_name());
+      Map<List<String>, List<String>> headers = csvHeaders(spark, source, present);
+      List<String> declaredNames = Arrays.asList(declared.fieldNames());
+      if (headers.isEmpty() || (headers.size() == 1
+          && headers.keySet().iterator().next().equals(declaredNames))) {
+        raw = textReader(spark, source, readSchema).load(present.toArray(new String[0]))
+            .withColumn(FILE, functions.input_file_name());
+      } else {
+        // The header differs from the declared schema (a column added, or reordered): read
+        // each group of files by its own header and keep the declared columns.
+        List<String> problems = csvProblems(source, headers);
+        if (!problems.isEmpty()) {
+          throw new SourceSchemaException(problems);
+        }
+        raw = null;
+        for (Map.Entry<List<String>, List<String>> group : headers.entrySet()) {
+          StructType byHeader = new StructType();
+          for (String name : group.getKey()) {
+            byHeader = byHeader.add(name, declaredNames.contains(name)
+                ? readSchema.apply(name).dataType() : DataTypes.StringType);
+          }
+          byHeader = byHeader.add(CORRUPT, DataTypes.StringType);
+          List<Column> keep = new ArrayList<>();
+          for (String name : declaredNames) {
+            keep.add(col(quoted(name)));
+          }
+          keep.add(col(CORRUPT));
+          keep.add(functions.input_file_name().as(FILE));
+          Dataset<Row> part = textReader(spark, source, byHeader)
+              .load(group.getValue().toArray(new String[0]))
+              .select(keep.toArray(new Column[0]));
+          raw = raw == null ? part : raw.unionByName(part);
+        }
+      }
     } else {
       Dataset<Row> loaded = spark.read().format(source.format()).options(source.options())
           .load(present.toArray(new String[0]));
-      List<String> missing = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
       List<Column> cols = new ArrayList<>();
       for (StructField f : declared.fields()) {
-        if (!Arrays.asList(loaded.columns()).contains(f.name())) {
-          missing.add(f.name());
-        } else {
-          cols.add(col(f.name()));
+        StructField found = field(loaded.schema(), f.name());
+        String where = source.format() + " files " + present;
+        if (found == null) {
+          problems.add(lost(source, f, where, loaded.schema().fieldNames()));
+          continue;
         }
+        List<String> typeProblems = new ArrayList<>();
+        Column c = conform(col(quoted(found.name())), f.dataType(), found.dataType(), f.name(),
+            typeProblems);
+        for (String column : typeProblems) {
+          problems.add(typeChanged(source, column, where));
+        }
+        cols.add(c.as(f.name()));
       }
-      if (!missing.isEmpty()) {
-        throw new SourceNotFoundException("Source " + source.name() + " has no column(s) "
-            + missing + " declared in " + source.key("schema") + "; found "
-            + Arrays.toString(loaded.columns()) + "; fix the declared schema or the source");
+      if (!problems.isEmpty()) {
+        throw new SourceSchemaException(problems);
       }
       cols.add(functions.input_file_name().as(FILE));
       raw = loaded.select(cols.toArray(new Column[0]));
     }
     return typed(raw, declared, text);
+  }
+
+  /**
+   * The schema drift of a source against its declared schema, without reading its rows:
+   * declared columns that are gone, and (typed formats) columns whose type changed to one that
+   * does not safely up-cast to the declared type. A source that gained columns has no problem.
+   * Empty when none; a CSV without a header and JSON carry no schema to compare with (a lost
+   * JSON field reads as null and its rows are quarantined, see README).
+   */
+  public static List<String> driftProblems(SparkSession spark, SourceConfig source) {
+    List<String> present = existingPaths(spark, source);
+    if (present.isEmpty()) {
+      return List.of();
+    }
+    try {
+      read(spark, source);
+      return List.of();
+    } catch (SourceSchemaException e) {
+      return e.problems();
+    }
+  }
+
+  private static DataFrameReader textReader(SparkSession spark, SourceConfig source,
+      StructType schema) {
+    return spark.read().format(source.format()).schema(schema)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .options(source.options());
+  }
+
+  /**
+   * A column of the found type as the declared type: itself when equal, cast when Spark can
+   * up-cast it safely (INT to BIGINT, FLOAT to DOUBLE, ...), structs field by field (extra
+   * fields dropped); otherwise the column's path goes to {@code problems} as
+   * "path|declared|found".
+   */
+  static Column conform(Column c, DataType declared, DataType found, String path,
+      List<String> problems) {
+    if (declared.sameType(found)) {
+      return c;
+    }
+    if (declared instanceof StructType d && found instanceof StructType f) {
+      List<Column> fields = new ArrayList<>();
+      for (StructField df : d.fields()) {
+        StructField ff = field(f, df.name());
+        String sub = path + "." + df.name();
+        if (ff == null) {
+          problems.add(sub + "|" + df.dataType().sql() + "|(missing)");
+          continue;
+        }
+        fields.add(conform(c.getField(ff.name()), df.dataType(), ff.dataType(), sub, problems)
+            .as(df.name()));
+      }
+      return functions.when(c.isNull(), lit(null).cast(declared))
+          .otherwise(functions.struct(fields.toArray(new Column[0])));
+    }
+    if (org.apache.spark.sql.catalyst.expressions.Cast.canUpCast(found, declared)) {
+      return c.cast(declared);
+    }
+    problems.add(path + "|" + declared.sql() + "|" + found.sql());
+    return c;
+  }
+
+  private static String lost(SourceConfig source, StructField declared, String where,
+      String[] found) {
+    return "source " + source.name() + ": column '" + declared.name() + "' (declared "
+        + declared.dataType().sql() + " in " + source.key("schema") + ") is missing from "
+        + where + "; found columns " + Arrays.toString(found) + ". Fix: restore the column in"
+        + " the source, or remove it from " + source.key("schema") + removeFrom(source,
+        declared.name());
+  }
+
+  private static String typeChanged(SourceConfig source, String problem, String where) {
+    String[] p = problem.split("\\|", 3);
+    if ("(missing)".equals(p[2])) {
+      return "source " + source.name() + ": field '" + p[0] + "' (declared " + p[1] + " in "
+          + source.key("schema") + ") is missing from " + where + ". Fix: restore it in the"
+          + " source, or remove it from the declared struct in " + source.key("schema")
+          + removeFrom(source, p[0].substring(0, p[0].indexOf('.')));
+    }
+    return "source " + source.name() + ": column '" + p[0] + "' has type " + p[2] + " in "
+        + where + ", expected " + p[1] + " as declared in " + source.key("schema")
+        + " (Spark cannot up-cast " + p[2] + " to " + p[1] + " without loss). Fix: declare '"
+        + p[0] + "' as " + p[2] + " in " + source.key("schema") + checkIn(source,
+        p[0].contains(".") ? p[0].substring(0, p[0].indexOf('.')) : p[0])
+        + ", or restore the source's type";
+  }
+
+  private static String removeFrom(SourceConfig source, String column) {
+    List<String> keys = usedBy(source, column);
+    return keys.isEmpty() ? " (no column mapping uses it)"
+        : " and from the mappings that use it: " + String.join(", ", keys);
+  }
+
+  private static String checkIn(SourceConfig source, String column) {
+    List<String> keys = usedBy(source, column);
+    return keys.isEmpty() ? " (no column mapping uses it)"
+        : " and adapt the mappings that use it: " + String.join(", ", keys);
+  }
+
+  /** Which canonical column mappings mention the source column, for the fix hint. */
+  private static List<String> usedBy(SourceConfig source, String column) {
+    Pattern word = Pattern.compile("(?<![A-Za-z0-9_])`?" + Pattern.quote(column)
+        + "`?(?![A-Za-z0-9_])");
+    List<String> keys = new ArrayList<>();
+    for (Map.Entry<String, String> e : source.columns().entrySet()) {
+      if (word.matcher(e.getValue()).find()) {
+        keys.add(source.key("columns." + e.getKey()));
+      }
+    }
+    return keys;
+  }
+
+  private static List<String> csvProblems(SourceConfig source,
+      Map<List<String>, List<String>> headers) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<List<String>, List<String>> group : headers.entrySet()) {
+      List<String> files = group.getValue();
+      String where = "the header of " + files.get(0)
+          + (files.size() > 1 ? " (and " + (files.size() - 1) + " more files)" : "");
+      for (StructField f : source.schema().fields()) {
+        if (!group.getKey().contains(f.name())) {
+          problems.add(lost(source, f, where, group.getKey().toArray(new String[0])));
+        }
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * For a CSV source read with {@code header = true}: the files grouped by their header's
+   * column names (empty for other formats). One small read of the first line per file.
+   */
+  static Map<List<String>, List<String>> csvHeaders(SparkSession spark, SourceConfig source,
+      List<String> present) {
+    Map<List<String>, List<String>> groups = new LinkedHashMap<>();
+    if (!"csv".equals(source.format())
+        || !"true".equalsIgnoreCase(source.options().getOrDefault("header", "false"))) {
+      return groups;
+    }
+    String sep = source.options().getOrDefault("sep",
+        source.options().getOrDefault("delimiter", ","));
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    for (String p : present) {
+      Path path = new Path(p);
+      try {
+        FileSystem fs = path.getFileSystem(hadoop);
+        for (FileStatus match : fs.globStatus(path)) {
+          List<FileStatus> files = new ArrayList<>();
+          if (match.isDirectory()) {
+            for (FileStatus f : fs.listStatus(match.getPath())) {
+              String n = f.getPath().getName();
+              if (f.isFile() && !n.startsWith("_") && !n.startsWith(".")) {
+                files.add(f);
+              }
+            }
+          } else {
+            files.add(match);
+          }
+          for (FileStatus f : files) {
+            groups.computeIfAbsent(header(fs, f.getPath(), sep), k -> new ArrayList<>())
+                .add(f.getPath().toString());
+          }
+        }
+      } catch (IOException e) {
+        throw new SourceNotFoundException("Source " + source.name() + ": cannot read the CSV"
+            + " header of " + p + " (configured in " + source.key("paths") + "): "
+            + e.getMessage() + "; check the file and the file system's credentials");
+      }
+    }
+    return groups;
+  }
+
+  private static List<String> header(FileSystem fs, Path file, String sep) throws IOException {
+    try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+        fs.open(file), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line = in.readLine();
+      if (line == null) {
+        return List.of();
+      }
+      if (line.startsWith("\uFEFF")) {
+        line = line.substring(1);
+      }
+      List<String> names = new ArrayList<>();
+      for (String n : line.split(Pattern.quote(sep), -1)) {
+        String t = n.trim();
+        if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+          t = t.substring(1, t.length() - 1);
+        }
+        names.add(t);
+      }
+      return names;
+    }
+  }
+
+  private static StructField field(StructType schema, String name) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(name)) {
+        return f;
+      }
+    }
+    for (StructField f : schema.fields()) {
+      if (f.name().equalsIgnoreCase(name)) {
+        return f; // Spark resolves column names case-insensitively
+      }
+    }
+    return null;
+  }
+
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   /**

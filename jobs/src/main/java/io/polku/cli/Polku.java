@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
         NotebookCommand.class,
         TablesCommand.class,
         DocsCommand.class,
+        ConfigCommand.class,
         CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

@@ -24,10 +24,14 @@ public final class IngestCommand implements Callable<Integer> {
       description = "Only this source (repeatable). Default: every configured source.")
   List<String> sources = List.of();
 
+  @Option(names = "--json", description = "Print one JSON document with the run's summary on"
+      + " stdout (as nightly --json); progress lines go to stderr.")
+  boolean json;
+
   @Override
   public Integer call() {
     NightlyPipeline pipeline = new NightlyPipeline(List.of(
         new IngestStage(new IngestStage.Options(sources))));
-    return NightlyCommand.run(env, dates, pipeline, "ingest");
+    return NightlyCommand.run(env, dates, pipeline, "ingest", json);
   }
 }

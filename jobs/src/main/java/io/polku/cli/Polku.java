@@ -65,24 +65,28 @@ public final class Polku implements Runnable {
     return cli.execute(args);
   }
 
-  private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-    PrintWriter err = cli.getErr();
+  /** The documented exit code of a command that failed with {@code e}. */
+  static int exitCode(Throwable e) {
     if (e instanceof ConfigException || e instanceof SourceNotFoundException
-        || e instanceof SourceSchemaException) {
-      err.println(e.getMessage());
-      return ExitCodes.USAGE;
-    }
-    if (e instanceof IllegalArgumentException) {
-      err.println("Error: " + e.getMessage());
+        || e instanceof SourceSchemaException || e instanceof IllegalArgumentException) {
       return ExitCodes.USAGE;
     }
     if (e instanceof LockHeldException) {
-      err.println(e.getMessage());
       return ExitCodes.LOCKED;
     }
     if (e instanceof DataQualityException) {
-      err.println(e.getMessage());
       return ExitCodes.DATA_QUALITY;
+    }
+    return ExitCodes.FAILURE;
+  }
+
+  private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    int code = exitCode(e);
+    if (code != ExitCodes.FAILURE) {
+      err.println(e instanceof IllegalArgumentException ? "Error: " + e.getMessage()
+          : e.getMessage());
+      return code;
     }
     err.println("Failed: " + e);
     Throwable cause = e.getCause();

@@ -44,15 +44,24 @@ public final class NightlyPipeline {
       IdentityStage.NAME, JourneyStage.NAME, RootCauseStage.NAME, FollowupStage.NAME,
       ProfileStage.NAME, SurveyStage.NAME, KpiStage.NAME);
 
+  /**
+   * How one stage ended: {@code succeeded} with its result, or {@code failed} /
+   * {@code dq_failed} with the error message (result null).
+   */
+  public record StageReport(String stage, String status, Instant started, Instant ended,
+      StageResult result, String message) {}
+
   public List<StageResult> run(RunContext ctx) {
-    return run(ctx, () -> { });
+    return run(ctx, () -> { }, r -> { });
   }
 
   /**
    * Runs the stages; {@code beforeEachStage} runs before each (the CLI checks there that the
-   * run still holds the lake's lock).
+   * run still holds the lake's lock) and {@code onStageEnd} gets each stage's report (the
+   * CLI's --json summary).
    */
-  public List<StageResult> run(RunContext ctx, Runnable beforeEachStage) {
+  public List<StageResult> run(RunContext ctx, Runnable beforeEachStage,
+      java.util.function.Consumer<StageReport> onStageEnd) {
     RunAudit audit = new RunAudit(ctx);
     audit.runStarted();
     ctx.progress().accept("Run " + ctx.runId() + " for " + ctx.dateFrom()
@@ -67,10 +76,14 @@ public final class NightlyPipeline {
         beforeEachStage.run();
         result = stage.run(ctx);
       } catch (DataQualityException e) {
+        onStageEnd.accept(new StageReport(stage.name(), "dq_failed", started, Instant.now(),
+            null, e.getMessage()));
         audit.stageFailed(stage.name(), started, "dq_failed", e.getMessage());
         audit.runEnded("dq_failed", e.getMessage());
         throw e;
       } catch (RuntimeException e) {
+        onStageEnd.accept(new StageReport(stage.name(), "failed", started, Instant.now(),
+            null, String.valueOf(e.getMessage())));
         audit.stageFailed(stage.name(), started, "failed", String.valueOf(e.getMessage()));
         audit.runEnded("failed", stage.name() + ": " + e.getMessage());
         throw e;
@@ -85,6 +98,8 @@ public final class NightlyPipeline {
           result.rowsIn(), result.rowsOut(), result.rowsQuarantined(),
           Duration.between(started, Instant.now()).toMillis() / 1000.0));
       results.add(result);
+      onStageEnd.accept(new StageReport(stage.name(), "succeeded", started, Instant.now(),
+          result, result.warnings().isEmpty() ? null : String.join("; ", result.warnings())));
     }
     audit.runEnded("succeeded", null);
     ctx.lake().registerExisting();

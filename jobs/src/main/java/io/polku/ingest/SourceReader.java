@@ -74,7 +74,7 @@ public final class SourceReader {
       Map<List<String>, List<String>> headers = csvHeaders(spark, source, present);
       List<String> declaredNames = Arrays.asList(declared.fieldNames());
       if (headers.isEmpty() || (headers.size() == 1
-          && headers.keySet().iterator().next().equals(declaredNames))) {
+          && sameNames(headers.keySet().iterator().next(), declaredNames))) {
         raw = textReader(spark, source, readSchema).load(present.toArray(new String[0]))
             .withColumn(FILE, functions.input_file_name());
       } else {
@@ -88,8 +88,10 @@ public final class SourceReader {
         for (Map.Entry<List<String>, List<String>> group : headers.entrySet()) {
           StructType byHeader = new StructType();
           for (String name : group.getKey()) {
-            byHeader = byHeader.add(name, declaredNames.contains(name)
-                ? readSchema.apply(name).dataType() : DataTypes.StringType);
+            StructField d = field(readSchema, name);
+            byHeader = d != null && !d.name().equals(CORRUPT)
+                ? byHeader.add(d.name(), d.dataType())
+                : byHeader.add(name, DataTypes.StringType);
           }
           byHeader = byHeader.add(CORRUPT, DataTypes.StringType);
           List<Column> keep = new ArrayList<>();
@@ -252,7 +254,7 @@ public final class SourceReader {
       String where = "the header of " + files.get(0)
           + (files.size() > 1 ? " (and " + (files.size() - 1) + " more files)" : "");
       for (StructField f : source.schema().fields()) {
-        if (!group.getKey().contains(f.name())) {
+        if (group.getKey().stream().noneMatch(f.name()::equalsIgnoreCase)) {
           problems.add(lost(source, f, where, group.getKey().toArray(new String[0])));
         }
       }
@@ -324,6 +326,19 @@ public final class SourceReader {
       }
       return names;
     }
+  }
+
+  /** The same column names in the same order, ignoring case (as Spark resolves names). */
+  private static boolean sameNames(List<String> header, List<String> declared) {
+    if (header.size() != declared.size()) {
+      return false;
+    }
+    for (int i = 0; i < header.size(); i++) {
+      if (!header.get(i).equalsIgnoreCase(declared.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static StructField field(StructType schema, String name) {

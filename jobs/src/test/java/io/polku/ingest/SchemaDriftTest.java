@@ -129,9 +129,10 @@ class SchemaDriftTest {
     Files.writeString(folder.resolve("calls-1.csv"), String.join("\n",
         "call_id;started_at;transfers;topic",
         "c1;2026-10-01 08:00:00;2;billing", ""));
-    // The export gained 'agent' in the middle: read by name, not by position.
+    // The export gained 'agent' in the middle and capitalised a name: read by name (any
+    // case, as Spark resolves names), not by position.
     Files.writeString(folder.resolve("calls-2.csv"), String.join("\n",
-        "call_id;started_at;agent;transfers;topic",
+        "call_id;started_at;agent;Transfers;topic",
         "c2;2026-10-02 09:00:00;A7;0;delivery", ""));
     SourceConfig source = TestSources.source(dir, csvSource(folder + "/calls-*.csv"), "calls");
     assertEquals(List.of(), SourceReader.driftProblems(spark, source));

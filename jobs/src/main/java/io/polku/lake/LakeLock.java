@@ -256,19 +256,27 @@ public final class LakeLock implements AutoCloseable {
     }
   }
 
-  /** Stops the heartbeat and deletes the lock if this run still holds it. */
+  /**
+   * Stops the heartbeat (letting a rewrite in progress finish) and deletes the lock if this
+   * run still holds it. A lock that cannot be deleted is reported on stderr, not thrown: the
+   * run's work is done, and the next run on this host takes the lock over (its pid is gone).
+   */
   @Override
   public void close() {
-    heartbeat.shutdownNow();
+    heartbeat.shutdown();
     try {
-      heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+      heartbeat.awaitTermination(30, TimeUnit.SECONDS);
       Optional<Owner> now = read(fs, path);
       if (now.isPresent() && now.get().runId().equals(owner.runId())) {
         fs.delete(path, false);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot release the run lock " + path + ": "
-          + e.getMessage() + "; remove it by hand once no run is active", e);
+      String message = "Warning: cannot release the run lock " + path + ": " + e.getMessage()
+          + "; expected to delete it at the end of run " + owner.runId() + "; the next run on"
+          + " this host takes it over, elsewhere after polku.lock.stale-after, or delete it"
+          + " by hand once no run is active";
+      System.err.println(message);
+      org.apache.logging.log4j.LogManager.getLogger(LakeLock.class).warn(message, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -63,6 +63,7 @@ public final class PolkuConfig {
   private final ProfileOptions profiles;
   private final SurveyOptions surveys;
   private final LockOptions lock;
+  private final String haltAfterStage;
   private final String hash;
 
   /**
@@ -151,6 +152,7 @@ public final class PolkuConfig {
     this.profiles = b.profiles;
     this.surveys = b.surveys;
     this.lock = b.lock;
+    this.haltAfterStage = b.haltAfterStage;
     this.hash = sha256(config.getConfig("polku").root().render(ConfigRenderOptions.concise()));
   }
 
@@ -287,6 +289,11 @@ public final class PolkuConfig {
     return lock;
   }
 
+  /** Testing only: the stage after whose commit the process halts, or null. */
+  public String haltAfterStage() {
+    return haltAfterStage;
+  }
+
   /** SHA-256 of the effective configuration, recorded in run_audit. */
   public String hash() {
     return hash;
@@ -342,6 +349,7 @@ public final class PolkuConfig {
     private ProfileOptions profiles;
     private SurveyOptions surveys;
     private LockOptions lock;
+    private String haltAfterStage;
 
     Builder(Config c) {
       this.c = c;
@@ -439,6 +447,7 @@ public final class PolkuConfig {
             + " after one slow heartbeat; set stale-after to at least 3 x heartbeat (default 10m"
             + " and 30s)");
       }
+      haltAfterStage = optString("polku.debug.halt-after-stage");
       if (c.hasPath("polku.sources")) {
         for (String name : new java.util.TreeSet<>(c.getObject("polku.sources").keySet())) {
           readSource(name);

@@ -44,6 +44,9 @@ public final class NightlyPipeline {
       IdentityStage.NAME, JourneyStage.NAME, RootCauseStage.NAME, FollowupStage.NAME,
       ProfileStage.NAME, SurveyStage.NAME, KpiStage.NAME);
 
+  /** The exit status of a process stopped by {@code polku.debug.halt-after-stage}. */
+  public static final int HALT_STATUS = 99;
+
   /**
    * How one stage ended: {@code succeeded} with its result, or {@code failed} /
    * {@code dq_failed} with the error message (result null).
@@ -62,6 +65,11 @@ public final class NightlyPipeline {
    */
   public List<StageResult> run(RunContext ctx, Runnable beforeEachStage,
       java.util.function.Consumer<StageReport> onStageEnd) {
+    String halt = ctx.config().haltAfterStage();
+    if (halt != null && !STAGE_NAMES.contains(halt)) {
+      throw new io.polku.config.ConfigException("polku.debug.halt-after-stage = '" + halt
+          + "' is not a stage; expected one of " + STAGE_NAMES + "; fix it or unset it");
+    }
     RunAudit audit = new RunAudit(ctx);
     audit.runStarted();
     ctx.progress().accept("Run " + ctx.runId() + " for " + ctx.dateFrom()
@@ -100,6 +108,14 @@ public final class NightlyPipeline {
       results.add(result);
       onStageEnd.accept(new StageReport(stage.name(), "succeeded", started, Instant.now(),
           result, result.warnings().isEmpty() ? null : String.join("; ", result.warnings())));
+      if (stage.name().equals(halt)) {
+        // Fault injection for the crash tests: die like kill -9, right after the commit.
+        ctx.progress().accept("Halting after stage " + stage.name()
+            + " (polku.debug.halt-after-stage; testing only)");
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(HALT_STATUS);
+      }
     }
     audit.runEnded("succeeded", null);
     ctx.lake().registerExisting();

@@ -1,0 +1,252 @@
+package io.polku.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.polku.contract.TableSpec;
+import io.polku.contract.Tables;
+import io.polku.lake.Lake;
+import io.polku.lake.LakeLock;
+import io.polku.pipeline.NightlyPipeline;
+import io.polku.samples.SampleGenerator;
+import io.polku.testing.SparkTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash safety: {@code nightly} in its own JVM (the bin/polku command line: the Java 17 flags
+ * read from bin/polku, this test's classpath, main class io.polku.cli.Polku) is stopped hard
+ * after a stage's commit ({@code polku.debug.halt-after-stage}, Runtime.halt) and by
+ * {@code kill -9} at a random moment; a normal re-run of the same date then completes and every
+ * table equals a clean run's, and run_audit shows the crashed runs as abandoned.
+ *
+ * <p>Kept small: a generated sample of 150 customers over 10 days, five of its nine sources,
+ * one run date. The clean run and the re-runs run in this JVM (the shared session); only the
+ * crashing runs pay a JVM start.
+ */
+@Tag("crash")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CrashRecoveryTest {
+  private static final String DATE = "2026-09-10";
+  /**
+   * Columns that name the run or the moment that first wrote a row, by design (a row keeps
+   * the run that first wrote it, here the crashed run, not the clean one).
+   */
+  private static final Set<String> RUN_IDENTITY = Set.of("ingest_run_id", "run_id",
+      "ingested_ts");
+  private static final Pattern JAVA_FLAG = Pattern.compile(
+      "^\\s*(--add-opens=\\S+|-Djdk\\.\\S+|-Dio\\.netty\\.\\S+|-Dderby\\.\\S+)\\s*\\\\?\\s*$");
+
+  @TempDir
+  static Path tmp;
+
+  private final SparkSession spark = SparkTest.spark();
+  private Path conf;
+  private Map<String, Row> clean;
+  private final Random random = new Random();
+
+  @BeforeAll
+  void generateASampleAndRunItCleanly() throws Exception {
+    Path base = tmp.resolve("base");
+    new SampleGenerator(new SampleGenerator.Options(150, 10, 7, LocalDate.parse("2026-09-01"),
+        true)).generate(base.resolve("data-samples"));
+    conf = tmp.resolve("crash.conf");
+    // conf/local.conf's source mappings over the generated sample, with 5 of its 9 sources
+    // and the test session's Spark settings (the shared session is not re-tuned).
+    Files.writeString(conf, String.join("\n",
+        "include file(\"" + SparkTest.repoRoot().resolve("conf/local.conf") + "\")",
+        "polku.base-dir = \"" + base + "\"",
+        "polku.spark.master = \"local[2]\"",
+        "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
+            + " \"spark.databricks.delta.snapshotPartitions\" = \"2\","
+            + " \"spark.driver.memory\" = \"1g\" }",
+        "polku.ingest.max-quarantine-share = 1.0",
+        "polku.sources.email_events.enabled = false",
+        "polku.sources.shop_orders.enabled = false",
+        "polku.sources.shop_deliveries.enabled = false",
+        "polku.sources.app_events.enabled = false"));
+    long t0 = System.nanoTime();
+    Path cleanLake = tmp.resolve("clean-lake");
+    Out out = inProcess(cleanLake);
+    assertEquals(0, out.code, out.text);
+    clean = hashes(cleanLake);
+    System.out.printf("clean run: %.1f s; tables %s%n", (System.nanoTime() - t0) / 1e9,
+        clean.keySet());
+    assertTrue(clean.size() >= 15, clean.keySet().toString());
+    assertTrue(clean.get("feedback_context").getLong(0) > 0, "the sample date has responses");
+  }
+
+  @Test
+  void killedRunsLeaveNothingHalfWrittenAndAReRunGivesTheCleanTables() throws Exception {
+    Path lake = tmp.resolve("crash-lake");
+    List<String> report = new ArrayList<>();
+    String[] halts = {"journeys", "followups"};
+    for (String stage : halts) {
+      long t0 = System.nanoTime();
+      Child child = start(lake, "--set", "polku.debug.halt-after-stage=" + stage);
+      int code = child.process.waitFor();
+      String log = Files.readString(child.log);
+      assertEquals(NightlyPipeline.HALT_STATUS, code, log);
+      assertTrue(log.contains("Halting after stage " + stage), log);
+      String crashed = runId(log);
+      // The dead run left its lock and a 'running' audit row behind.
+      assertEquals(crashed, LakeLock.holder(new Configuration(), lake.toUri().toString())
+          .orElseThrow().runId());
+      assertEquals("running", runStatus(lake, crashed));
+      report.add(String.format("halt after %s: %.1f s", stage, (System.nanoTime() - t0) / 1e9));
+      recoverAndCompare(lake, crashed, report);
+    }
+
+    // kill -9 at a random moment: during a random stage, a random 0-1.5 s after it started.
+    String stage = NightlyPipeline.STAGE_NAMES.get(random.nextInt(5));
+    long delay = random.nextInt(1500);
+    long t0 = System.nanoTime();
+    Child child = start(lake);
+    waitForLine(child, stage + " ...", 240);
+    Thread.sleep(delay);
+    child.process.destroyForcibly();
+    assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
+    String log = Files.readString(child.log);
+    assertFalse(log.contains(" succeeded in "), "killed before the end: " + log);
+    String crashed = runId(log);
+    report.add(String.format("kill -9 during %s, %d ms in: %.1f s (exit %d)", stage, delay,
+        (System.nanoTime() - t0) / 1e9, child.process.exitValue()));
+    recoverAndCompare(lake, crashed, report);
+    report.forEach(System.out::println);
+  }
+
+  private void recoverAndCompare(Path lake, String crashed, List<String> report)
+      throws Exception {
+    long t0 = System.nanoTime();
+    Out out = inProcess(lake);
+    assertEquals(0, out.code, out.text);
+    assertTrue(out.text.contains("Took over the stale lock"), out.text);
+    assertTrue(out.text.contains("of run " + crashed), out.text);
+    assertTrue(out.text.contains("Marked run " + crashed + " as abandoned"), out.text);
+    assertEquals("abandoned", runStatus(lake, crashed));
+    assertEquals(clean, hashes(lake), "after the crash of " + crashed + " and a re-run");
+    report.add(String.format("  re-run: %.1f s, every table equals the clean run's",
+        (System.nanoTime() - t0) / 1e9));
+  }
+
+  private Map<String, Row> hashes(Path lakeDir) {
+    Lake lake = new Lake(spark, lakeDir.toUri().toString(), "default");
+    Map<String, Row> out = new LinkedHashMap<>();
+    for (TableSpec t : Tables.ALL) {
+      if (t.equals(Tables.RUN_AUDIT) || !lake.exists(t)) {
+        continue;
+      }
+      Dataset<Row> rows = lake.read(t);
+      for (String c : RUN_IDENTITY) {
+        rows = rows.drop(c);
+      }
+      if (t.equals(Tables.QUARANTINE)) {
+        // A FUTURE_TIMESTAMP reason names the start of the run that first quarantined it.
+        rows = rows.withColumn("reason", org.apache.spark.sql.functions.regexp_replace(
+            col("reason"), "the tolerance \\([^)]*\\)", "the tolerance (run start)"));
+      }
+      out.put(t.name(), Lake.contentHash(rows));
+    }
+    return out;
+  }
+
+  private String runStatus(Path lakeDir, String runId) {
+    Lake lake = new Lake(spark, lakeDir.toUri().toString(), "default");
+    return lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("run")
+        .and(col("run_id").equalTo(runId))).first().getAs("status");
+  }
+
+  private static String runId(String log) {
+    Matcher m = Pattern.compile("Run (\\S+) for ").matcher(log);
+    assertTrue(m.find(), log);
+    return m.group(1);
+  }
+
+  private String[] args(Path lake, String... extra) {
+    List<String> a = new ArrayList<>(List.of("nightly", "--date", DATE,
+        "--conf", conf.toString(),
+        "--set", "polku.lake.root=" + lake.toUri(),
+        "--set", "polku.logs.dir=" + tmp.resolve("logs")));
+    a.addAll(List.of(extra));
+    return a.toArray(new String[0]);
+  }
+
+  private Out inProcess(Path lake) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Polku.execute(args(lake));
+    } finally {
+      System.setOut(original);
+    }
+    return new Out(code, buffer.toString(StandardCharsets.UTF_8));
+  }
+
+  /** bin/polku's java command line, with this test's classpath. */
+  private Child start(Path lake, String... extra) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    for (String line : Files.readAllLines(SparkTest.repoRoot().resolve("bin/polku"))) {
+      Matcher m = JAVA_FLAG.matcher(line);
+      if (m.matches()) {
+        cmd.add(m.group(1));
+      }
+    }
+    assertTrue(cmd.size() > 15, "the Java 17 flags were found in bin/polku: " + cmd);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("io.polku.cli.Polku");
+    cmd.addAll(List.of(args(lake, extra)));
+    Path log = Files.createTempFile(tmp, "child-", ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return new Child(pb.start(), log);
+  }
+
+  private static void waitForLine(Child child, String line, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (Files.readAllLines(child.log).stream().anyMatch(l -> l.equals(line))) {
+        return;
+      }
+      assertTrue(child.process.isAlive(), "ended before '" + line + "': "
+          + Files.readString(child.log));
+      Thread.sleep(50);
+    }
+    child.process.destroyForcibly();
+    throw new AssertionError("no '" + line + "' within " + seconds + " s: "
+        + Files.readString(child.log));
+  }
+
+  private record Child(Process process, Path log) {}
+
+  private record Out(int code, String text) {}
+}

@@ -34,8 +34,8 @@ import picocli.CommandLine.Command;
     footer = {
         "  0  ok",
         "  1  failure (see the message and the log file it names)",
-        "  2  usage or configuration error (including a missing source path or a source whose"
-            + " schema lost a declared column or changed a type)",
+        "  2  usage or configuration error (including a missing source path, or source",
+        "     schema drift: a declared column gone, a typed column's type changed)",
         "  3  data-quality threshold breached (nothing of the source was committed)",
         "  4  the lake is locked by another live run (nightly/ingest); nothing was done"
     })

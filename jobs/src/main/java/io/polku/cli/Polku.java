@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         TablesCommand.class,
         DocsCommand.class,
         ConfigCommand.class,
+        MaintainCommand.class,
         CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

@@ -56,9 +56,9 @@ public final class MaintainCommand implements Callable<Integer> {
     }
     Integer retention = noVacuum ? null
         : retentionHours != null ? retentionHours : options.retentionHours();
-    if (retention != null && retention < Maintenance.DELTA_SAFE_RETENTION_HOURS && !force) {
+    if (retention != null) {
       // Before the lock and Spark: the same check the maintenance makes, failing fast.
-      new Maintenance(null).checkRetention(retention, false);
+      Maintenance.checkRetention(retention, force);
     }
     Instant started = Instant.now();
     String runId = RunContext.newRunId(started);

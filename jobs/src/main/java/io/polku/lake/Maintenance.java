@@ -76,7 +76,7 @@ public final class Maintenance {
 
   public Maintenance(Lake lake) {
     this.lake = lake;
-    this.spark = lake == null ? null : lake.spark();
+    this.spark = lake.spark();
   }
 
   public Size size(TableSpec table) {
@@ -126,7 +126,7 @@ public final class Maintenance {
   }
 
   /** Refuses a retention below Delta's safety floor unless forced, naming the fix. */
-  public void checkRetention(int retentionHours, boolean force) {
+  public static void checkRetention(int retentionHours, boolean force) {
     if (retentionHours < DELTA_SAFE_RETENTION_HOURS && !force) {
       throw new ConfigException("retention " + retentionHours + " h is below Delta's safety"
           + " default of " + DELTA_SAFE_RETENTION_HOURS + " h: a reader or a run still on an"

@@ -66,7 +66,6 @@ class ForgetCommandTest {
     Path lakeDir = tmp.resolve("lake");
     Lake lake = new Lake(spark, lakeDir.toUri().toString(), "default");
     Map<TableSpec, List<Map<String, Object>>> fixture = fixture();
-    long start = System.nanoTime();
     Map<String, Row> othersBefore = new LinkedHashMap<>();
     Map<String, Long> personRowsBefore = new LinkedHashMap<>();
     for (Map.Entry<TableSpec, List<Map<String, Object>>> e : fixture.entrySet()) {
@@ -83,7 +82,6 @@ class ForgetCommandTest {
     assertTrue(personRowsBefore.values().stream().filter(n -> n > 0).count() >= 14,
         "P has rows in the person tables: " + personRowsBefore);
 
-    lap("before split", start);
     Path conf = tmp.resolve("forget.conf");
     Files.writeString(conf, String.join("\n",
         "polku.lake.root = \"" + lakeDir.toUri() + "\"",
@@ -112,7 +110,6 @@ class ForgetCommandTest {
     assertEquals(0, DeltaTable.forPath(spark, lake.location(Tables.EVENTS)).history(1)
         .first().getLong(0), "no commit while locked");
 
-    lap("refusals", start);
     Path ids = tmp.resolve("ids.csv");
     Files.writeString(ids, "customer_id\n" + P + "\n\ncust-UNKNOWN\n");
     long t0 = System.nanoTime();
@@ -146,7 +143,6 @@ class ForgetCommandTest {
     }
     assertEquals(fixture.size() + 1, scanned, "the fixture's tables and erasure_log");
 
-    lap("after split", start);
     // VACUUM (what forget --vacuum runs per table with deletions; one table here, each costs
     // seconds): the files of the old version go and erasure_log says so.
     io.polku.lake.Maintenance maintenance = new io.polku.lake.Maintenance(lake);
@@ -156,7 +152,6 @@ class ForgetCommandTest {
         line -> { });
     assertEquals(1, maintenance.physicalFiles(Tables.CUSTOMERS), "the old file is gone");
 
-    lap("vacuum", start);
     // erasure_log: P's counts per table under the keyed hash; the unknown id with zeros.
     Dataset<Row> log = lake.read(Tables.ERASURE_LOG);
     String pHash = Erasure.hash(SALT, P);
@@ -200,10 +195,6 @@ class ForgetCommandTest {
     assertEquals(0, log.filter(functions.to_json(functions.struct(java.util.Arrays.stream(
         log.columns()).map(log::col).toArray(Column[]::new))).contains("cust-UNKNOWN")).count(),
         "no clear id in erasure_log");
-  }
-
-  private static void lap(String what, long start) {
-    System.out.printf("%s at %.1f s%n", what, (System.nanoTime() - start) / 1e9);
   }
 
   /**

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         DocsCommand.class,
         ConfigCommand.class,
         MaintainCommand.class,
+        ForgetCommand.class,
         CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
@@ -38,7 +39,8 @@ import picocli.CommandLine.Command;
         "  2  usage or configuration error (including a missing source path, or source",
         "     schema drift: a declared column gone, a typed column's type changed)",
         "  3  data-quality threshold breached (nothing of the source was committed)",
-        "  4  the lake is locked by another live run (nightly/ingest); nothing was done"
+        "  4  the lake is locked by another live run (nightly/ingest); nothing was done",
+        "  5  forget: some ids were not found in the lake (listed); the others were erased"
     })
 public final class Polku implements Runnable {
   @CommandLine.Spec

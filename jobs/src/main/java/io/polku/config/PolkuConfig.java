@@ -153,7 +153,9 @@ public final class PolkuConfig {
     this.surveys = b.surveys;
     this.lock = b.lock;
     this.haltAfterStage = b.haltAfterStage;
-    this.hash = sha256(config.getConfig("polku").root().render(ConfigRenderOptions.concise()));
+    // Without polku.erasure: the salt is a secret and changes no table a run writes.
+    this.hash = sha256(config.getConfig("polku").withoutPath("erasure").root()
+        .render(ConfigRenderOptions.concise()));
   }
 
   /** Loads a configuration file with command-line overrides on top and reference.conf below. */

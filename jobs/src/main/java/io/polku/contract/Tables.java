@@ -206,6 +206,36 @@ public final class Tables {
       list(),
       list("run_id", "stage", "object"));
 
+  public static final TableSpec ERASURE_LOG = new TableSpec(
+      "erasure_log",
+      "ops",
+      "The record of right-to-erasure requests (bin/polku forget): per request, erased person"
+          + " and table, the rows deleted and whether VACUUM ran. Holds a keyed hash of the"
+          + " customer id, never the id itself.",
+      list(
+          col("erasure_id", StringType, false, "Unique id of the forget run (a run id)."),
+          col("erased_ts", TimestampType, false, "When the rows were deleted, UTC."),
+          col("customer_id_hash", StringType, false,
+              "HMAC-SHA256 of the requested customer id keyed with polku.erasure.salt, hex:"
+                  + " proves an id was erased to whoever holds the salt; never the clear id."),
+          col("resolved", BooleanType, false,
+              "The customer id was found in identity_map (false: only rows carrying the id"
+                  + " itself as customer_id or in a raw record could be matched)."),
+          col("identifiers", IntegerType, false,
+              "Identifiers of the person's identity component that were erased (customer ids,"
+                  + " cookies, devices, e-mail and phone hashes)."),
+          col("table_name", StringType, false, "The table the rows were deleted from."),
+          col("rows_deleted", LongType, false, "Rows of this person deleted from the table."),
+          col("delta_version", LongType, true,
+              "Delta version of the table's delete commit; null when nothing was deleted."),
+          col("vacuumed", BooleanType, false,
+              "VACUUM ran on the table right after the delete (forget --vacuum)."),
+          col("vacuum_retention_hours", IntegerType, true,
+              "Retention of that VACUUM; only 0 removes the deleted rows' files at once, else"
+                  + " they stay in the table's history until a VACUUM after that many hours.")),
+      list(),
+      list("erasure_id", "customer_id_hash", "table_name"));
+
   /** One step of a journey, as stored in journeys and feedback_context arrays. */
   public static final StructType STEP = new StructType()
       .add("ts", TimestampType)
@@ -884,7 +914,7 @@ public final class Tables {
           ROOT_CAUSE_PRUNED, ROOT_CAUSE_EXAMPLES, ROOT_CAUSE_DRIVERS, PROFILE_SPEC,
           CUSTOMER_PROFILES, SURVEY_INVITATIONS, SURVEY_SUPPRESSIONS, FOLLOWUPS,
           FOLLOWUP_UPDATES, FOLLOWUP_SUMMARY, FIX_EFFECTS, KPI_DAILY, KPI_WEEKLY, KPI_PEAK_END,
-          QUARANTINE, RUN_AUDIT);
+          QUARANTINE, RUN_AUDIT, ERASURE_LOG);
 
   public static Optional<TableSpec> byName(String name) {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

@@ -23,6 +23,8 @@ public final class RunAudit {
   }
 
   public void runStarted() {
+    // Every contract table exists after a run; erasure_log is written only by forget.
+    ctx.lake().ensure(Tables.ERASURE_LOG);
     write(List.of(row("run", "*", ctx.startedAt(), null, "running", null, null, null, null)));
   }
 

@@ -227,6 +227,7 @@ public final class PolkuConfig {
     return logsDir;
   }
 
+  /** The Spark master URL, or null when spark-submit sets it ({@code polku.spark.master = ""}). */
   public String sparkMaster() {
     return sparkMaster;
   }
@@ -378,7 +379,9 @@ public final class PolkuConfig {
       }
       String logs = optString("polku.logs.dir");
       logsDir = logs == null ? null : stripFileScheme(resolveLocation(logs, baseDir));
-      sparkMaster = string("polku.spark.master");
+      // Blank: the master comes from spark-submit (--master), as on YARN, Kubernetes or a
+      // standalone cluster; conf/cluster.conf does this.
+      sparkMaster = optString("polku.spark.master");
       sparkAppName = string("polku.spark.app-name");
       if (c.hasPath("polku.spark.conf")) {
         for (Map.Entry<String, ConfigValue> e : c.getConfig("polku.spark.conf").entrySet()) {

@@ -19,16 +19,25 @@ public final class SparkSessions {
 
   /** Builds with {@code extra} settings on top of the configuration's (they win). */
   public static SparkSession build(PolkuConfig config, Map<String, String> extra) {
-    SparkSession.Builder builder = SparkSession.builder()
-        .master(config.sparkMaster())
-        .appName(config.sparkAppName());
+    SparkSession.Builder builder = SparkSession.builder().appName(config.sparkAppName());
+    String master = config.sparkMaster();
+    if (master != null) {
+      builder.master(master);
+    } else if (System.getProperty("spark.master") == null) {
+      throw new ConfigException("polku.spark.master is blank and no master came from"
+          + " spark-submit (the spark.master system property is unset); expected a master URL"
+          + " such as local[*] or spark://host:7077; set polku.spark.master (or"
+          + " POLKU_SPARK_MASTER with conf/cluster.conf), or start Polku with spark-submit"
+          + " --master");
+    }
     for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
     for (Map.Entry<String, String> e : extra.entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
-    if (config.sparkMaster().startsWith("local")) {
+    String effective = master != null ? master : System.getProperty("spark.master");
+    if (effective.startsWith("local")) {
       if (!config.sparkConf().containsKey("spark.driver.host")) {
         builder.config("spark.driver.host", "127.0.0.1");
       }

@@ -41,6 +41,11 @@ public final class PolkuProcess implements AutoCloseable {
     reader.start();
   }
 
+  /** Follows the output of a process started elsewhere (merged stdout and stderr). */
+  public static PolkuProcess of(Process process) {
+    return new PolkuProcess(process);
+  }
+
   /** Polku's classes and Maven's runtime classpath (written at generate-resources). */
   public static List<String> classpath() throws IOException {
     Path target = SparkTest.repoRoot().resolve("jobs/target");

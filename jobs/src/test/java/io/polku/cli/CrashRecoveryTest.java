@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
 import io.polku.lake.LakeLock;
 import io.polku.pipeline.NightlyPipeline;
 import io.polku.samples.SampleGenerator;
+import io.polku.testing.LakeHashes;
 import io.polku.testing.SparkTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,16 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,12 +49,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashRecoveryTest {
   private static final String DATE = "2026-09-10";
-  /**
-   * Columns that name the run or the moment that first wrote a row, by design (a row keeps
-   * the run that first wrote it, here the crashed run, not the clean one).
-   */
-  private static final Set<String> RUN_IDENTITY = Set.of("ingest_run_id", "run_id",
-      "ingested_ts");
   private static final Pattern JAVA_FLAG = Pattern.compile(
       "^\\s*(--add-opens=\\S+|-Djdk\\.\\S+|-Dio\\.netty\\.\\S+|-Dderby\\.\\S+)\\s*\\\\?\\s*$");
 
@@ -154,24 +145,7 @@ class CrashRecoveryTest {
   }
 
   private Map<String, Row> hashes(Path lakeDir) {
-    Lake lake = new Lake(spark, lakeDir.toUri().toString(), "default");
-    Map<String, Row> out = new LinkedHashMap<>();
-    for (TableSpec t : Tables.ALL) {
-      if (t.equals(Tables.RUN_AUDIT) || !lake.exists(t)) {
-        continue;
-      }
-      Dataset<Row> rows = lake.read(t);
-      for (String c : RUN_IDENTITY) {
-        rows = rows.drop(c);
-      }
-      if (t.equals(Tables.QUARANTINE)) {
-        // A FUTURE_TIMESTAMP reason names the start of the run that first quarantined it.
-        rows = rows.withColumn("reason", org.apache.spark.sql.functions.regexp_replace(
-            col("reason"), "the tolerance \\([^)]*\\)", "the tolerance (run start)"));
-      }
-      out.put(t.name(), Lake.contentHash(rows));
-    }
-    return out;
+    return LakeHashes.runIndependent(new Lake(spark, lakeDir.toUri().toString(), "default"));
   }
 
   private String runStatus(Path lakeDir, String runId) {

@@ -4,10 +4,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
 import io.polku.samples.SampleGenerator;
+import io.polku.testing.LakeHashes;
 import io.polku.testing.PolkuProcess;
 import io.polku.testing.S3Server;
 import io.polku.testing.SparkTest;
@@ -20,10 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -52,10 +50,6 @@ class RemoteTargetsTest {
   private static final String FROM = "2026-09-01";
   private static final String TO = "2026-09-10";
   private static final String BUCKET = "polku-remote";
-  /** Columns that name the run that wrote a row, by design different per run. */
-  private static final Set<String> RUN_IDENTITY = Set.of("ingest_run_id", "run_id",
-      "ingested_ts");
-
   @TempDir
   static Path tmp;
 
@@ -207,26 +201,7 @@ class RemoteTargetsTest {
   }
 
   private Map<String, Row> hashes(Lake lake) {
-    Map<String, Row> out = new LinkedHashMap<>();
-    for (TableSpec t : Tables.ALL) {
-      if (t.equals(Tables.RUN_AUDIT) || !lake.exists(t)) {
-        continue;
-      }
-      Dataset<Row> rows = lake.read(t);
-      for (String c : RUN_IDENTITY) {
-        rows = rows.drop(c);
-      }
-      if (t.equals(Tables.QUARANTINE)) {
-        // A FUTURE_TIMESTAMP reason names the start of the run that quarantined it, and the
-        // S3 run reads the calls from s3a://: compare the file's name, not its location.
-        rows = rows.withColumn("reason", org.apache.spark.sql.functions.regexp_replace(
-                col("reason"), "the tolerance \\([^)]*\\)", "the tolerance (run start)"))
-            .withColumn("source_file", org.apache.spark.sql.functions.regexp_extract(
-                col("source_file"), "[^/]*$", 0));
-      }
-      out.put(t.name(), Lake.contentHash(rows));
-    }
-    return out;
+    return LakeHashes.runIndependent(lake);
   }
 
   private long executorTasks() throws java.io.IOException {

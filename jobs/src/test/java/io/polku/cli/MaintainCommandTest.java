@@ -8,10 +8,8 @@ import io.polku.contract.Tables;
 import io.polku.lake.Lake;
 import io.polku.lake.LakeLock;
 import io.polku.lake.Maintenance;
+import io.polku.testing.Console;
 import io.polku.testing.SparkTest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -90,23 +88,6 @@ class MaintainCommandTest {
   }
 
   private static String capture(Runnable r, boolean stderr) {
-    PrintStream original = stderr ? System.err : System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    PrintStream p = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-    if (stderr) {
-      System.setErr(p);
-    } else {
-      System.setOut(p);
-    }
-    try {
-      r.run();
-    } finally {
-      if (stderr) {
-        System.setErr(original);
-      } else {
-        System.setOut(original);
-      }
-    }
-    return buffer.toString(StandardCharsets.UTF_8);
+    return Console.capture(r, stderr);
   }
 }

@@ -412,7 +412,10 @@ public final class Tables {
                   + " ranked: explained_by_parent (no significant gain over a simpler kept"
                   + " segment); overlaps_higher_ranked (mostly the same responses as a"
                   + " higher-ranked segment of its channel and metric, adding nothing beyond it,"
-                  + " or a blurred version of a sharper one); beyond_top_n."),
+                  + " or a blurred version of a sharper one); beyond_top_n;"
+                  + " scope_not_significant (passed the run-wide q, but its channel and metric"
+                  + " as a whole show no signal: Simes' test over the scope's segments, BH over"
+                  + " the scopes, not below max-q)."),
           col("channel_rank", IntegerType, true,
               "Rank by excess critical responses within the channel (all its metrics), 1 ="
                   + " explains most; null in root_cause_pruned."),

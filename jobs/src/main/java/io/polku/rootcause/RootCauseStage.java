@@ -48,7 +48,8 @@ import org.apache.spark.sql.types.StructType;
  * channels) by FP-Growth over the critical responses' condition sets ({@link SegmentSearch});
  * (4) every candidate counted on all responses of its scope (one broadcast join, one
  * aggregation); (5) statistics, Benjamini-Hochberg over every candidate tested in the run,
- * pruning against simpler segments and ranking on the driver ({@link SegmentStatistics});
+ * the scope gate (Simes per scope, BH over the scopes), pruning against simpler segments and
+ * ranking on the driver ({@link SegmentStatistics});
  * (6) labels, examples and distinguishing comment words for the kept segments; (7) a key-driver
  * logistic regression per scope ({@link KeyDrivers}).
  *
@@ -68,7 +69,8 @@ public final class RootCauseStage implements Stage {
   static final int SHORTLIST_FACTOR = 3;
   /** Statuses written besides kept: passed q but not ranked, with the reason. */
   static final java.util.Set<String> REPORTED =
-      java.util.Set.of("explained_by_parent", "overlaps_higher_ranked", "beyond_top_n");
+      java.util.Set.of("explained_by_parent", "overlaps_higher_ranked", "beyond_top_n",
+          "scope_not_significant");
 
   @Override
   public String name() {

@@ -29,8 +29,12 @@ import java.util.Set;
  *
  * <p><b>Keeping and pruning.</b> A segment is kept when its Benjamini-Hochberg q-value (over
  * every segment tested in the run, all scopes together) is below {@code maxQ}, its critical
- * rate is above the rate outside (lift &gt; 1) and it has at least {@code minSupport} critical
- * responses. A kept segment is then dropped when a simpler kept segment explains it as well:
+ * rate is above the rate outside (lift &gt; 1), it has at least {@code minSupport} critical
+ * responses, and its scope passes the scope gate ({@link #scopeQValues}: Simes' test of the
+ * scope's segments, BH over the scopes, below {@code maxQ}; otherwise the status is
+ * {@code scope_not_significant}). The gate matters when some scopes hold strong findings: the
+ * thousands of correlated segments that describe them raise the run-wide BH threshold, and a
+ * scope without any effect would otherwise get chance segments through it. A kept segment is then dropped when a simpler kept segment explains it as well:
  * among its kept proper subsets (its parents), take the one with the highest critical rate;
  * the segment must have a higher rate than the rest of that parent's responses (parent minus
  * segment) at one-sided p &lt; {@code maxQ} (half the two-sided p of the same test, when the
@@ -138,14 +142,16 @@ public final class SegmentStatistics {
     }
     double[] p = segments.stream().mapToDouble(Segment::pValue).toArray();
     double[] q = MultipleTesting.benjaminiHochberg(p);
+    Map<String, Double> scopeQ = scopeQValues(segments);
     List<Segment> withQ = new ArrayList<>();
     for (int i = 0; i < segments.size(); i++) {
       Segment s = segments.get(i);
       boolean significant = q[i] < settings.maxQ();
       boolean higher = s.rate() > s.rateOutside();
       boolean supported = s.critical() >= settings.minSupport();
+      boolean scopeSignificant = scopeQ.get(s.channel() + "/" + s.metric()) < settings.maxQ();
       String status = !supported ? "below_min_support" : !significant ? "not_significant"
-          : !higher ? "lower_rate" : "kept";
+          : !higher ? "lower_rate" : !scopeSignificant ? "scope_not_significant" : "kept";
       withQ.add(new Segment(s.segmentId(), s.channel(), s.metric(), s.conditions(),
           s.responses(), s.critical(), s.rate(), s.rateLower(), s.rateUpper(), s.rateOutside(),
           s.lift(), s.riskDifference(), s.pValue(), s.test(), q[i], s.excess(),
@@ -153,6 +159,34 @@ public final class SegmentStatistics {
           s.npsLower(), s.npsUpper(), null, null, "kept".equals(status), status, null, null));
     }
     return prune(withQ, byId, settings.maxQ());
+  }
+
+  /**
+   * The scope gate: per scope (rated channel and metric, or *), Simes' p-value of every segment
+   * tested in it, then Benjamini-Hochberg over the scopes (Benjamini and Bogomolov 2014). A
+   * scope whose q is not below max-q shows no signal of its own: its segments passed the
+   * run-wide q only because true findings elsewhere loosened the run-wide threshold.
+   *
+   * @return the q-value of each scope, keyed {@code channel + "/" + metric}
+   */
+  static Map<String, Double> scopeQValues(List<Segment> segments) {
+    Map<String, List<Double>> byScope = new LinkedHashMap<>();
+    for (Segment s : segments) {
+      byScope.computeIfAbsent(s.channel() + "/" + s.metric(), k -> new ArrayList<>())
+          .add(s.pValue());
+    }
+    List<String> scopes = new ArrayList<>(byScope.keySet());
+    double[] simes = new double[scopes.size()];
+    for (int i = 0; i < scopes.size(); i++) {
+      simes[i] = MultipleTesting.simes(byScope.get(scopes.get(i)).stream()
+          .mapToDouble(Double::doubleValue).toArray());
+    }
+    double[] q = MultipleTesting.benjaminiHochberg(simes);
+    Map<String, Double> out = new HashMap<>();
+    for (int i = 0; i < scopes.size(); i++) {
+      out.put(scopes.get(i), q[i]);
+    }
+    return out;
   }
 
   /**
@@ -384,7 +418,13 @@ public final class SegmentStatistics {
   /**
    * Ranks kept segments by excess within each channel, skipping a segment that a higher-ranked
    * segment T of the same scope already accounts for. Walking in order of excess, a segment S
-   * is compared with every shown T (one-sided tests at {@code maxQ}, as for the parent rule):
+   * is compared with every shown T, by one-sided tests at {@code maxQ / k}, where k is the
+   * number of the scope's segments the walk compares (those whose overlaps are known).
+   * Bonferroni over the scope: each segment the walk shows after the first is a claim that it
+   * adds something beyond the ones above it, and a scope with one strong finding has dozens of
+   * kept segments around it, so at {@code maxQ} itself about one in twenty of those that add
+   * nothing would be shown by chance (and a blurred version of a finding would keep the top
+   * rank over its sharper description on a chance difference):
    * <ol>
    *   <li>S minus T critical more often than the responses in neither: S adds something
    *       beyond T — shown;</li>
@@ -412,12 +452,18 @@ public final class SegmentStatistics {
     Map<String, List<Segment>> shownPerScope = new LinkedHashMap<>();
     Map<String, Segment> withdrawn = new LinkedHashMap<>();
     List<Segment> dropped = new ArrayList<>();
-    double alpha = settings.maxQ();
+    Map<String, Integer> compared = new HashMap<>();
+    for (Segment s : kept) {
+      if (overlaps.known(s.segmentId())) {
+        compared.merge(s.channel() + "/" + s.metric(), 1, Integer::sum);
+      }
+    }
     for (Segment s : kept) {
       if (!overlaps.known(s.segmentId())) {
         dropped.add(s.with(false, "beyond_top_n", s.parentId(), s.pVsParent()));
         continue;
       }
+      double alpha = settings.maxQ() / compared.get(s.channel() + "/" + s.metric());
       List<Segment> shown = shownPerScope.computeIfAbsent(s.channel() + "/" + s.metric(),
           k -> new ArrayList<>());
       Segment covering = null;

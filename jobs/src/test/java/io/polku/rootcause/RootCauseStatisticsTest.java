@@ -155,8 +155,90 @@ class RootCauseStatisticsTest {
     assertNull(peak.rank());
   }
 
+  /*
+   * A blurred finding with a chance surplus. Phone CSAT 570 / 124: S = upstream_failure=app:
+   * billing:self_service 86 / 47 lies inside T = peak=3 259 / 82; T minus S 173 / 35 (20.2%),
+   * neither 311 / 42 (13.5%).
+   *   excess: T 82 - 259 * 42/311 = 47.02 (ranked first), S 47 - 86 * 77/484 = 33.32
+   *   T minus S vs neither: pooled 77/484, z = 0.06725 / sqrt(0.15909 * 0.84091 * (1/173 +
+   *   1/311)) = 1.9389, one-sided p = 0.02625: below maxQ = 0.05, not below 0.05 / 2 (two
+   *   segments compared). So T's surplus beyond S does not count: S, the more detailed
+   *   description, is shown and T withdrawn. (At 0.05 both would be shown, T first, because
+   *   S is a sharper core of T: 47/86 vs 35/173, z = 5.61.)
+   */
+  @Test
+  void aChanceSurplusDoesNotKeepABlurredFindingAboveItsSharpCore() {
+    Candidate t = candidate(List.of("peak=3"), phone(259, 82));
+    Candidate s = candidate(List.of("upstream_failure=app:billing:self_service"),
+        phone(86, 47));
+    List<Candidate> all = List.of(t, s);
+    List<Cell> totals = List.of(phone(570, 124));
+    String tId = "phone/csat/peak=3";
+    String sId = "phone/csat/upstream_failure=app:billing:self_service";
+    Map<String, List<Cell>> pairs = Map.of(sId + "\n" + tId, List.of(phone(86, 47)));
+    SegmentStatistics.Overlap o = SegmentStatistics.overlap(s, t, List.of(phone(86, 47)),
+        Map.of(phone(570, 124).key(), phone(570, 124)));
+    assertEquals(0.026254, o.tBeyondS(), 1e-6);
+    assertEquals(1.0, o.sBeyondT(), 0);
+    List<Segment> tested = SegmentStatistics.test(all, totals, SETTINGS);
+    Map<String, Segment> r = byConditions(SegmentStatistics.rank(tested, all, totals, SETTINGS,
+        SegmentStatistics.Overlaps.of(java.util.Set.of(tId, sId), pairs)));
+    assertEquals(47.0225, r.get("peak=3").excess(), 1e-4);
+    assertEquals(33.3182, r.get("upstream_failure=app:billing:self_service").excess(), 1e-4);
+    assertEquals("kept", r.get("upstream_failure=app:billing:self_service").status());
+    assertEquals(1, r.get("upstream_failure=app:billing:self_service").rank());
+    assertEquals("overlaps_higher_ranked", r.get("peak=3").status());
+    assertEquals(sId, r.get("peak=3").parentId());
+  }
+
   @Test
   void properSubsetsOfThreeConditions() {
     assertEquals(6, SegmentStatistics.properSubsets(List.of("a", "b", "c")).size());
+  }
+
+  /*
+   * The scope gate. Phone CSAT 1000 / 200 holds 40 strong segments a1..a40, each 200 / 100 vs
+   * 800 / 100: z = 0.375 / sqrt(0.16 * (1/200 + 1/800)) = 11.86, p = 1.9e-32. Web NPS 1000 / 200
+   * holds w, 100 / 32 vs 900 / 168: z = 0.13333 / sqrt(0.16 * (1/100 + 1/900)) = 3.1623,
+   * p = 0.0015654, and `nulls` segments of 100 / 20 (the scope's rate, z = 0, p = 1).
+   *   40 nulls: w is the 41st smallest of 81 p-values: run-wide q = 0.0015654 * 81 / 41
+   *   = 0.0030926 < 0.05, but the web scope's Simes p = 0.0015654 * 41 = 0.064181 (the rest give
+   *   41 / i >= 1), and BH over the two scopes (phone's p is tiny) leaves it 0.064181 > 0.05:
+   *   scope_not_significant.
+   *   10 nulls: Simes p = 0.0015654 * 11 = 0.017219 < 0.05: w is kept.
+   */
+  private static List<Segment> gateFixture(int nulls) {
+    List<Candidate> all = new java.util.ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      all.add(candidate(List.of("a" + i), phone(200, 100)));
+    }
+    all.add(candidate(List.of("w"), web(100, 32)));
+    for (int i = 1; i <= nulls; i++) {
+      all.add(candidate(List.of("n" + i), web(100, 20)));
+    }
+    return SegmentStatistics.test(all, List.of(phone(1000, 200), web(1000, 200)), SETTINGS);
+  }
+
+  private static Cell web(long n, long x) {
+    return new Cell("web", "nps", n, x, 7.0 * n, 0.7 * n, 0, 0, 0);
+  }
+
+  @Test
+  void aScopeWithoutSignalOfItsOwnDoesNotReportWhatOtherScopesLetThrough() {
+    Map<String, Segment> s = byConditions(gateFixture(40));
+    Segment w = s.get("w");
+    assertEquals(0.0015654, w.pValue(), 1e-7);
+    assertEquals(0.0015654 * 81 / 41, w.qValue(), 1e-8);
+    assertEquals("scope_not_significant", w.status());
+    assertFalse(w.kept());
+    assertEquals(0.0015654 * 41, SegmentStatistics.scopeQValues(gateFixture(40)).get("web/nps"),
+        1e-6);
+    for (int i = 1; i <= 40; i++) {
+      assertEquals("kept", s.get("a" + i).status());
+    }
+    Segment sameWithFewerTests = byConditions(gateFixture(10)).get("w");
+    assertEquals("kept", sameWithFewerTests.status());
+    assertEquals(0.0015654 * 11, SegmentStatistics.scopeQValues(gateFixture(10)).get("web/nps"),
+        1e-6);
   }
 }

@@ -104,4 +104,15 @@ class MultipleTestingTest {
         range.getMessage());
     assertThrows(IllegalArgumentException.class, () -> MultipleTesting.benjaminiHochberg(null));
   }
+
+  @Test
+  void simesIsTheSmallestOfPSortedTimesMOverRank() {
+    // The 1995 example, by hand: p_(i) 15 / i = 0.0015, 0.003, 0.0095, 0.035625, ... -> 0.0015.
+    assertEquals(0.0015, MultipleTesting.simes(BH_1995), 1e-15);
+    // Where the minimum is not at the smallest p: 0.04 * 3 = 0.12, 0.045 * 3 / 2 = 0.0675,
+    // 0.05 * 3 / 3 = 0.05 -> 0.05 (Bonferroni would give 0.12).
+    assertEquals(0.05, MultipleTesting.simes(new double[] {0.05, 0.04, 0.045}), 1e-15);
+    assertEquals(0.3, MultipleTesting.simes(new double[] {0.3}), 0);
+    assertThrows(IllegalArgumentException.class, () -> MultipleTesting.simes(new double[0]));
+  }
 }

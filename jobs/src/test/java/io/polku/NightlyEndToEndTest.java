@@ -1,4 +1,4 @@
-package io.polku.cli;
+package io.polku;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polku.cli.EvaluateRootCausesCommand;
+import io.polku.cli.Polku;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
@@ -141,73 +143,6 @@ class NightlyEndToEndTest {
   @Order(60)
   void everyNotebookExecutesHeadlessAgainstTheLake() throws Exception {
     new NotebookChecks(repo, tmp, lake.root()).run();
-  }
-
-  @Test
-  @Order(100)
-  void rerunningTheLastDateLeavesEveryTableIdentical() {
-    // Last night's run, run again (a scheduler retry, an operator re-running a date): every
-    // silver and gold table must come out identical, although the range run computed the
-    // date's windows (re-opened journeys, the analysis window, weeks) in one go.
-    // A team closes one follow-up first: the re-run must keep its status and change nothing
-    // else but what that status feeds (the summary's counts).
-    Row followup = lake.read(Tables.FOLLOWUPS)
-        .filter(col("response_date").equalTo(java.sql.Date.valueOf("2026-10-05")))
-        .orderBy("response_id").first();
-    String closedId = followup.getAs("response_id");
-    java.sql.Timestamp closedTs = java.sql.Timestamp.valueOf("2026-10-06 10:00:00");
-    List<TableSpec> statusFed = List.of(Tables.FOLLOWUPS, Tables.FOLLOWUP_SUMMARY,
-        Tables.FOLLOWUP_UPDATES);
-    List<TableSpec> rest = GOLD_AND_SILVER.stream().filter(t -> !statusFed.contains(t))
-        .toList();
-    Map<String, Row> before = hashes(rest);
-    Row followupsBefore = Lake.contentHash(lake.read(Tables.FOLLOWUPS).drop(STATUS_COLUMNS));
-    long closedBefore = closedOn(TO);
-    lake.replaceWhere(Tables.FOLLOWUP_UPDATES, spark.createDataFrame(List.of(
-        RowFactory.create(closedId, "closed", closedTs, "called back, refunded")),
-        Tables.FOLLOWUP_UPDATES.schema()), "true");
-
-    assertEquals(0, Polku.execute(args("nightly", "--date", TO)));
-    assertEquals(before, hashes(rest), "the last date of the range run again");
-    assertEquals(followupsBefore,
-        Lake.contentHash(lake.read(Tables.FOLLOWUPS).drop(STATUS_COLUMNS)),
-        "follow-ups unchanged but for their status");
-    Row closed = lake.read(Tables.FOLLOWUPS).filter(col("response_id").equalTo(closedId))
-        .first();
-    assertEquals("closed", closed.getAs("status"), "the update survives the re-run");
-    assertEquals(closedTs, closed.getAs("closed_ts"));
-    assertEquals(closedBefore + 1, closedOn(TO), "the summary counts the closed follow-up");
-
-    List<Row> runs = lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("run"))
-        .groupBy("status").count().collectAsList();
-    assertEquals(1, runs.size(), runs.toString());
-    assertEquals("succeeded", runs.get(0).getString(0));
-    assertEquals(2L, runs.get(0).getLong(1), "two runs, both succeeded");
-  }
-
-  private static final String[] STATUS_COLUMNS =
-      io.polku.followup.FollowupTransforms.STATUS_COLUMNS.toArray(new String[0]);
-
-  /** followup_summary's closed count over all teams and priorities on a run date. */
-  private long closedOn(String runDate) {
-    return lake.read(Tables.FOLLOWUP_SUMMARY)
-        .filter(col("run_date").equalTo(java.sql.Date.valueOf(runDate))
-            .and(col("team").equalTo("*")).and(col("priority").equalTo("*")))
-        .select("closed").first().getLong(0);
-  }
-
-  private static final List<TableSpec> GOLD_AND_SILVER = Tables.ALL.stream()
-      .filter(t -> !t.equals(Tables.RUN_AUDIT)).toList();
-
-  private Map<String, Row> hashes(List<TableSpec> tables) {
-    Map<String, Row> out = new LinkedHashMap<>();
-    for (TableSpec t : tables) {
-      // Root-cause rows name the run that wrote them; the content must not depend on it.
-      Dataset<Row> rows = lake.read(t);
-      out.put(t.name(), Lake.contentHash(t.name().startsWith("root_cause")
-          ? rows.drop("run_id") : rows));
-    }
-    return out;
   }
 
   /**
@@ -455,8 +390,7 @@ class NightlyEndToEndTest {
   }
 
   /**
-   * Every segment that passed q in the full-range run, ranked or pruned (the re-run test
-   * writes another date).
+   * Every segment that passed q in the full-range run, ranked or pruned.
    */
   private List<Row> rootCauseSegments() {
     return lake.read(Tables.ROOT_CAUSE_SEGMENTS).unionByName(lake.read(Tables.ROOT_CAUSE_PRUNED))
@@ -499,7 +433,6 @@ class NightlyEndToEndTest {
   void keptSegmentsHaveAtMostFiveExamplesFromTheirChannel() {
     Set<String> kept = rootCauseSegments().stream().filter(r -> "kept".equals(r.getAs("status")))
         .map(r -> r.<String>getAs("segment_id")).collect(Collectors.toSet());
-    // The full-range run's examples only: the re-run test (Order 100, first) writes another date.
     List<Row> perSegment = lake.read(Tables.ROOT_CAUSE_EXAMPLES)
         .filter(col("run_date").equalTo(java.sql.Date.valueOf(TO))).groupBy("segment_id").count()
         .collectAsList();
@@ -590,7 +523,7 @@ class NightlyEndToEndTest {
         > 0, "the samples' last night invites someone");
     // Candidates of a date are invited or suppressed, never both.
     assertEquals(0, inv.join(sup, "invitation_id").count());
-    // Never two invitations of one customer within 30 days (also across the re-run date).
+    // Never two invitations of one customer within 30 days.
     assertEquals(0, inv.alias("a").join(inv.alias("b"), "customer_key")
         .filter("a.invitation_date < b.invitation_date"
             + " AND datediff(b.invitation_date, a.invitation_date) < 30").count());

@@ -1,9 +1,11 @@
-package io.polku.cli;
+package io.polku;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.polku.cli.Polku;
+import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
 import io.polku.samples.SampleGenerator;
@@ -20,32 +22,44 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The production targets against real parts on loopback: the same {@code nightly} on the same
- * generated sample (a) in this JVM on local files, (b) with the lake on an S3-compatible server
- * (s3proxy, its own JVM) through S3A and {@code conf/s3.conf}, one source read from
- * {@code s3a://} too, and (c) submitted with {@code spark-submit} (the SparkSubmit class, client
- * mode, the README's {@code --jars}) to a Spark standalone master and worker (their own JVMs),
- * with {@code conf/cluster.conf}. Every table of (b) and (c) must equal (a)'s.
+ * The production targets against real parts on loopback, and re-runs. The same {@code nightly}
+ * on the same generated sample (a) in this JVM on local files and (b) submitted with
+ * {@code spark-submit} (the SparkSubmit class, client mode, the README's {@code --jars}) to a
+ * Spark standalone master and worker (their own JVMs) with the lake on an S3-compatible server
+ * (s3proxy, its own JVM) through S3A, configured as {@code conf/cluster.conf} tells (with
+ * {@code s3.conf} in place of {@code local.conf}), one source read from {@code s3a://} too.
+ * Every table of (b) must equal (a)'s. Then (a)'s last date is run again and every table must
+ * come out identical (the re-run check lives here, on the small sample, rather than on the
+ * committed samples of {@link NightlyEndToEndTest}: a re-run is a whole nightly of fixed costs).
  *
- * <p>Tagged {@code remote}: about 15 minutes on 2 cores (each run is dominated by fixed costs),
- * so {@code mvn -B verify} leaves it out; run it with
- * {@code mvn -B test -pl jobs -Dpolku.test.excludedGroups=none -Dtest=RemoteTargetsTest}.
+ * <p>One run covers both the S3 lake and the cluster: the driver and the executor both read and
+ * write the tables through S3A. {@code bin/polku} on S3 without a cluster (the driver alone)
+ * was checked by hand and in earlier versions of this test, which ran the two separately.
+ *
+ * <p>About 6-10 minutes on 2 cores (each run is dominated by fixed costs). It lives in the root
+ * package so that surefire's alphabetical order starts it first in the second test JVM while
+ * the first runs {@link NightlyEndToEndTest} (see the surefire configuration in the pom).
  */
-@Tag("remote")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RemoteTargetsTest {
   private static final String FROM = "2026-09-01";
   private static final String TO = "2026-09-10";
@@ -56,6 +70,8 @@ class RemoteTargetsTest {
   private final SparkSession spark = SparkTest.spark();
   private Path repo;
   private Path base;
+  private Path localConf;
+  private Path localLake;
   private Map<String, Row> local;
   private S3Server s3;
   private StandaloneCluster cluster;
@@ -67,22 +83,11 @@ class RemoteTargetsTest {
     base = tmp.resolve("base");
     new SampleGenerator(new SampleGenerator.Options(150, 10, 7, LocalDate.parse(FROM), true))
         .generate(base.resolve("data-samples"));
-    Path conf = writeConf("local.conf", "");
+    localConf = writeConf("local-run.conf", Files.readString(repo.resolve("conf/local.conf")), "");
+    localLake = tmp.resolve("local-lake");
     long t0 = System.nanoTime();
-    Path localLake = tmp.resolve("local-lake");
-    PrintStream original = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = Polku.execute("nightly", "--from", FROM, "--to", TO, "--conf", conf.toString(),
-          "--set", "polku.lake.root=" + localLake.toUri(),
-          "--set", "polku.logs.dir=" + tmp.resolve("logs"));
-    } finally {
-      System.setOut(original);
-    }
-    assertEquals(0, code, buffer.toString(StandardCharsets.UTF_8));
-    local = hashes(new Lake(spark, localLake.toUri().toString(), "default"));
+    runLocally("nightly", "--from", FROM, "--to", TO);
+    local = LakeHashes.runIndependent(localLake());
     report.add(String.format("local run (this JVM, local[2]): %.1f s",
         (System.nanoTime() - t0) / 1e9));
     assertTrue(local.size() >= 20, local.keySet().toString());
@@ -108,56 +113,30 @@ class RemoteTargetsTest {
   }
 
   @Test
-  void theNightlyWithTheLakeOnS3GivesTheLocalTables() throws Exception {
+  @Order(1)
+  void theNightlyOnAStandaloneClusterWithTheLakeOnS3GivesTheLocalTables() throws Exception {
     String lakeUri = "s3a://" + BUCKET + "/polku"; // conf/s3.conf's root in the bucket
     String calls = "s3a://" + BUCKET + "/raw/contact-centre/calls.csv";
     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(calls);
     target.getFileSystem(spark.sparkContext().hadoopConfiguration()).copyFromLocalFile(
         new org.apache.hadoop.fs.Path(base.resolve("data-samples/raw/contact-centre/calls.csv")
             .toUri()), target);
-    // conf/s3.conf as shipped (it includes local.conf); the store and secrets from the
-    // environment, as in production.
-    Path conf = writeConf("s3.conf",
+    // conf/cluster.conf as its comment says for a lake on S3: s3.conf in place of local.conf.
+    String clusterConf = Files.readString(repo.resolve("conf/cluster.conf"));
+    String include = "include \"local.conf\"";
+    assertTrue(clusterConf.contains(include), "conf/cluster.conf includes local.conf");
+    Path conf = writeConf("cluster-s3.conf", clusterConf.replace(include,
+        "include file(\"" + repo.resolve("conf/s3.conf") + "\")"),
         "polku.sources.contact_centre_calls.paths = [\"" + calls + "\"]");
+    // The store and secrets from the environment, as in production.
     Map<String, String> env = Map.of(
+        "POLKU_HOME", repo.toString(),
+        "POLKU_LOGS_DIR", tmp.resolve("logs").toString(),
         "POLKU_S3_BUCKET", BUCKET,
         "POLKU_S3_ENDPOINT", s3.endpoint(),
         "POLKU_S3_PATH_STYLE", "true",
         "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
-    long t0 = System.nanoTime();
-    String output;
-    int code;
-    try (PolkuProcess run = PolkuProcess.start(env, "nightly", "--from", FROM, "--to", TO,
-        "--conf", conf.toString(), "--set", "polku.logs.dir=" + tmp.resolve("logs"))) {
-      code = run.waitFor(Duration.ofMinutes(30));
-      output = run.output();
-    }
-    report.add(String.format("nightly with the lake on S3 (bin/polku's JVM, local[2]): %.1f s",
-        (System.nanoTime() - t0) / 1e9));
-    assertEquals(0, code, output);
-    assertTrue(output.contains("on " + lakeUri), output);
-    assertTrue(Files.isDirectory(s3.data().resolve(BUCKET).resolve("polku/silver/events")),
-        "the tables are objects on the S3 server");
-    Lake lake = new Lake(spark, lakeUri, "default");
-    assertEquals(local, hashes(lake), "every table on S3 equals the local run's");
-    assertTrue(lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("ingest")
-        .and(col("object").equalTo("contact_centre_calls")).and(col("rows_in").gt(0)))
-        .count() > 0, "the calls were read");
-    Dataset<Row> callFiles = lake.read(Tables.QUARANTINE)
-        .filter(col("source").equalTo("contact_centre_calls")).select("source_file").distinct();
-    assertEquals(List.of(calls), callFiles.as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList(), "the calls' quarantined rows were read from s3a://");
-  }
-
-  @Test
-  void theNightlySubmittedToAStandaloneClusterGivesTheLocalTables() throws Exception {
-    Path lakeDir = tmp.resolve("cluster-lake");
-    Path conf = writeConf("cluster.conf", "");
-    Map<String, String> env = Map.of(
-        "POLKU_HOME", repo.toString(),
-        "POLKU_LAKE_ROOT", lakeDir.toUri().toString(),
-        "POLKU_LOGS_DIR", tmp.resolve("logs").toString());
     long t0 = System.nanoTime();
     String output;
     int code;
@@ -167,27 +146,130 @@ class RemoteTargetsTest {
       code = run.waitFor(Duration.ofMinutes(30));
       output = run.output();
     }
-    report.add(String.format("nightly submitted to the standalone cluster: %.1f s",
+    report.add(String.format("nightly submitted to the standalone cluster, lake on S3: %.1f s",
         (System.nanoTime() - t0) / 1e9));
     assertEquals(0, code, output);
+    assertTrue(output.contains("on " + lakeUri), output);
     long tasks = executorTasks();
     report.add("  tasks the worker's executor finished: " + tasks);
     assertTrue(tasks > 100, "the stages ran on the worker's executor: " + tasks + " tasks");
-    assertEquals(local, hashes(new Lake(spark, lakeDir.toUri().toString(), "default")),
-        "every table of the cluster run equals the local run's");
+    assertTrue(Files.isDirectory(s3.data().resolve(BUCKET).resolve("polku/silver/events")),
+        "the tables are objects on the S3 server");
+    Lake lake = new Lake(spark, lakeUri, "default");
+    assertEquals(local, LakeHashes.runIndependent(lake),
+        "every table of the cluster run on S3 equals the local run's");
+    assertTrue(lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("ingest")
+        .and(col("object").equalTo("contact_centre_calls")).and(col("rows_in").gt(0)))
+        .count() > 0, "the calls were read");
+    Dataset<Row> callFiles = lake.read(Tables.QUARANTINE)
+        .filter(col("source").equalTo("contact_centre_calls")).select("source_file").distinct();
+    assertEquals(List.of(calls), callFiles.as(Encoders.STRING()).collectAsList(),
+        "the calls' quarantined rows were read from s3a://");
+  }
+
+  @Test
+  @Order(2)
+  void rerunningTheLastDateLeavesEveryTableIdentical() throws Exception {
+    // Last night's run, run again (a scheduler retry, an operator re-running a date): every
+    // silver and gold table must come out identical, although the range run computed the
+    // date's windows (re-opened journeys, the analysis window, weeks) in one go. Stricter than
+    // the comparison across targets: silver rows keep their first ingest_run_id and
+    // ingested_ts. A team closes one follow-up first: the re-run must keep its status and
+    // change nothing else but what that status feeds (the summary's counts).
+    Lake lake = localLake();
+    Row followup = lake.read(Tables.FOLLOWUPS)
+        .filter(col("response_date").lt(java.sql.Date.valueOf(TO)))
+        .orderBy("response_date", "response_id").first();
+    String closedId = followup.getAs("response_id");
+    java.sql.Timestamp closedTs = java.sql.Timestamp.valueOf("2026-09-09 10:00:00");
+    List<TableSpec> statusFed = List.of(Tables.FOLLOWUPS, Tables.FOLLOWUP_SUMMARY,
+        Tables.FOLLOWUP_UPDATES);
+    List<TableSpec> rest = Tables.ALL.stream()
+        .filter(t -> !t.equals(Tables.RUN_AUDIT) && !statusFed.contains(t) && lake.exists(t))
+        .toList();
+    Map<String, Row> before = strictHashes(lake, rest);
+    Row followupsBefore = Lake.contentHash(lake.read(Tables.FOLLOWUPS).drop(STATUS_COLUMNS));
+    long closedBefore = closedOn(lake, TO);
+    lake.replaceWhere(Tables.FOLLOWUP_UPDATES, spark.createDataFrame(List.of(
+        RowFactory.create(closedId, "closed", closedTs, "called back, refunded")),
+        Tables.FOLLOWUP_UPDATES.schema()), "true");
+
+    long t0 = System.nanoTime();
+    runLocally("nightly", "--date", TO);
+    report.add(String.format("re-run of %s (this JVM, local[2]): %.1f s", TO,
+        (System.nanoTime() - t0) / 1e9));
+    assertEquals(before, strictHashes(lake, rest), "the last date of the range run again");
+    assertEquals(followupsBefore,
+        Lake.contentHash(lake.read(Tables.FOLLOWUPS).drop(STATUS_COLUMNS)),
+        "follow-ups unchanged but for their status");
+    Row closed = lake.read(Tables.FOLLOWUPS).filter(col("response_id").equalTo(closedId))
+        .first();
+    assertEquals("closed", closed.getAs("status"), "the update survives the re-run");
+    assertEquals(closedTs, closed.getAs("closed_ts"));
+    assertEquals(closedBefore + 1, closedOn(lake, TO), "the summary counts the closed follow-up");
+
+    List<Row> runs = lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("run"))
+        .groupBy("status").count().collectAsList();
+    assertEquals(1, runs.size(), runs.toString());
+    assertEquals("succeeded", runs.get(0).getString(0));
+    assertEquals(2L, runs.get(0).getLong(1), "two runs, both succeeded");
+  }
+
+  private static final String[] STATUS_COLUMNS =
+      io.polku.followup.FollowupTransforms.STATUS_COLUMNS.toArray(new String[0]);
+
+  /** followup_summary's closed count over all teams and priorities on a run date. */
+  private static long closedOn(Lake lake, String runDate) {
+    return lake.read(Tables.FOLLOWUP_SUMMARY)
+        .filter(col("run_date").equalTo(java.sql.Date.valueOf(runDate))
+            .and(col("team").equalTo("*")).and(col("priority").equalTo("*")))
+        .select("closed").first().getLong(0);
+  }
+
+  /** Content hashes that keep ingest_run_id and ingested_ts (only root-cause run ids go). */
+  private static Map<String, Row> strictHashes(Lake lake, List<TableSpec> tables) {
+    Map<String, Row> out = new LinkedHashMap<>();
+    for (TableSpec t : tables) {
+      Dataset<Row> rows = lake.read(t);
+      out.put(t.name(), Lake.contentHash(t.name().startsWith("root_cause")
+          ? rows.drop("run_id") : rows));
+    }
+    return out;
+  }
+
+  private Lake localLake() {
+    return new Lake(spark, localLake.toUri().toString(), "default");
+  }
+
+  /** {@code polku <args>} in this JVM on the local lake, its console kept for a failure. */
+  private void runLocally(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--conf", localConf.toString(),
+        "--set", "polku.lake.root=" + localLake.toUri(),
+        "--set", "polku.logs.dir=" + tmp.resolve("logs")));
+    PrintStream original = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Polku.execute(all.toArray(new String[0]));
+    } finally {
+      System.setOut(original);
+    }
+    assertEquals(0, code, buffer.toString(StandardCharsets.UTF_8));
   }
 
   /**
-   * The shipped conf file ({@code conf/<shipped>}) over the generated sample, with 5 of its 9
-   * sources (as CrashRecoveryTest: a tiny run is fixed costs, each source adds some) and the
-   * same small Spark settings for every run, so that the runs differ only in where they run.
+   * A conf file: {@code text} (a shipped conf file's content, without relative includes) over the generated sample, with 5 of its 9 sources (as CrashRecoveryTest: a tiny
+   * run is fixed costs, each source adds some) and the same small Spark settings for every
+   * run, so that the runs differ only in where they run.
    */
-  private Path writeConf(String shipped, String extra) throws Exception {
-    Path conf = tmp.resolve("remote-" + shipped);
+  private Path writeConf(String name, String text, String extra) throws Exception {
+    Path conf = Files.createDirectories(tmp.resolve("conf")).resolve(name);
     Files.writeString(conf, String.join("\n",
-        "include file(\"" + repo.resolve("conf/" + shipped) + "\")",
+        text,
         "polku.base-dir = \"" + base + "\"",
-        shipped.equals("cluster.conf") ? "" : "polku.spark.master = \"local[2]\"",
+        name.startsWith("cluster") ? "" : "polku.spark.master = \"local[2]\"",
         "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
             + " \"spark.databricks.delta.snapshotPartitions\" = \"2\","
             + " \"spark.driver.memory\" = \"1g\" }",
@@ -198,10 +280,6 @@ class RemoteTargetsTest {
         "polku.sources.app_events.enabled = false",
         extra, ""));
     return conf;
-  }
-
-  private Map<String, Row> hashes(Lake lake) {
-    return LakeHashes.runIndependent(lake);
   }
 
   private long executorTasks() throws java.io.IOException {

@@ -1,4 +1,4 @@
-package io.polku.cli;
+package io.polku;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.delta.tables.DeltaTable;
+import io.polku.cli.TextTable;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.contract.ViewSpec;

@@ -58,7 +58,7 @@ public final class TextTable {
     sb.append('\n');
   }
 
-  static String csvLine(List<String> cells) {
+  public static String csvLine(List<String> cells) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {
       String c = cells.get(i);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polku.NotebookChecks;
 import io.polku.notebook.KernelSpec;
 import io.polku.testing.SparkTest;
 import java.nio.file.Files;

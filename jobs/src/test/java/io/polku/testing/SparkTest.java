@@ -19,8 +19,9 @@ public final class SparkTest {
 
   public static synchronized SparkSession spark() {
     if (spark == null) {
+      // One per test JVM: surefire runs two JVMs side by side.
       spark = SparkSessions.build(config(Path.of(System.getProperty("java.io.tmpdir"),
-          "polku-test-lake")));
+          "polku-test-lake-" + ProcessHandle.current().pid())));
     }
     return spark;
   }

@@ -272,7 +272,7 @@ class RemoteTargetsTest {
         name.startsWith("cluster") ? "" : "polku.spark.master = \"local[2]\"",
         "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
             + " \"spark.databricks.delta.snapshotPartitions\" = \"2\","
-            + " \"spark.driver.memory\" = \"1g\" }",
+            + " \"spark.driver.memory\" = \"1g\"," + SparkTest.CODEGEN_OFF + " }",
         "polku.ingest.max-quarantine-share = 1.0",
         "polku.sources.email_events.enabled = false",
         "polku.sources.shop_orders.enabled = false",

@@ -9,21 +9,11 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one SparkSession of the test JVM: local[2], UI off, 2 shuffle partitions, UTC, ANSI off
- * (pinned), no code generation ({@link #CODEGEN_OFF}), built by the production
- * {@link SparkSessions} from a test configuration. Never stopped by a test; the JVM's exit ends
- * it.
+ * (pinned), built by the production {@link SparkSessions} from a test configuration. Never
+ * stopped by a test; the JVM's exit ends it.
  */
 public final class SparkTest {
   private static SparkSession spark;
-
-  /**
-   * Spark settings (HOCON, inside {@code polku.spark.conf}) that evaluate expressions
-   * interpreted instead of compiling Java code for each query: tests run on small data, where
-   * compiling costs more than it saves (a small nightly took 11% and 15% less time in two
-   * measurements, 2026-11-27). Production keeps Spark's defaults; results are the same.
-   */
-  public static final String CODEGEN_OFF = " \"spark.sql.codegen.wholeStage\" = \"false\","
-      + " \"spark.sql.codegen.factoryMode\" = \"NO_CODEGEN\"";
 
   private SparkTest() {}
 
@@ -45,8 +35,7 @@ public final class SparkTest {
         "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
             + " \"spark.ui.enabled\" = \"false\", \"spark.sql.session.timeZone\" = \"UTC\","
             + " \"spark.sql.ansi.enabled\" = \"false\","
-            + " \"spark.databricks.delta.snapshotPartitions\" = \"2\","
-            + CODEGEN_OFF + " }");
+            + " \"spark.databricks.delta.snapshotPartitions\" = \"2\" }");
     return PolkuConfig.fromConfig(ConfigFactory.parseString(hocon), Map.of(), "test");
   }
 

@@ -13,10 +13,8 @@ import io.polku.cli.Polku;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
+import io.polku.testing.Console;
 import io.polku.testing.SparkTest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -332,15 +330,7 @@ class NightlyEndToEndTest {
   }
 
   private static String captured(Runnable r) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      r.run();
-    } finally {
-      System.setOut(original);
-    }
-    return buffer.toString(StandardCharsets.UTF_8);
+    return Console.capture(r, false);
   }
 
   @Test
@@ -378,15 +368,7 @@ class NightlyEndToEndTest {
   }
 
   private static String capturedErr(Runnable r) {
-    PrintStream original = System.err;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      r.run();
-    } finally {
-      System.setErr(original);
-    }
-    return buffer.toString(StandardCharsets.UTF_8);
+    return Console.capture(r, true);
   }
 
   /**

@@ -9,14 +9,12 @@ import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
 import io.polku.samples.SampleGenerator;
+import io.polku.testing.Console;
 import io.polku.testing.LakeHashes;
 import io.polku.testing.PolkuProcess;
 import io.polku.testing.S3Server;
 import io.polku.testing.SparkTest;
 import io.polku.testing.StandaloneCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -250,16 +248,10 @@ class RemoteTargetsTest {
     all.addAll(List.of("--conf", localConf.toString(),
         "--set", "polku.lake.root=" + localLake.toUri(),
         "--set", "polku.logs.dir=" + tmp.resolve("logs")));
-    PrintStream original = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = Polku.execute(all.toArray(new String[0]));
-    } finally {
-      System.setOut(original);
-    }
-    assertEquals(0, code, buffer.toString(StandardCharsets.UTF_8));
+    int[] code = new int[1];
+    String out = Console.capture(() -> code[0] = Polku.execute(all.toArray(new String[0])),
+        false);
+    assertEquals(0, code[0], out);
   }
 
   /**

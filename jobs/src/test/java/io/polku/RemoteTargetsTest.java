@@ -8,17 +8,16 @@ import io.polku.cli.Polku;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
-import io.polku.samples.SampleGenerator;
 import io.polku.testing.Console;
 import io.polku.testing.LakeHashes;
 import io.polku.testing.PolkuProcess;
 import io.polku.testing.S3Server;
 import io.polku.testing.SparkTest;
 import io.polku.testing.StandaloneCluster;
+import io.polku.testing.TestSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -52,17 +50,14 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>One run covers both the S3 lake and the cluster: the driver and the executor both read and
  * write the tables through S3A.
  *
- * <p>(b) is tagged {@code remote} and left out of {@code mvn -B verify}: with it, a full verify
- * took 19:44 min on the 2-core machine (this class 820 s, (b) 344 s of it), too close to the
- * 20-minute budget. Run it with {@code mvn -B test -pl jobs -Dtest=RemoteTargetsTest
- * -Dpolku.test.excludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}. The class lives
- * in the root package so that surefire's alphabetical order starts it first in the second test
- * JVM while the first runs {@link NightlyEndToEndTest} (see the surefire configuration).
+ * <p>The class lives in the root package so that surefire's alphabetical order starts it first
+ * in the second test JVM while the first runs {@link NightlyEndToEndTest} (see the surefire
+ * configuration).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RemoteTargetsTest {
-  private static final String FROM = "2026-09-01";
+  private static final String FROM = TestSources.SMALL_SAMPLE_FROM;
   private static final String TO = "2026-09-10";
   private static final String BUCKET = "polku-remote";
   @TempDir
@@ -82,8 +77,7 @@ class RemoteTargetsTest {
   void generateASampleRunItLocallyAndStartTheServers() throws Exception {
     repo = SparkTest.repoRoot();
     base = tmp.resolve("base");
-    new SampleGenerator(new SampleGenerator.Options(150, 10, 7, LocalDate.parse(FROM), true))
-        .generate(base.resolve("data-samples"));
+    TestSources.generateSmallSample(base);
     localConf = writeConf("local-run.conf", Files.readString(repo.resolve("conf/local.conf")), "");
     localLake = tmp.resolve("local-lake");
     long t0 = System.nanoTime();
@@ -108,7 +102,6 @@ class RemoteTargetsTest {
 
   @Test
   @Order(1)
-  @Tag("remote")
   void theNightlyOnAStandaloneClusterWithTheLakeOnS3GivesTheLocalTables() throws Exception {
     long started = System.nanoTime();
     s3 = S3Server.start(tmp.resolve("s3"), BUCKET);
@@ -255,24 +248,16 @@ class RemoteTargetsTest {
   }
 
   /**
-   * A conf file: {@code text} (a shipped conf file's content, without relative includes) over the generated sample, with 5 of its 9 sources (as CrashRecoveryTest: a tiny
-   * run is fixed costs, each source adds some) and the same small Spark settings for every
-   * run, so that the runs differ only in where they run.
+   * A conf file: {@code text} (a shipped conf file's content, without relative includes) over
+   * the small generated sample, the same for every run, so that the runs differ only in where
+   * they run.
    */
   private Path writeConf(String name, String text, String extra) throws Exception {
     Path conf = Files.createDirectories(tmp.resolve("conf")).resolve(name);
     Files.writeString(conf, String.join("\n",
         text,
-        "polku.base-dir = \"" + base + "\"",
+        TestSources.smallSampleConf(base),
         name.startsWith("cluster") ? "" : "polku.spark.master = \"local[2]\"",
-        "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
-            + " \"spark.databricks.delta.snapshotPartitions\" = \"2\","
-            + " \"spark.driver.memory\" = \"1g\" }",
-        "polku.ingest.max-quarantine-share = 1.0",
-        "polku.sources.email_events.enabled = false",
-        "polku.sources.shop_orders.enabled = false",
-        "polku.sources.shop_deliveries.enabled = false",
-        "polku.sources.app_events.enabled = false",
         extra, ""));
     return conf;
   }

@@ -9,15 +9,14 @@ import io.polku.contract.Tables;
 import io.polku.lake.Lake;
 import io.polku.lake.LakeLock;
 import io.polku.pipeline.NightlyPipeline;
-import io.polku.samples.SampleGenerator;
 import io.polku.testing.LakeHashes;
 import io.polku.testing.SparkTest;
+import io.polku.testing.TestSources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,23 +62,14 @@ class CrashRecoveryTest {
   @BeforeAll
   void generateASampleAndRunItCleanly() throws Exception {
     Path base = tmp.resolve("base");
-    new SampleGenerator(new SampleGenerator.Options(150, 10, 7, LocalDate.parse("2026-09-01"),
-        true)).generate(base.resolve("data-samples"));
+    TestSources.generateSmallSample(base);
     conf = tmp.resolve("crash.conf");
     // conf/local.conf's source mappings over the generated sample, with 5 of its 9 sources
     // and the test session's Spark settings (the shared session is not re-tuned).
     Files.writeString(conf, String.join("\n",
         "include file(\"" + SparkTest.repoRoot().resolve("conf/local.conf") + "\")",
-        "polku.base-dir = \"" + base + "\"",
-        "polku.spark.master = \"local[2]\"",
-        "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
-            + " \"spark.databricks.delta.snapshotPartitions\" = \"2\","
-            + " \"spark.driver.memory\" = \"1g\" }",
-        "polku.ingest.max-quarantine-share = 1.0",
-        "polku.sources.email_events.enabled = false",
-        "polku.sources.shop_orders.enabled = false",
-        "polku.sources.shop_deliveries.enabled = false",
-        "polku.sources.app_events.enabled = false"));
+        TestSources.smallSampleConf(base),
+        "polku.spark.master = \"local[2]\""));
     long t0 = System.nanoTime();
     Path cleanLake = tmp.resolve("clean-lake");
     Out out = inProcess(cleanLake);

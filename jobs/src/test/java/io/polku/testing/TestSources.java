@@ -3,12 +3,47 @@ package io.polku.testing;
 import com.typesafe.config.ConfigFactory;
 import io.polku.config.PolkuConfig;
 import io.polku.config.SourceConfig;
+import io.polku.samples.SampleGenerator;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Map;
 
 /** Builds configured sources from small HOCON snippets, through the production loader. */
 public final class TestSources {
   private TestSources() {}
+
+  /** The first date of {@link #generateSmallSample}'s sample; it covers 10 days. */
+  public static final String SMALL_SAMPLE_FROM = "2026-09-01";
+
+  /**
+   * Generates the small sample of the whole-run tests (150 customers, 10 days from
+   * {@link #SMALL_SAMPLE_FROM}, seed 7, with the planted scenarios) into
+   * {@code base/data-samples}, where a shipped conf file's relative source paths find it when
+   * {@code polku.base-dir} is {@code base}.
+   */
+  public static void generateSmallSample(Path base) throws java.io.IOException {
+    new SampleGenerator(new SampleGenerator.Options(150, 10, 7,
+        LocalDate.parse(SMALL_SAMPLE_FROM), true)).generate(base.resolve("data-samples"));
+  }
+
+  /**
+   * HOCON lines to put after a shipped conf file (conf/local.conf, conf/cluster.conf) for a
+   * whole run over the small sample in {@code base}: 5 of its 9 sources (a tiny run is fixed
+   * costs, and each source adds some), every quarantined row allowed, and the same small Spark
+   * settings for every run. No master: the caller's conf file or line sets it.
+   */
+  public static String smallSampleConf(Path base) {
+    return String.join("\n",
+        "polku.base-dir = \"" + base + "\"",
+        "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
+            + " \"spark.databricks.delta.snapshotPartitions\" = \"2\","
+            + " \"spark.driver.memory\" = \"1g\" }",
+        "polku.ingest.max-quarantine-share = 1.0",
+        "polku.sources.email_events.enabled = false",
+        "polku.sources.shop_orders.enabled = false",
+        "polku.sources.shop_deliveries.enabled = false",
+        "polku.sources.app_events.enabled = false", "");
+  }
 
   /** A configuration with the given {@code polku.sources} body and lake at {@code lake}. */
   public static PolkuConfig config(Path lake, String sourcesHocon, String extraHocon) {

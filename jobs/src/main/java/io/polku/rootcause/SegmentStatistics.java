@@ -34,7 +34,8 @@ import java.util.Set;
  * scope's segments, BH over the scopes, below {@code maxQ}; otherwise the status is
  * {@code scope_not_significant}). The gate matters when some scopes hold strong findings: the
  * thousands of correlated segments that describe them raise the run-wide BH threshold, and a
- * scope without any effect would otherwise get chance segments through it. A kept segment is then dropped when a simpler kept segment explains it as well:
+ * scope without any effect would otherwise get chance segments through it. A kept segment is
+ * then dropped when a simpler kept segment explains it as well:
  * among its kept proper subsets (its parents), take the one with the highest critical rate;
  * the segment must have a higher rate than the rest of that parent's responses (parent minus
  * segment) at one-sided p &lt; {@code maxQ} (half the two-sided p of the same test, when the

@@ -1,59 +1,70 @@
 package io.polku.serve;
 
+import io.polku.serve.ServedCatalog.Served;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.ResolvedPersistentView;
+import org.apache.spark.sql.catalyst.analysis.ResolvedTable;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedGenerator;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedTableValuedFunction;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.expressions.PlanExpression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.View;
+import org.apache.spark.sql.delta.catalog.DeltaTableV2;
+import org.apache.spark.sql.delta.commands.DescribeDeltaHistoryCommand;
+import org.apache.spark.sql.execution.command.DescribeQueryCommand;
+import org.apache.spark.sql.execution.command.ExplainCommand;
 import org.apache.spark.sql.execution.command.SetCommand;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import scala.Option;
 import scala.Tuple2;
 import scala.collection.Iterator;
 
 /**
- * The read-only rule of the SQL endpoint, checked on every analysed statement of a serving
- * session (injected as a check rule by {@link ReadOnlyExtension}).
+ * The rule of the SQL endpoint: every statement of a client session is checked twice, by
+ * allow-lists ({@link SqlAllowList}), and refused with a message that names what was refused.
  *
- * <p>An allow-list, not a deny-list: a statement is a query, or one of the commands below
- * that only read (SHOW, DESCRIBE, EXPLAIN, USE, SET of session options). Every other command
- * (INSERT, UPDATE, DELETE, MERGE, DROP, CREATE, ALTER, TRUNCATE, OPTIMIZE, VACUUM, RESTORE,
- * CACHE, ADD JAR, CREATE FUNCTION, ...) is rejected, including the commands Delta rewrites
- * DML into during analysis. {@code SET} of anything that decides where data lives or how the
- * lake is reached, and the {@code reflect}/{@code java_method} functions, are rejected too.
+ * <ol>
+ *   <li>{@link #checkParsed} (before analysis, from {@link GuardedParser}): the session's
+ *       options may differ from the server's only in {@link SqlAllowList#SET_KEYS} (so options
+ *       a JDBC URL sets, such as {@code spark.sql.variable.substitute} or
+ *       {@code spark.sql.runSQLOnFiles}, refuse every statement); every function called is a
+ *       bare built-in name on the function allow-list; an {@code IDENTIFIER(...)} clause, whose
+ *       name is only known later, is refused.</li>
+ *   <li>{@link #check} (after analysis, a check rule from {@link ReadOnlyExtension}): every
+ *       plan node is a read operator or an allowed SHOW/DESCRIBE/EXPLAIN/USE/SET command; every
+ *       relation is a registered table or view of the served lake (never a path); a SET names
+ *       an allowed key; every expression is one of Spark's built-in catalyst expressions and
+ *       not a user function.</li>
+ * </ol>
+ *
+ * <p>The server's own statements (registering tables and views) run {@link #privileged}.
  */
 public final class ReadOnlyGuard {
   private ReadOnlyGuard() {}
 
-  /** Commands that only read, by class name (Spark 3.5 and Delta 3.3 plans). */
-  static final Set<String> READING_COMMANDS = Set.of(
-      "ShowTablesCommand", "ShowTables", "ShowTableExtended", "ShowTablesExtended",
-      "ShowNamespaces", "ShowNamespacesCommand", "ShowColumns", "ShowColumnsCommand",
-      "ShowViews", "ShowViewsCommand", "ShowFunctions", "ShowFunctionsCommand",
-      "ShowCreateTable", "ShowCreateTableCommand", "ShowCreateTableAsSerdeCommand",
-      "ShowTableProperties", "ShowTablePropertiesCommand", "ShowPartitions",
-      "ShowPartitionsCommand", "ShowCatalogs", "ShowCatalogsCommand",
-      "ShowCurrentNamespace", "ShowCurrentNamespaceCommand",
-      "DescribeTableCommand", "DescribeRelation", "DescribeColumnCommand", "DescribeColumn",
-      "DescribeNamespace", "DescribeDatabaseCommand", "DescribeFunction",
-      "DescribeFunctionCommand", "DescribeCommandBase", "DescribeQueryCommand",
-      "DescribeDeltaDetailCommand", "DescribeDeltaHistory", "DescribeDeltaHistoryCommand",
-      "ExplainCommand", "SetCommand", "ResetCommand", "SetCatalogAndNamespace",
-      "SetCatalogCommand", "SetNamespaceCommand");
+  private static final ThreadLocal<Boolean> PRIVILEGED = ThreadLocal.withInitial(() -> false);
+
+  /** Packages whose expression classes may appear in an analysed client plan. */
+  private static final String EXPRESSIONS = "org.apache.spark.sql.catalyst.expressions.";
 
   /**
-   * Options a client must not change: where tables live, how storage is reached, which
-   * catalog or extensions are used, Delta's behaviour, and Polku's own settings.
+   * Expression classes of {@link #EXPRESSIONS} that are never allowed, though no allowed
+   * function produces them: a second line behind the function allow-list.
    */
-  static final Pattern PROTECTED_OPTION = Pattern.compile(
-      "^(spark\\.sql\\.warehouse\\.dir|spark\\.sql\\.catalog(\\..*)?|spark\\.sql\\.extensions"
-          + "|spark\\.sql\\.runSQLOnFiles|spark\\.sql\\.defaultCatalog|spark\\.hadoop\\..*"
-          + "|fs\\..*|hive\\..*|spark\\.databricks\\..*|spark\\.delta\\..*|delta\\..*"
-          + "|polku\\..*|spark\\.sql\\.hive\\..*|spark\\.sql\\.sources\\..*)$");
-
-  private static final ThreadLocal<Boolean> PRIVILEGED = ThreadLocal.withInitial(() -> false);
+  private static final List<String> NEVER = List.of(EXPRESSIONS + "CallMethodViaReflection",
+      EXPRESSIONS + "ScalaUDF", EXPRESSIONS + "PythonUDF", EXPRESSIONS + "PythonUDAF",
+      EXPRESSIONS + "PythonUDTF", EXPRESSIONS + "InputFileName",
+      EXPRESSIONS + "InputFileBlockStart", EXPRESSIONS + "InputFileBlockLength",
+      EXPRESSIONS + "xml.");
 
   /**
    * Runs {@code action} on this thread with the rule lifted: how the server itself registers
@@ -69,62 +80,253 @@ public final class ReadOnlyGuard {
     }
   }
 
-  /** Throws {@link ReadOnlyViolation} when the analysed plan would change anything. */
-  public static void check(LogicalPlan plan) {
-    if (PRIVILEGED.get()) {
+  static boolean isPrivileged() {
+    return PRIVILEGED.get();
+  }
+
+  /**
+   * Checks a statement as parsed, before anything of it is resolved or run; with a null plan,
+   * only the session's options (before the text is parsed).
+   */
+  public static void checkParsed(SparkSession session, LogicalPlan parsed) {
+    if (isPrivileged()) {
       return;
     }
-    Iterator<LogicalPlan> nodes = plan.collectWithSubqueries(
-        new scala.PartialFunction<LogicalPlan, LogicalPlan>() {
-          @Override
-          public boolean isDefinedAt(LogicalPlan x) {
-            return true;
-          }
-
-          @Override
-          public LogicalPlan apply(LogicalPlan x) {
-            return x;
-          }
-        }).iterator();
-    while (nodes.hasNext()) {
-      checkNode(nodes.next());
+    checkSessionOptions(session, ServedCatalog.get());
+    if (parsed != null) {
+      walk(parsed, true, ReadOnlyGuard::checkParsedNode, ReadOnlyGuard::checkParsedExpression);
     }
   }
 
-  private static void checkNode(LogicalPlan node) {
-    String name = node.getClass().getSimpleName();
-    if (node instanceof Command && !READING_COMMANDS.contains(name)) {
-      throw new ReadOnlyViolation(statementOf(name) + " is not allowed (" + name + ")");
+  /** Checks an analysed plan; throws {@link ReadOnlyViolation} for anything not allowed. */
+  public static void check(SparkSession session, LogicalPlan plan) {
+    if (isPrivileged()) {
+      return;
     }
-    if (node instanceof SetCommand set) {
-      Option<Tuple2<String, Option<String>>> kv = set.kv();
-      if (kv.isDefined() && kv.get()._2().isDefined()) {
-        String key = kv.get()._1().trim();
-        if (PROTECTED_OPTION.matcher(key).matches()) {
-          throw new ReadOnlyViolation("SET " + key + " is not allowed: it decides where the"
-              + " lake's data lives or how it is read");
+    Served served = ServedCatalog.get();
+    checkSessionOptions(session, served);
+    walk(plan, false, node -> checkNode(node, served), ReadOnlyGuard::checkExpression);
+  }
+
+  /**
+   * The session's options that differ from the server's and are not allowed, key to value
+   * (values of keys that look secret are not shown).
+   */
+  static Map<String, String> disallowedOptions(Map<String, String> session,
+      Map<String, String> server) {
+    Map<String, String> bad = new TreeMap<>();
+    session.forEach((k, v) -> {
+      if (SqlAllowList.SET_KEYS.contains(k) || v.equals(server.get(k))
+          || v.equals(SqlAllowList.THRIFT_SESSION_SETTINGS.get(k))) {
+        return;
+      }
+      bad.put(k, v);
+    });
+    return bad;
+  }
+
+  private static void checkSessionOptions(SparkSession session, Served served) {
+    if (session == null || served == null) {
+      return;
+    }
+    Map<String, String> bad = disallowedOptions(
+        scala.collection.JavaConverters.mapAsJavaMap(
+            session.sessionState().conf().getAllConfs()), served.serverOptions());
+    if (!bad.isEmpty()) {
+      throw new ReadOnlyViolation("this session changed the server option(s) " + bad.keySet()
+          + ", by SET or in the connection URL; only " + new java.util.TreeSet<>(
+          SqlAllowList.SET_KEYS) + " may differ. Connect again without them in the JDBC URL");
+    }
+  }
+
+  /**
+   * Visits every plan node, including subqueries in expressions and CTE bodies, and every
+   * expression of each node. With {@code inner}, also the statement inside EXPLAIN / DESCRIBE
+   * QUERY (kept unresolved in the analysed plan; it is analysed, and checked, when it runs).
+   */
+  private static void walk(LogicalPlan root, boolean inner,
+      java.util.function.Consumer<LogicalPlan> onNode,
+      java.util.function.Consumer<Expression> onExpression) {
+    List<LogicalPlan> todo = new ArrayList<>();
+    todo.add(root);
+    while (!todo.isEmpty()) {
+      LogicalPlan node = todo.remove(todo.size() - 1);
+      onNode.accept(node);
+      if (node instanceof View v && v.isTempView() == false && isTrustedView(v)) {
+        continue; // a view the server registered: its definition is Polku's own
+      }
+      addAll(todo, node.children().iterator());
+      Iterator<?> innerPlans = node.innerChildren().iterator();
+      while (innerPlans.hasNext()) {
+        Object o = innerPlans.next();
+        if (o instanceof LogicalPlan p) {
+          todo.add(p);
+        }
+      }
+      if (inner && node instanceof ExplainCommand e) {
+        todo.add(e.logicalPlan());
+      } else if (inner && node instanceof DescribeQueryCommand d) {
+        todo.add(d.plan());
+      }
+      Iterator<Expression> exprs = node.expressions().iterator();
+      while (exprs.hasNext()) {
+        List<Expression> etodo = new ArrayList<>();
+        etodo.add(exprs.next());
+        while (!etodo.isEmpty()) {
+          Expression e = etodo.remove(etodo.size() - 1);
+          onExpression.accept(e);
+          if (e instanceof PlanExpression<?> pe && pe.plan() instanceof LogicalPlan p) {
+            todo.add(p);
+          }
+          addAll(etodo, e.children().iterator());
         }
       }
     }
-    Iterator<Expression> exprs = node.expressions().iterator();
-    while (exprs.hasNext()) {
-      Expression e = exprs.next();
-      if (e.find(ReadOnlyGuard::isReflection).isDefined()) {
-        throw new ReadOnlyViolation("reflect/java_method is not allowed: it runs arbitrary"
-            + " Java code on the server");
-      }
+  }
+
+  private static <T> void addAll(List<T> to, Iterator<T> it) {
+    while (it.hasNext()) {
+      to.add(it.next());
     }
   }
 
-  private static boolean isReflection(Expression e) {
-    return e instanceof CallMethodViaReflection;
+  private static boolean isTrustedView(View v) {
+    Served served = ServedCatalog.get();
+    return served != null && served.isView(v.desc().identifier());
+  }
+
+  private static void checkParsedNode(LogicalPlan node) {
+    if (node instanceof UnresolvedTableValuedFunction f) {
+      String name = bareName(f.name());
+      if (name == null || !SqlAllowList.TABLE_FUNCTIONS.contains(name)) {
+        throw new ReadOnlyViolation("the table function " + f.name().mkString(".") + " is not"
+            + " on the endpoint's allow-list " + new java.util.TreeSet<>(
+            SqlAllowList.TABLE_FUNCTIONS));
+      }
+    }
+    if (node.getClass().getName().endsWith(".PlanWithUnresolvedIdentifier")) {
+      throw new ReadOnlyViolation("an IDENTIFIER(...) clause is not allowed; name the table"
+          + " directly");
+    }
+  }
+
+  private static void checkParsedExpression(Expression e) {
+    String name;
+    String shown;
+    if (e instanceof UnresolvedFunction f) {
+      name = bareName(f.nameParts());
+      shown = f.nameParts().mkString(".");
+    } else if (e instanceof UnresolvedGenerator g) {
+      name = g.name().database().isDefined() ? null
+          : g.name().funcName().toLowerCase(Locale.ROOT);
+      shown = g.name().unquotedString();
+      if (name != null && SqlAllowList.TABLE_FUNCTIONS.contains(name)) {
+        return;
+      }
+    } else if (e.getClass().getName().endsWith(".ExpressionWithUnresolvedIdentifier")) {
+      throw new ReadOnlyViolation("an IDENTIFIER(...) clause is not allowed; call the function"
+          + " by its name");
+    } else {
+      return;
+    }
+    if (name != null && SqlAllowList.REFUSED_FUNCTIONS.containsKey(name)) {
+      throw new ReadOnlyViolation("the function " + name + " is not allowed: it "
+          + SqlAllowList.REFUSED_FUNCTIONS.get(name));
+    }
+    if (name == null || !SqlAllowList.FUNCTIONS.contains(name)) {
+      throw new ReadOnlyViolation("the function " + shown + " is not on the endpoint's"
+          + " allow-list of built-in functions (user functions cannot be created or called;"
+          + " call built-ins by their bare name, e.g. upper(x))");
+    }
+  }
+
+  /** The lower-case name of a one-part function name, else null. */
+  private static String bareName(scala.collection.Seq<String> parts) {
+    return parts.size() == 1 ? parts.head().toLowerCase(Locale.ROOT) : null;
+  }
+
+  private static void checkNode(LogicalPlan node, Served served) {
+    String cls = node.getClass().getName();
+    if (!SqlAllowList.PLAN_NODES.contains(cls)) {
+      throw new ReadOnlyViolation(statementOf(node.getClass().getSimpleName())
+          + " is not allowed (" + node.getClass().getSimpleName() + " is not a read operator"
+          + " on the endpoint's allow-list)");
+    }
+    if (node instanceof LogicalRelation r) {
+      requireServed(r.catalogTable(), served, "a relation");
+    } else if (node instanceof View v) {
+      if (served == null || !(served.isView(v.desc().identifier())
+          || served.isTable(v.desc().identifier()))) {
+        throw new ReadOnlyViolation("the view " + v.desc().identifier().unquotedString()
+            + " is not one of the lake's registered views");
+      }
+    } else if (node instanceof ResolvedTable t) {
+      String name = t.identifier().name();
+      boolean servedName = served != null && t.identifier().namespace().length == 1
+          && t.identifier().namespace()[0].equals(served.database())
+          && served.tables().contains(name);
+      if (!servedName || (t.table() instanceof DeltaTableV2 d && d.catalogTable().isEmpty())) {
+        throw new ReadOnlyViolation(t.identifier() + " is not a registered table of the lake;"
+            + " only the lake's tables are served (see SHOW TABLES), never paths");
+      }
+    } else if (node instanceof ResolvedPersistentView v) {
+      if (served == null || v.identifier().namespace().length != 1
+          || !v.identifier().namespace()[0].equals(served.database())
+          || !served.views().contains(v.identifier().name())) {
+        throw new ReadOnlyViolation(v.identifier() + " is not a registered view of the lake");
+      }
+    } else if (node instanceof DescribeDeltaHistoryCommand h) {
+      requireServed(h.table().catalogTable(), served, "DESCRIBE HISTORY");
+    } else if (node instanceof SetCommand set) {
+      checkSet(set);
+    }
+  }
+
+  private static void requireServed(Option<CatalogTable> table, Served served, String what) {
+    if (table.isEmpty()) {
+      throw new ReadOnlyViolation(what + " over a path is not allowed; only the lake's"
+          + " registered tables are served (see SHOW TABLES)");
+    }
+    if (served == null || !served.isTable(table.get().identifier())) {
+      throw new ReadOnlyViolation(table.get().identifier().unquotedString() + " is not a"
+          + " registered table of the lake");
+    }
+  }
+
+  private static void checkSet(SetCommand set) {
+    Option<Tuple2<String, Option<String>>> kv = set.kv();
+    if (kv.isEmpty()) {
+      throw new ReadOnlyViolation("SET without a key (listing the server's settings) is not"
+          + " allowed; SET one of " + new java.util.TreeSet<>(SqlAllowList.SET_KEYS));
+    }
+    String key = kv.get()._1().trim();
+    if (!SqlAllowList.SET_KEYS.contains(key)) {
+      throw new ReadOnlyViolation("SET " + key + " is not allowed; a session may SET only "
+          + new java.util.TreeSet<>(SqlAllowList.SET_KEYS));
+    }
+  }
+
+  private static void checkExpression(Expression e) {
+    String cls = e.getClass().getName();
+    boolean builtIn = cls.startsWith(EXPRESSIONS);
+    for (String never : NEVER) {
+      if (cls.equals(never) || (never.endsWith(".") && cls.startsWith(never))) {
+        builtIn = false;
+      }
+    }
+    if (!builtIn) {
+      throw new ReadOnlyViolation("the expression " + e.prettyName() + " ("
+          + e.getClass().getSimpleName() + ") is not a built-in function on the endpoint's"
+          + " allow-list; user functions and reflection cannot be called");
+    }
   }
 
   /** A readable statement kind for a plan class name. */
   static String statementOf(String planClass) {
     String n = planClass.toLowerCase(Locale.ROOT);
-    for (String[] kw : new String[][] {{"optimize", "OPTIMIZE"}, {"vacuum", "VACUUM"},
-        {"restore", "RESTORE"}, {"cache", "CACHE"}, {"jar", "ADD JAR"},
+    for (String[] kw : new String[][] {{"scripttransformation", "SELECT TRANSFORM (a script)"},
+        {"optimize", "OPTIMIZE"}, {"vacuum", "VACUUM"}, {"restore", "RESTORE"},
+        {"cache", "CACHE"}, {"jar", "ADD JAR"}, {"addfile", "ADD FILE"},
         {"function", "CREATE/DROP FUNCTION"}, {"view", "CREATE/ALTER/DROP VIEW"},
         {"loaddata", "LOAD DATA"}}) {
       if (n.contains(kw[0])) {
@@ -153,12 +355,13 @@ public final class ReadOnlyGuard {
     return "This statement";
   }
 
-  /** Why a statement was rejected; the message names the fix. */
+  /** Why a statement was refused; the message names the fix. */
   public static final class ReadOnlyViolation extends RuntimeException {
     ReadOnlyViolation(String what) {
       super("Polku's SQL endpoint is read-only: " + what + ". Only the nightly"
           + " (bin/polku nightly) writes the lake; change the sources or the configuration and"
-          + " re-run it. Queries (SELECT), SHOW, DESCRIBE and EXPLAIN are allowed.");
+          + " re-run it. Queries (SELECT) over the lake's tables and views, SHOW, DESCRIBE and"
+          + " EXPLAIN are allowed.");
     }
   }
 }

@@ -18,9 +18,12 @@ import java.util.Map;
  * @param authMode none, password or ldap
  * @param users user name to PBKDF2 hash (mode password)
  * @param ldap LDAP settings handed to HiveServer2 (mode ldap): url, base-dn, domain
+ * @param queryTimeoutSeconds a client statement running longer is cancelled
+ * @param maxResultRows a client query returns at most this many rows
  */
 public record ServeOptions(String host, int port, int refreshSeconds, String authMode,
-    Map<String, String> users, Map<String, String> ldap) {
+    Map<String, String> users, Map<String, String> ldap, int queryTimeoutSeconds,
+    long maxResultRows) {
 
   public static final List<String> AUTH_MODES = List.of("none", "password", "ldap");
 
@@ -36,6 +39,16 @@ public record ServeOptions(String host, int port, int refreshSeconds, String aut
     int refresh = c.getInt("refresh-seconds");
     if (refresh < 1) {
       problems.add("polku.serve.refresh-seconds = " + refresh + " must be at least 1; e.g. 60");
+    }
+    int timeout = c.getInt("query-timeout-seconds");
+    if (timeout < 1) {
+      problems.add("polku.serve.query-timeout-seconds = " + timeout + " must be at least 1;"
+          + " e.g. 600 (ten minutes)");
+    }
+    long maxRows = c.getLong("max-result-rows");
+    if (maxRows < 1) {
+      problems.add("polku.serve.max-result-rows = " + maxRows + " must be at least 1; e.g."
+          + " 1000000");
     }
     String mode = c.getString("auth.mode").trim();
     if (!AUTH_MODES.contains(mode)) {
@@ -85,14 +98,40 @@ public record ServeOptions(String host, int port, int refreshSeconds, String aut
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServeOptions(host, port, refresh, mode, Map.copyOf(users), Map.copyOf(ldap));
+    return new ServeOptions(host, port, refresh, mode, Map.copyOf(users), Map.copyOf(ldap),
+        timeout, maxRows);
   }
 
-  /** Loopback by name or literal address (no DNS lookup: the hostname may resolve anywhere). */
+  /**
+   * Loopback by the name {@code localhost} or a literal loopback address (127.0.0.0/8, ::1).
+   * A host name is never looked up (it may resolve anywhere), so {@code 127.example.com} is not
+   * loopback.
+   */
   public static boolean isLoopback(String host) {
-    String h = host.toLowerCase(java.util.Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1")
-        || h.equals("[::1]") || h.equals("0:0:0:0:0:0:0:1");
+    String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+    if (h.equals("localhost")) {
+      return true;
+    }
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (h.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      for (String octet : h.split("\\.")) {
+        if (Integer.parseInt(octet) > 255) {
+          return false;
+        }
+      }
+      return h.startsWith("127.");
+    }
+    if (!h.contains(":") || !h.matches("[0-9a-f:.]+")) {
+      return false;
+    }
+    try {
+      // A literal address is parsed, never resolved.
+      return java.net.InetAddress.getByName(h).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   /** The JDBC URL a client uses. */

@@ -29,7 +29,10 @@ import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
  * location with their comments, so a query always reads the latest committed Delta version
  * and a nightly running in another process is seen without a restart. Tables that appear
  * later are registered every {@code polku.serve.refresh-seconds}. Every client statement
- * passes {@link ReadOnlyGuard}.
+ * passes {@link ReadOnlyGuard} (allow-lists of plan nodes, relations, functions and session
+ * options), is capped at {@code polku.serve.max-result-rows} rows ({@link ResultCap}) and
+ * {@code polku.serve.query-timeout-seconds}, and is audited without its values
+ * ({@link SqlAudit}).
  */
 public final class SqlServer implements AutoCloseable {
   private final SparkSession spark;
@@ -39,9 +42,12 @@ public final class SqlServer implements AutoCloseable {
   private final ServeOptions options;
   private volatile List<TableSpec> registered;
   private volatile List<String> views;
+  private final Map<String, String> serverOptions;
 
   private SqlServer(SparkSession spark, HiveThriftServer2 server, Lake lake,
-      ServeOptions options, List<TableSpec> registered, List<String> views) {
+      ServeOptions options, List<TableSpec> registered, List<String> views,
+      Map<String, String> serverOptions) {
+    this.serverOptions = serverOptions;
     this.spark = spark;
     this.server = server;
     this.lake = lake;
@@ -70,8 +76,17 @@ public final class SqlServer implements AutoCloseable {
     // Thrift sessions use java.time values; Delta 3.3's metadata-only max()/min() answers
     // (the latest-run views use them) cast to java.sql.Date and fail with a ClassCastException.
     s.put("spark.databricks.delta.optimizeMetadataQuery.enabled", "false");
+    // Hardening, set here rather than left to the configuration: ReadOnlyGuard refuses every
+    // statement of a session whose options differ from these (a JDBC URL can set options).
     // No `SELECT * FROM csv.`/etc/passwd``: clients read registered tables only.
     s.put("spark.sql.runSQLOnFiles", "false");
+    // No ${env:X}, ${system:X} or ${spark:X} in statements: they would return secrets.
+    s.put("spark.sql.variable.substitute", "false");
+    // Statements are audited by SqlAudit without their values; Spark's UI keeps none.
+    s.put("spark.ui.enabled", "false");
+    s.put("spark.sql.thriftServer.queryTimeout", options.queryTimeoutSeconds() + "s");
+    // Results are streamed to the client partition by partition, not collected whole.
+    s.put("spark.sql.thriftServer.incrementalCollect", "true");
     return s;
   }
 
@@ -130,13 +145,18 @@ public final class SqlServer implements AutoCloseable {
     Lake lake = new Lake(spark, config.lakeRoot(), config.database());
     List<TableSpec> registered = ReadOnlyGuard.privileged(lake::registerExisting);
     List<String> views = viewsOver(registered);
+    Map<String, String> serverOptions = Map.copyOf(scala.collection.JavaConverters.mapAsJavaMap(
+        spark.sessionState().conf().getAllConfs()));
+    ServedCatalog.set(served(lake, options, registered, views, serverOptions));
+    spark.sparkContext().addSparkListener(new SqlAudit());
     if (registered.isEmpty()) {
       progress.accept("warning: no Polku table exists under " + lake.root() + " yet; run"
           + " `bin/polku nightly` (tables are picked up every " + options.refreshSeconds()
           + " s)");
     }
     HiveThriftServer2 server = HiveThriftServer2.startWithContext(spark.sqlContext());
-    SqlServer s = new SqlServer(spark, server, lake, options, registered, views);
+    SqlServer s = new SqlServer(spark, server, lake, options, registered, views,
+        serverOptions);
     s.refresher.scheduleWithFixedDelay(s::refresh, options.refreshSeconds(),
         options.refreshSeconds(), TimeUnit.SECONDS);
     return s;
@@ -149,12 +169,20 @@ public final class SqlServer implements AutoCloseable {
       if (!now.equals(registered)) {
         registered = ReadOnlyGuard.privileged(lake::registerExisting);
         views = viewsOver(registered);
+        ServedCatalog.set(served(lake, options, registered, views, serverOptions));
       }
     } catch (RuntimeException e) {
       // The next refresh tries again; queries keep being served meanwhile.
       org.apache.logging.log4j.LogManager.getLogger(SqlServer.class)
           .warn("Refreshing the table registrations failed", e);
     }
+  }
+
+  private static ServedCatalog.Served served(Lake lake, ServeOptions options,
+      List<TableSpec> tables, List<String> views, Map<String, String> serverOptions) {
+    return new ServedCatalog.Served(lake.database(),
+        tables.stream().map(TableSpec::name).collect(java.util.stream.Collectors.toSet()),
+        java.util.Set.copyOf(views), serverOptions, options.maxResultRows());
   }
 
   /** The views {@link Lake#registerExisting} created over these tables. */
@@ -182,6 +210,7 @@ public final class SqlServer implements AutoCloseable {
   @Override
   public void close() {
     refresher.shutdownNow();
+    ServedCatalog.set(null);
     server.stop();
     spark.stop();
   }

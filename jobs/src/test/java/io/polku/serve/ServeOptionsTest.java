@@ -80,4 +80,33 @@ class ServeOptionsTest {
     assertThrows(javax.security.sasl.AuthenticationException.class,
         () -> new PasswordAuthenticator().Authenticate("other", "pw-123456"));
   }
+
+  @Test
+  void loopbackIsDecidedByTheLiteralAddressNeverByAPrefixOfAName() {
+    for (String yes : new String[] {"localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]",
+        "0:0:0:0:0:0:0:1"}) {
+      assertTrue(ServeOptions.isLoopback(yes), yes);
+    }
+    for (String no : new String[] {"127.example.com", "127.0.0.1.nip.io", "127.0.0.256",
+        "10.0.0.1", "0.0.0.0", "::", "example.com", "::ffff:10.0.0.1"}) {
+      assertFalse(ServeOptions.isLoopback(no), no);
+    }
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ServeOptions.from(conf("host = \"127.example.com\"")));
+    assertTrue(e.getMessage().contains("polku.serve.host = 127.example.com is not a loopback"),
+        e.getMessage());
+  }
+
+  @Test
+  void timeoutAndRowCapMustBePositive() {
+    ServeOptions o = ServeOptions.from(conf(""));
+    assertEquals(600, o.queryTimeoutSeconds());
+    assertEquals(1_000_000L, o.maxResultRows());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ServeOptions.from(conf("query-timeout-seconds = 0, max-result-rows = -1")));
+    assertTrue(e.getMessage().contains("polku.serve.query-timeout-seconds = 0 must be at least"
+        + " 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("polku.serve.max-result-rows = -1 must be at least 1"),
+        e.getMessage());
+  }
 }

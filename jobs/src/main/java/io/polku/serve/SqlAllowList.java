@@ -44,13 +44,16 @@ public final class SqlAllowList {
       LOGICAL + "Repartition", LOGICAL + "RepartitionByExpression",
       LOGICAL + "RebalancePartitions", LOGICAL + "ResolvedHint", LOGICAL + "Subquery",
       LOGICAL + "LocalRelation", LOGICAL + "OneRowRelation", LOGICAL + "Range",
-      LOGICAL + "View", "org.apache.spark.sql.execution.datasources.LogicalRelation");
+      LOGICAL + "View", ANALYSIS + "ResolvedInlineTable",
+      "org.apache.spark.sql.execution.datasources.LogicalRelation",
+      // The rows of a command that ran already (after passing the guard), when re-analysed.
+      LOGICAL + "CommandResult");
 
   /** Statements besides queries: SHOW, DESCRIBE, EXPLAIN, USE and the allowed SETs. */
   public static final Set<String> COMMANDS = Set.of(
       LOGICAL + "ShowTables", LOGICAL + "ShowTableExtended", LOGICAL + "ShowNamespaces",
       LOGICAL + "ShowViews", LOGICAL + "ShowColumns", LOGICAL + "ShowTableProperties",
-      LOGICAL + "ShowFunctions", LOGICAL + "ShowCurrentNamespace", LOGICAL + "ShowCatalogs",
+      LOGICAL + "ShowFunctions",
       LOGICAL + "DescribeRelation", LOGICAL + "DescribeColumn", LOGICAL + "DescribeNamespace",
       LOGICAL + "DescribeFunction", LOGICAL + "SetCatalogAndNamespace",
       COMMAND + "ShowTablesCommand", COMMAND + "ShowColumnsCommand",

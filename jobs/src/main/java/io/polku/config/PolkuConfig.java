@@ -31,8 +31,10 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Precedence, highest first: {@code --set key=value} overrides from the command line, the
  * {@code --conf} file, then {@code reference.conf} in the jar. {@code ${VAR}} substitutions of
- * unset environment variables are errors; {@code ${?VAR}} is optional. All problems are
- * collected and reported together in one {@link ConfigException}.
+ * unset environment variables are errors; {@code ${?VAR}} is optional. A key under
+ * {@code polku} that reference.conf does not have is an error naming the closest known key
+ * ({@link KnownKeys}). All problems are collected and reported together in one
+ * {@link ConfigException}.
  */
 public final class PolkuConfig {
   private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
@@ -182,25 +184,34 @@ public final class PolkuConfig {
       Config over = ConfigFactory.parseMap(overrides, "command-line --set");
       layered = over.withFallback(file);
     }
+    // Misspelled keys first: they explain the defaults that the checks below may complain of.
+    List<String> unknown = KnownKeys.unknown(layered);
     Config resolved;
     try {
       resolved = layered
           .withFallback(ConfigFactory.defaultReference(PolkuConfig.class.getClassLoader()))
           .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
     } catch (com.typesafe.config.ConfigException.UnresolvedSubstitution e) {
-      throw new ConfigException(e.getMessage().replace("Could not resolve substitution to a"
-          + " value", "unset substitution")
+      throw new ConfigException(with(unknown, e.getMessage().replace("Could not resolve"
+          + " substitution to a value", "unset substitution")
           + "; expected the environment variable (or key) to be set; set it, or write"
-          + " ${?VAR} in " + origin + " if it is optional");
+          + " ${?VAR} in " + origin + " if it is optional"));
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException(e.getMessage() + "; fix it in " + origin);
+      throw new ConfigException(with(unknown, e.getMessage() + "; fix it in " + origin));
     }
     Builder b = new Builder(resolved);
+    b.problems.addAll(unknown);
     b.read();
     if (!b.problems.isEmpty()) {
       throw new ConfigException(b.problems);
     }
     return new PolkuConfig(resolved, b);
+  }
+
+  private static List<String> with(List<String> problems, String problem) {
+    List<String> all = new ArrayList<>(problems);
+    all.add(problem);
+    return all;
   }
 
   public Config raw() {

@@ -77,6 +77,21 @@ class ConfigShowTest {
   }
 
   @Test
+  void aMisspelledKeyFailsConfigShowWithTheClosestKnownKey() {
+    Out out = run("config", "show",
+        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString(),
+        "--set", "polku.ingest.max-quarantine-shar=0.5",
+        "--set", "polku.serve.auth.mod=password");
+    assertEquals(ExitCodes.USAGE, out.code, out.out);
+    assertTrue(out.err.startsWith("2 configuration errors:"), out.err);
+    assertTrue(out.err.contains("polku.ingest.max-quarantine-shar is not a Polku setting; did"
+        + " you mean polku.ingest.max-quarantine-share?"), out.err);
+    assertTrue(out.err.contains("polku.serve.auth.mod is not a Polku setting; did you mean"
+        + " polku.serve.auth.mode?"), out.err);
+    assertEquals("", out.out);
+  }
+
+  @Test
   void redactionMasksSensitiveKeysAtAnyDepthWhateverTheirType() {
     ConfigObject in = ConfigFactory.parseString(String.join("\n",
         "a { db-password = hunter2, user = ann }",

@@ -231,4 +231,29 @@ class PolkuConfigTest {
     assertEquals(9, cluster.sources().size());
     assertEquals("64", cluster.sparkConf().get("spark.sql.shuffle.partitions"));
   }
+
+  @Test
+  void setTakesHoconListsAndKeepsPlainStrings() throws Exception {
+    Path conf = dir.resolve("c.conf");
+    Files.writeString(conf, "polku.lake.root = \"/from/file\"\n");
+    PolkuConfig config = PolkuConfig.load(conf, new java.util.LinkedHashMap<>(Map.of(
+        "polku.journeys.split-event-types", "[purchase, cancel]",
+        "polku.journeys.assisted-channels", "[\"phone\", \"chat\"]",
+        "polku.lake.root", "s3a://bucket/a=b/p",
+        "polku.logs.dir", "/var/log/polku:x",
+        "polku.spark.conf.\"spark.executor.extraJavaOptions\"", "-Da=b -Dc=d")));
+    assertEquals(List.of("purchase", "cancel"), config.journeys().splitEventTypes());
+    assertEquals(List.of("phone", "chat"), config.journeys().assistedChannels());
+    assertEquals("s3a://bucket/a=b/p", config.lakeRoot());
+    assertEquals("/var/log/polku:x", config.logsDir());
+    assertEquals("-Da=b -Dc=d", config.sparkConf().get("spark.executor.extraJavaOptions"));
+
+    ConfigException e = assertThrows(ConfigException.class, () -> PolkuConfig.load(conf,
+        Map.of("polku.journeys.split-event-types", "[purchase, cancel")));
+    assertTrue(e.getMessage().startsWith("Configuration error: --set"
+        + " polku.journeys.split-event-types=[purchase, cancel is not a HOCON value: "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("expected a list such as [a, b], an object such as"
+        + " { k = v }, or a quoted string"), e.getMessage());
+  }
 }

@@ -55,16 +55,26 @@ final class KnownKeys {
       "polku.rootcause.critical", Set.of(),
       "polku.surveys.surveys", Set.of());
 
-  private static final Node KNOWN = build(KnownKeys.class.getClassLoader());
+  private static final Node KNOWN = build(
+      ConfigFactory.parseResources(KnownKeys.class.getClassLoader(), "reference.conf"));
 
   private KnownKeys() {}
 
   /** A problem for every unknown key under {@code polku} in {@code config} (unresolved is fine). */
   static List<String> unknown(Config config) {
+    return check(config, KNOWN);
+  }
+
+  /** As {@link #unknown(Config)}, with the known keys of {@code reference} (unresolved). */
+  static List<String> unknown(Config config, Config reference) {
+    return check(config, build(reference));
+  }
+
+  private static List<String> check(Config config, Node known) {
     List<String> problems = new ArrayList<>();
     ConfigValue polku = config.root().get("polku");
     if (polku != null) {
-      KNOWN.check("polku", polku, problems);
+      known.check("polku", polku, problems);
     }
     return problems;
   }
@@ -172,8 +182,7 @@ final class KnownKeys {
     }
   }
 
-  private static Node build(ClassLoader loader) {
-    Config reference = ConfigFactory.parseResources(loader, "reference.conf");
+  private static Node build(Config reference) {
     Root root = new Root();
     ConfigValue polku = reference.root().get("polku");
     return polku == null ? new Open() : node("polku", polku, root, "under <parent>", true);

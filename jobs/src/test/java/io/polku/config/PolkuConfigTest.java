@@ -178,6 +178,21 @@ class PolkuConfigTest {
   }
 
   @Test
+  void aKeyAddedToReferenceConfIsKnownWithoutAnyOtherChange() {
+    com.typesafe.config.Config reference = ConfigFactory.parseString(String.join("\n",
+        "polku.ingest.max-field-chars = 100000",
+        "polku.serve.max-rows = 10000"))
+        .withFallback(ConfigFactory.parseResources("reference.conf"));
+    assertEquals(List.of(), KnownKeys.unknown(ConfigFactory.parseString(
+        "polku.ingest.max-field-chars = 5000\npolku.serve.max-rows = 10"), reference));
+    List<String> p = KnownKeys.unknown(ConfigFactory.parseString(
+        "polku.ingest.max-field-char = 5000"), reference);
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).startsWith("polku.ingest.max-field-char is not a Polku setting; did you"
+        + " mean polku.ingest.max-field-chars?"), p.toString());
+  }
+
+  @Test
   void userNamedEntriesTakeAnyNameButTheirOwnKeysAreChecked() {
     // Free: Spark settings, reader options, teams, value tiers, new metrics and surveys.
     PolkuConfig ok = parse(String.join("\n",

@@ -30,7 +30,9 @@ public final class Environment {
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Override one configuration key, e.g. --set polku.lake.root=/tmp/lake."
-          + " Repeatable; wins over the file.")
+          + " A value starting with [, { or \" is HOCON: a list, e.g."
+          + " --set 'polku.journeys.split-event-types=[purchase, cancel]'; any other value is"
+          + " the string as written. Repeatable; wins over the file.")
   List<String> overrides = List.of();
 
   /** Loads the configuration with the command-line overrides. */

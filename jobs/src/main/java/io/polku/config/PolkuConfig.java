@@ -31,8 +31,10 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Precedence, highest first: {@code --set key=value} overrides from the command line, the
  * {@code --conf} file, then {@code reference.conf} in the jar. {@code ${VAR}} substitutions of
- * unset environment variables are errors; {@code ${?VAR}} is optional. All problems are
- * collected and reported together in one {@link ConfigException}.
+ * unset environment variables are errors; {@code ${?VAR}} is optional. A key under
+ * {@code polku} that reference.conf does not have is an error naming the closest known key
+ * ({@link KnownKeys}). All problems are collected and reported together in one
+ * {@link ConfigException}.
  */
 public final class PolkuConfig {
   private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
@@ -179,28 +181,80 @@ public final class PolkuConfig {
   public static PolkuConfig fromConfig(Config file, Map<String, String> overrides, String origin) {
     Config layered = file;
     if (overrides != null && !overrides.isEmpty()) {
-      Config over = ConfigFactory.parseMap(overrides, "command-line --set");
-      layered = over.withFallback(file);
+      layered = overrides(overrides).withFallback(file);
     }
+    // Misspelled keys first: they explain the defaults that the checks below may complain of.
+    List<String> unknown = KnownKeys.unknown(layered);
     Config resolved;
     try {
       resolved = layered
           .withFallback(ConfigFactory.defaultReference(PolkuConfig.class.getClassLoader()))
           .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
     } catch (com.typesafe.config.ConfigException.UnresolvedSubstitution e) {
-      throw new ConfigException(e.getMessage().replace("Could not resolve substitution to a"
-          + " value", "unset substitution")
+      throw new ConfigException(with(unknown, e.getMessage().replace("Could not resolve"
+          + " substitution to a value", "unset substitution")
           + "; expected the environment variable (or key) to be set; set it, or write"
-          + " ${?VAR} in " + origin + " if it is optional");
+          + " ${?VAR} in " + origin + " if it is optional"));
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException(e.getMessage() + "; fix it in " + origin);
+      throw new ConfigException(with(unknown, e.getMessage() + "; fix it in " + origin));
     }
     Builder b = new Builder(resolved);
+    b.problems.addAll(unknown);
     b.read();
     if (!b.problems.isEmpty()) {
       throw new ConfigException(b.problems);
     }
     return new PolkuConfig(resolved, b);
+  }
+
+  private static List<String> with(List<String> problems, String problem) {
+    List<String> all = new ArrayList<>(problems);
+    all.add(problem);
+    return all;
+  }
+
+  /**
+   * The {@code --set} overrides as one configuration, later keys winning. A value starting with
+   * {@code [}, <code>{</code> or {@code "} is read as HOCON (a list, an object merged into the
+   * key's object, a quoted string); any other value is the plain string, as written (paths,
+   * URIs, values with '=' or ':' inside).
+   */
+  static Config overrides(Map<String, String> overrides) {
+    Config over = ConfigFactory.empty("command-line --set");
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      String key = e.getKey();
+      String value = e.getValue();
+      ConfigValue v;
+      if (value.startsWith("[") || value.startsWith("{") || value.startsWith("\"")) {
+        try {
+          Config parsed = ConfigFactory.parseString("value = " + value,
+              ConfigParseOptions.defaults().setOriginDescription("--set " + key));
+          if (!parsed.root().keySet().equals(Set.of("value"))) {
+            throw new com.typesafe.config.ConfigException.Generic("more than one value");
+          }
+          v = parsed.root().get("value");
+        } catch (com.typesafe.config.ConfigException x) {
+          problems.add("--set " + key + "=" + value + " is not a HOCON value: " + x.getMessage()
+              + "; expected a list such as [a, b], an object such as { k = v }, or a quoted"
+              + " string (a value starting with [, { or \" is read as HOCON); fix the value");
+          continue;
+        }
+      } else {
+        v = com.typesafe.config.ConfigValueFactory.fromAnyRef(value, "command-line --set");
+      }
+      try {
+        over = v.atPath(key).withFallback(over);
+      } catch (com.typesafe.config.ConfigException x) {
+        problems.add("--set " + key + "=" + value + ": " + x.getMessage() + "; expected a key"
+            + " such as polku.lake.root (quote parts that contain dots:"
+            + " polku.spark.conf.\"spark.sql.shuffle.partitions\")");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return over;
   }
 
   public Config raw() {

@@ -77,6 +77,47 @@ class ConfigShowTest {
   }
 
   @Test
+  void aMisspelledKeyFailsConfigShowWithTheClosestKnownKey() {
+    Out out = run("config", "show",
+        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString(),
+        "--set", "polku.ingest.max-quarantine-shar=0.5",
+        "--set", "polku.serve.auth.mod=password");
+    assertEquals(ExitCodes.USAGE, out.code, out.out);
+    assertTrue(out.err.startsWith("2 configuration errors:"), out.err);
+    assertTrue(out.err.contains("polku.ingest.max-quarantine-shar is not a Polku setting; did"
+        + " you mean polku.ingest.max-quarantine-share?"), out.err);
+    assertTrue(out.err.contains("polku.serve.auth.mod is not a Polku setting; did you mean"
+        + " polku.serve.auth.mode?"), out.err);
+    assertEquals("", out.out);
+  }
+
+  @Test
+  void setTakesListsAsHoconAndPlainStringsAsBefore() throws Exception {
+    Out out = run("config", "show", "--format", "json",
+        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString(),
+        "--set", "polku.journeys.split-event-types=[purchase,cancel]",
+        "--set", "polku.journeys.assisted-channels=[\"phone\", \"chat\"]",
+        "--set", "polku.lake.root=s3a://bucket/x=y/polku",
+        "--set", "polku.spark.conf.\"spark.executor.extraJavaOptions\"=-Da=b -Dc=d");
+    assertEquals(0, out.code, out.err);
+    JsonNode polku = new ObjectMapper().readTree(out.out).get("polku");
+    assertEquals("[\"purchase\",\"cancel\"]",
+        polku.get("journeys").get("split-event-types").toString());
+    assertEquals("[\"phone\",\"chat\"]",
+        polku.get("journeys").get("assisted-channels").toString());
+    assertEquals("s3a://bucket/x=y/polku", polku.get("lake").get("root").asText());
+    assertEquals("-Da=b -Dc=d",
+        polku.get("spark").get("conf").get("spark.executor.extraJavaOptions").asText());
+
+    Out bad = run("config", "show",
+        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString(),
+        "--set", "polku.journeys.split-event-types=[purchase,");
+    assertEquals(ExitCodes.USAGE, bad.code, bad.out);
+    assertTrue(bad.err.startsWith("Configuration error: --set"
+        + " polku.journeys.split-event-types=[purchase, is not a HOCON value"), bad.err);
+  }
+
+  @Test
   void redactionMasksSensitiveKeysAtAnyDepthWhateverTheirType() {
     ConfigObject in = ConfigFactory.parseString(String.join("\n",
         "a { db-password = hunter2, user = ann }",

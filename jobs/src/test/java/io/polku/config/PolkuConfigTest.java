@@ -151,4 +151,124 @@ class PolkuConfigTest {
     assertEquals("cap_30d", c.surveys().caps().get(0).reason());
     assertEquals(14, c.surveys().quietDaysAfterResponse());
   }
+
+  @Test
+  void misspelledKeysAreErrorsNamingTheClosestKnownKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.ingest.max-quarantine-shar = 0.5",
+        "polku.serve.auth.mod = password",
+        "polku.sources.calls { kind = events, format = csv, paths = [\"/x\"],",
+        "  optons { header = true }",
+        "  schema = \"id STRING, ts STRING\",",
+        "  columns { event_id = \"id\", event_ts = \"to_timestamp(ts)\", channel = \"'phone'\",",
+        "    event_type = \"'call'\" } }")));
+    List<String> p = e.problems();
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.ingest.max-quarantine-shar is not a"
+        + " Polku setting; did you mean polku.ingest.max-quarantine-share? Known keys under"
+        + " polku.ingest: ") && s.contains("max-quarantine-share") && s.contains("channels")),
+        p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.serve.auth.mod is not a Polku"
+        + " setting; did you mean polku.serve.auth.mode? Known keys under polku.serve.auth: ")
+        && s.contains("users")), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.sources.calls.optons is not a"
+        + " Polku setting; did you mean polku.sources.calls.options? Known keys of a source"
+        + " (polku.sources.<name>): ") && s.contains("columns")), p.toString());
+    assertEquals(3, p.size(), p.toString());
+  }
+
+  @Test
+  void aKeyAddedToReferenceConfIsKnownWithoutAnyOtherChange() {
+    com.typesafe.config.Config reference = ConfigFactory.parseString(String.join("\n",
+        "polku.ingest.max-field-chars = 100000",
+        "polku.serve.max-rows = 10000"))
+        .withFallback(ConfigFactory.parseResources("reference.conf"));
+    assertEquals(List.of(), KnownKeys.unknown(ConfigFactory.parseString(
+        "polku.ingest.max-field-chars = 5000\npolku.serve.max-rows = 10"), reference));
+    List<String> p = KnownKeys.unknown(ConfigFactory.parseString(
+        "polku.ingest.max-field-char = 5000"), reference);
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).startsWith("polku.ingest.max-field-char is not a Polku setting; did you"
+        + " mean polku.ingest.max-field-chars?"), p.toString());
+  }
+
+  @Test
+  void userNamedEntriesTakeAnyNameButTheirOwnKeysAreChecked() {
+    // Free: Spark settings, reader options, teams, value tiers, new metrics and surveys.
+    PolkuConfig ok = parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.spark.conf { \"spark.executor.memory\" = \"2g\" }",
+        "polku.followups.teams { phone = contact-centre, \"app/billing\" = billing-app }",
+        "polku.followups.value-points.platinum = 2",
+        "polku.rootcause.critical.effort { min = 4 }",
+        "polku.surveys.surveys.pulse.questions = [{ id = csat, text = \"How was it? (1-5)\" }]",
+        "polku.maintenance.zorder.kpi_daily = [channel]",
+        "polku.sources.calls { kind = events, format = csv, paths = [\"/x\"], enabled = false",
+        "  options { header = true, \"some.reader.option\" = 1 }",
+        "  schema = \"id STRING, ts STRING\", max-quarantine-share = 0.1",
+        "  channel-map { puhelin = phone }",
+        "  columns { event_id = \"id\", event_ts = \"to_timestamp(ts)\", channel = \"'phone'\",",
+        "    event_type = \"'call'\" } }"));
+    assertEquals("2g", ok.sparkConf().get("spark.executor.memory"));
+
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.rootcause.critical.nps { maxx = 6 }",
+        "polku.surveys.surveys.pulse.question = [{ id = csat, text = \"How was it? (1-5)\" }]",
+        "polku.surveys.triggers = [{ name = a, when = \"ended_assisted\", survey = contact-csat,",
+        "  send-channel = email, sendchannel = app }]",
+        "polku.ingest.session-gap = 10m",
+        "polku.identiy { max-rounds = 10 }")));
+    List<String> p = e.problems();
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.rootcause.critical.nps.maxx is not a"
+        + " Polku setting; did you mean polku.rootcause.critical.nps.max? Known keys of each"
+        + " entry of polku.rootcause.critical: max, min")), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.surveys.surveys.pulse.question is"
+        + " not a Polku setting; did you mean polku.surveys.surveys.pulse.questions?")),
+        p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.surveys.triggers[0].sendchannel is"
+        + " not a Polku setting; did you mean polku.surveys.triggers[0].send-channel?")),
+        p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.ingest.session-gap is not a Polku"
+        + " setting; did you mean polku.journeys.session-gap?")), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.identiy is not a Polku setting; did"
+        + " you mean polku.identity?")), p.toString());
+  }
+
+  @Test
+  void theShippedS3AndClusterConfigsValidate() {
+    Path home = Path.of(System.getenv("POLKU_HOME"), "conf");
+    // POLKU_S3_BUCKET is unset in tests: the lake root is given instead, as config show's test.
+    PolkuConfig s3 = PolkuConfig.load(home.resolve("s3.conf"),
+        Map.of("polku.lake.root", "s3a://cx-bucket/polku"));
+    assertEquals("s3a://cx-bucket/polku", s3.lakeRoot());
+    PolkuConfig cluster = PolkuConfig.load(home.resolve("cluster.conf"), Map.of());
+    assertEquals(9, cluster.sources().size());
+    assertEquals("64", cluster.sparkConf().get("spark.sql.shuffle.partitions"));
+  }
+
+  @Test
+  void setTakesHoconListsAndKeepsPlainStrings() throws Exception {
+    Path conf = dir.resolve("c.conf");
+    Files.writeString(conf, "polku.lake.root = \"/from/file\"\n");
+    PolkuConfig config = PolkuConfig.load(conf, new java.util.LinkedHashMap<>(Map.of(
+        "polku.journeys.split-event-types", "[purchase, cancel]",
+        "polku.journeys.assisted-channels", "[\"phone\", \"chat\"]",
+        "polku.lake.root", "s3a://bucket/a=b/p",
+        "polku.logs.dir", "/var/log/polku:x",
+        "polku.spark.conf.\"spark.executor.extraJavaOptions\"", "-Da=b -Dc=d")));
+    assertEquals(List.of("purchase", "cancel"), config.journeys().splitEventTypes());
+    assertEquals(List.of("phone", "chat"), config.journeys().assistedChannels());
+    assertEquals("s3a://bucket/a=b/p", config.lakeRoot());
+    assertEquals("/var/log/polku:x", config.logsDir());
+    assertEquals("-Da=b -Dc=d", config.sparkConf().get("spark.executor.extraJavaOptions"));
+
+    ConfigException e = assertThrows(ConfigException.class, () -> PolkuConfig.load(conf,
+        Map.of("polku.journeys.split-event-types", "[purchase, cancel")));
+    assertTrue(e.getMessage().startsWith("Configuration error: --set"
+        + " polku.journeys.split-event-types=[purchase, cancel is not a HOCON value: "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("expected a list such as [a, b], an object such as"
+        + " { k = v }, or a quoted string"), e.getMessage());
+  }
 }

@@ -62,10 +62,16 @@ final class SqlEndpointChecks {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
+    // A row cap above every result compared with the CLI, below the feedback table's size.
+    long followups = lake.read(Tables.FOLLOWUPS).count();
+    long cap = Math.max(followups, 5) + 1;
+    long feedback = lake.read(Tables.FEEDBACK).count();
+    assertTrue(feedback > cap, "the sample has more feedback (" + feedback + ") than the cap");
     Path conf = tmp.resolve("serve.conf");
     Files.writeString(conf, "include file(\"" + repo.resolve("conf/local.conf") + "\")\n"
         + "polku.serve.auth { mode = password, users = [{ name = " + USER
-        + ", password-hash = ${POLKU_TEST_SQL_HASH} }] }\n");
+        + ", password-hash = ${POLKU_TEST_SQL_HASH} }] }\n"
+        + "polku.serve.max-result-rows = " + cap + "\n");
     String hash = PasswordHash.create(PASSWORD.toCharArray());
     long started = System.nanoTime();
     try (PolkuProcess server = PolkuProcess.start(Map.of("POLKU_TEST_SQL_HASH", hash),
@@ -90,9 +96,158 @@ final class SqlEndpointChecks {
       try (Connection c = DriverManager.getConnection(url, USER, PASSWORD)) {
         sameRowsAsTheCli(c);
         catalogShowsEveryTableViewAndComment(c);
+        theProbesBiToolsSendAreAnswered(c);
         writesAreRejectedAndNothingChanges(c);
+        theExploitsOfTheProbeAreRefused(c, hash);
+        resultsAreCappedAtTheTopOnly(c, cap, feedback);
         aCommitIsSeenWithoutRestart(c);
       }
+      optionsInTheConnectionUrlRefuseEveryStatement(url, hash);
+      theAuditLogHasStatementsWithoutTheirValues(hash);
+    }
+  }
+
+  private void theProbesBiToolsSendAreAnswered(Connection c) throws SQLException {
+    DatabaseMetaData md = c.getMetaData();
+    List<String> schemas = new ArrayList<>();
+    try (ResultSet r = md.getSchemas()) {
+      while (r.next()) {
+        schemas.add(r.getString("TABLE_SCHEM"));
+      }
+    }
+    assertTrue(schemas.contains("default"), "getSchemas: " + schemas);
+    try (Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT * FROM feedback LIMIT 0")) {
+        assertFalse(r.next());
+        assertEquals(Tables.FEEDBACK.columns().size(), r.getMetaData().getColumnCount());
+      }
+      List<String> tables = new ArrayList<>();
+      try (ResultSet r = s.executeQuery("SHOW TABLES")) {
+        while (r.next()) {
+          tables.add(r.getString("tableName"));
+        }
+      }
+      assertTrue(tables.contains("feedback") && tables.contains("open_followups"), "" + tables);
+      int described = 0;
+      try (ResultSet r = s.executeQuery("DESCRIBE feedback")) {
+        while (r.next()) {
+          described++;
+        }
+      }
+      assertTrue(described >= Tables.FEEDBACK.columns().size(), "DESCRIBE rows: " + described);
+      try (ResultSet r = s.executeQuery("SELECT channel, count(*) AS n FROM feedback"
+          + " GROUP BY channel ORDER BY n DESC")) {
+        assertTrue(r.next());
+      }
+    }
+  }
+
+  /** The statements of issue 16's probe, over JDBC: each refused, no file created. */
+  private void theExploitsOfTheProbeAreRefused(Connection c, String hash) throws SQLException {
+    Path proof = tmp.resolve("proof.txt");
+    List<String> exploits = List.of(
+        "SELECT TRANSFORM(response_id) USING 'sh -c \"echo pwned-$(hostname) > " + proof
+            + "; cat\"' AS (out STRING) FROM feedback LIMIT 1",
+        "SELECT TRANSFORM('x') USING 'id' AS (out STRING)",
+        "WITH t AS (SELECT TRANSFORM('x') USING 'touch " + proof + "' AS (out STRING))"
+            + " SELECT * FROM t",
+        "SeLeCt TrAnSfOrM('x') UsInG 'touch " + proof + "' As (out STRING)",
+        "SET spark.sql.legacy.setCommandRejectsSparkCoreConfs=false",
+        "SET spark.redaction.regex=zzzz",
+        "SET spark.hadoop.fs.s3a.secret.key",
+        "SET spark.sql.runSQLOnFiles=true",
+        "SET spark.sql.variable.substitute=true",
+        "DESCRIBE HISTORY '" + lake.location(Tables.FEEDBACK) + "'",
+        "DESCRIBE DETAIL '" + lake.location(Tables.FEEDBACK) + "'",
+        "DESCRIBE HISTORY '" + tmp.resolve("no-such-table") + "'",
+        "SELECT * FROM delta.`" + lake.location(Tables.FEEDBACK) + "`",
+        "ADD JAR " + tmp.resolve("x.jar"),
+        "CREATE TEMPORARY FUNCTION f AS 'java.lang.String'",
+        "SELECT java_method('java.lang.System', 'getenv', 'POLKU_TEST_SQL_HASH')");
+    try (Statement s = c.createStatement()) {
+      for (String x : exploits) {
+        SQLException e = assertThrows(SQLException.class, () -> s.execute(x), x);
+        assertTrue(e.getMessage().contains("read-only"), x + " -> " + e.getMessage());
+      }
+      // Variable substitution is off: ${env:...} comes back as written.
+      String env = "${env:POLKU_TEST_SQL_HASH}";
+      try (ResultSet r = s.executeQuery("SELECT '" + env + "', '${system:java.class.path}'")) {
+        assertTrue(r.next());
+        assertEquals(env, r.getString(1));
+        assertEquals("${system:java.class.path}", r.getString(2));
+      }
+      // With files off, a path relation is not even resolved.
+      SQLException files = assertThrows(SQLException.class,
+          () -> s.execute("SELECT * FROM text.`/etc/passwd`"));
+      assertFalse(files.getMessage().contains("root:"), files.getMessage());
+    }
+    assertFalse(Files.exists(proof), "no script ran: " + proof);
+  }
+
+  private static void resultsAreCappedAtTheTopOnly(Connection c, long cap, long feedback)
+      throws SQLException {
+    try (Statement s = c.createStatement()) {
+      long rows = 0;
+      try (ResultSet r = s.executeQuery("SELECT response_id FROM feedback")) {
+        while (r.next()) {
+          rows++;
+        }
+      }
+      assertEquals(cap, rows, "a query without LIMIT returns the cap");
+      assertEquals(feedback, count(c, "SELECT count(*) FROM feedback"), "aggregates see all");
+      assertEquals(feedback, count(c, "SELECT count(*) FROM feedback WHERE response_id IN"
+          + " (SELECT response_id FROM feedback)"), "subqueries are not capped");
+      assertEquals(feedback, count(c, "SELECT count(*) FROM (SELECT * FROM feedback)"),
+          "an inner query is not capped");
+    }
+  }
+
+  /**
+   * Session options set in the JDBC URL (HiveServer2 applies them without a statement) refuse
+   * every statement of that session.
+   */
+  private static void optionsInTheConnectionUrlRefuseEveryStatement(String url, String hash)
+      throws SQLException {
+    for (String options : List.of("?spark.sql.runSQLOnFiles=true",
+        "#spark.sql.runSQLOnFiles=true", "?spark.sql.variable.substitute=true")) {
+      Connection c;
+      try {
+        c = DriverManager.getConnection(url + options, USER, PASSWORD);
+      } catch (SQLException e) {
+        // The server runs `USE default` when it opens the session: refused there already.
+        assertTrue(e.getMessage().contains("changed the server option(s)"),
+            options + " -> " + e.getMessage());
+        assertFalse(e.getMessage().contains(hash), "the secret is not shown");
+        continue;
+      }
+      try (c; Statement s = c.createStatement()) {
+        for (String q : List.of("SELECT * FROM text.`/etc/passwd`",
+            "SELECT '${env:POLKU_TEST_SQL_HASH}'", "SELECT count(*) FROM feedback")) {
+          SQLException e = assertThrows(SQLException.class, () -> s.execute(q), options + q);
+          assertTrue(e.getMessage().contains("changed the server option(s)"),
+              options + " " + q + " -> " + e.getMessage());
+          assertFalse(e.getMessage().contains(hash), "the secret is not shown");
+        }
+      }
+    }
+  }
+
+  private void theAuditLogHasStatementsWithoutTheirValues(String hash) throws Exception {
+    StringBuilder logs = new StringBuilder();
+    try (var files = Files.list(tmp.resolve("serve-logs"))) {
+      for (Path f : files.toList()) {
+        logs.append(Files.readString(f));
+      }
+    }
+    String all = logs.toString();
+    assertTrue(all.contains("start user=" + USER), "the audit log records the user");
+    assertTrue(all.contains("statement: SELECT response_id, channel, team, priority, status"
+        + " FROM followups ORDER BY response_id"), "statements are recorded");
+    assertTrue(all.contains("statement: SELECT TRANSFORM(response_id) USING ? AS (out STRING)"
+        + " FROM feedback LIMIT ?"), "literal values are replaced by ?");
+    assertTrue(all.contains("refused: SET spark.redaction.regex is not allowed"), "outcomes");
+    for (String secret : List.of(hash, "pwned", "java.lang.System")) {
+      assertFalse(all.contains(secret), "the serve log holds no statement value: " + secret);
     }
   }
 

@@ -16,6 +16,8 @@ import org.apache.spark.sql.catalyst.analysis.UnresolvedTableValuedFunction;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.PlanExpression;
+import org.apache.spark.sql.catalyst.plans.logical.DeserializeToObject;
+import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.View;
 import org.apache.spark.sql.delta.catalog.DeltaTableV2;
@@ -100,7 +102,7 @@ public final class ReadOnlyGuard {
 
   /** Checks an analysed plan; throws {@link ReadOnlyViolation} for anything not allowed. */
   public static void check(SparkSession session, LogicalPlan plan) {
-    if (isPrivileged()) {
+    if (isPrivileged() || isResultEncoder(plan)) {
       return;
     }
     Served served = ServedCatalog.get();
@@ -109,20 +111,42 @@ public final class ReadOnlyGuard {
   }
 
   /**
-   * The session's options that differ from the server's and are not allowed, key to value
-   * (values of keys that look secret are not shown).
+   * The plan Spark analyses to bind the row encoder when it collects a checked statement's
+   * result ({@code ExpressionEncoder.resolveAndBind}): a deserializer over an empty local
+   * relation of the result's columns. No SQL text produces it.
+   */
+  private static boolean isResultEncoder(LogicalPlan plan) {
+    return plan instanceof DeserializeToObject d && d.child() instanceof LocalRelation r
+        && r.data().isEmpty();
+  }
+
+  /**
+   * The session's options that are not allowed, key to value: an option may differ from the
+   * server's only in {@link SqlAllowList#SET_KEYS}, the Thrift server's own session settings,
+   * or by holding the option's registered default (Spark and Delta write some defaults into a
+   * new session's options).
+   *
+   * @param defaults an option's registered default value, or null when it has none
    */
   static Map<String, String> disallowedOptions(Map<String, String> session,
-      Map<String, String> server) {
+      Map<String, String> server, java.util.function.Function<String, String> defaults) {
     Map<String, String> bad = new TreeMap<>();
     session.forEach((k, v) -> {
       if (SqlAllowList.SET_KEYS.contains(k) || v.equals(server.get(k))
-          || v.equals(SqlAllowList.THRIFT_SESSION_SETTINGS.get(k))) {
+          || v.equals(SqlAllowList.THRIFT_SESSION_SETTINGS.get(k))
+          || (!server.containsKey(k) && v.equals(defaults.apply(k)))) {
         return;
       }
       bad.put(k, v);
     });
     return bad;
+  }
+
+  /** The registered default of a Spark SQL (or Delta) option, or null. */
+  static String registeredDefault(String key) {
+    org.apache.spark.internal.config.ConfigEntry<?> entry =
+        org.apache.spark.sql.internal.SQLConf$.MODULE$.getConfigEntry(key);
+    return entry == null ? null : entry.defaultValueString();
   }
 
   private static void checkSessionOptions(SparkSession session, Served served) {
@@ -131,7 +155,8 @@ public final class ReadOnlyGuard {
     }
     Map<String, String> bad = disallowedOptions(
         scala.collection.JavaConverters.mapAsJavaMap(
-            session.sessionState().conf().getAllConfs()), served.serverOptions());
+            session.sessionState().conf().getAllConfs()), served.serverOptions(),
+        ReadOnlyGuard::registeredDefault);
     if (!bad.isEmpty()) {
       throw new ReadOnlyViolation("this session changed the server option(s) " + bad.keySet()
           + ", by SET or in the connection URL; only " + new java.util.TreeSet<>(

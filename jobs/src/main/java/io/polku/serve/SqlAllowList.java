@@ -84,11 +84,13 @@ public final class SqlAllowList {
       "spark.sql.shuffle.partitions", "spark.sql.ansi.enabled");
 
   /**
-   * Session options the Thrift server itself sets in every client session, with the value it
-   * sets; a session may differ from the server's settings only in these and {@link #SET_KEYS}.
+   * Session options that every new client session of the Thrift server holds, set by the
+   * server side (seen on Spark 3.5.4 with Delta 3.3.3), with their values; a session may differ
+   * from the server's settings only in these, {@link #SET_KEYS} and registered defaults.
    */
   public static final Map<String, String> THRIFT_SESSION_SETTINGS = Map.of(
-      "spark.sql.datetime.java8API.enabled", "true");
+      "spark.sql.datetime.java8API.enabled", "true",
+      "spark.sql.parquet.fieldId.read.enabled", "true");
 
   /** Table-valued functions (FROM f(...), LATERAL VIEW f(...)). */
   public static final Set<String> TABLE_FUNCTIONS = Set.of("range", "explode",

@@ -85,8 +85,6 @@ public final class SqlServer implements AutoCloseable {
     // Statements are audited by SqlAudit without their values; Spark's UI keeps none.
     s.put("spark.ui.enabled", "false");
     s.put("spark.sql.thriftServer.queryTimeout", options.queryTimeoutSeconds() + "s");
-    // Results are streamed to the client partition by partition, not collected whole.
-    s.put("spark.sql.thriftServer.incrementalCollect", "true");
     return s;
   }
 
@@ -145,8 +143,7 @@ public final class SqlServer implements AutoCloseable {
     Lake lake = new Lake(spark, config.lakeRoot(), config.database());
     List<TableSpec> registered = ReadOnlyGuard.privileged(lake::registerExisting);
     List<String> views = viewsOver(registered);
-    Map<String, String> serverOptions = Map.copyOf(scala.collection.JavaConverters.mapAsJavaMap(
-        spark.sessionState().conf().getAllConfs()));
+    Map<String, String> serverOptions = serverOptions(spark);
     ServedCatalog.set(served(lake, options, registered, views, serverOptions));
     spark.sparkContext().addSparkListener(new SqlAudit());
     if (registered.isEmpty()) {
@@ -176,6 +173,26 @@ public final class SqlServer implements AutoCloseable {
       org.apache.logging.log4j.LogManager.getLogger(SqlServer.class)
           .warn("Refreshing the table registrations failed", e);
     }
+  }
+
+  /**
+   * The options a client session may hold without having set them: the server session's SQL
+   * options, and the HiveServer2 settings (system properties such as the authentication) that
+   * the Thrift server copies into every new session.
+   */
+  private static Map<String, String> serverOptions(SparkSession spark) {
+    Map<String, String> m = new java.util.HashMap<>();
+    for (Map.Entry<Object, Object> e : new org.apache.hadoop.hive.conf.HiveConf(
+        spark.sessionState().newHadoopConf(), org.apache.hadoop.hive.conf.HiveConf.class)
+        .getAllProperties().entrySet()) {
+      String key = String.valueOf(e.getKey());
+      if (key.startsWith("hive.")) {
+        m.put(key, String.valueOf(e.getValue()));
+      }
+    }
+    m.putAll(scala.collection.JavaConverters.mapAsJavaMap(
+        spark.sessionState().conf().getAllConfs()));
+    return Map.copyOf(m);
   }
 
   private static ServedCatalog.Served served(Lake lake, ServeOptions options,

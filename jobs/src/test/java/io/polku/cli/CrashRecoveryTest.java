@@ -28,7 +28,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +35,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash safety: {@code nightly} in its own JVM (the bin/polku command line: the Java 17 flags
  * read from bin/polku, this test's classpath, main class io.polku.cli.Polku) is stopped hard
- * after a stage's commit ({@code polku.debug.halt-after-stage}, Runtime.halt) and by
- * {@code kill -9} at a random moment; a normal re-run of the same date then completes and every
- * table equals a clean run's, and run_audit shows the crashed runs as abandoned.
+ * after a stage's commit ({@code polku.debug.halt-after-stage}, Runtime.halt); the re-run that
+ * takes its lock over is killed with {@code kill -9} at a random moment; a normal re-run of the
+ * same date then completes, every table equals a clean run's, and run_audit shows both crashed
+ * runs as abandoned.
  *
- * <p>Kept small: a generated sample of 150 customers over 10 days, five of its nine sources,
- * one run date. The clean run and the re-runs run in this JVM (the shared session); only the
- * crashing runs pay a JVM start.
+ * <p>Kept small enough for {@code mvn -B verify}: a generated sample of 150 customers over 10
+ * days, five of its nine sources, one run date, two JVM starts. The clean run and the final
+ * re-run run in this JVM (the shared session).
  */
-@Tag("crash")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashRecoveryTest {
   private static final String DATE = "2026-09-10";
@@ -85,38 +84,42 @@ class CrashRecoveryTest {
   void killedRunsLeaveNothingHalfWrittenAndAReRunGivesTheCleanTables() throws Exception {
     Path lake = tmp.resolve("crash-lake");
     List<String> report = new ArrayList<>();
-    String[] halts = {"journeys", "followups"};
-    for (String stage : halts) {
-      long t0 = System.nanoTime();
-      Child child = start(lake, "--set", "polku.debug.halt-after-stage=" + stage);
-      int code = child.process.waitFor();
-      String log = Files.readString(child.log);
-      assertEquals(NightlyPipeline.HALT_STATUS, code, log);
-      assertTrue(log.contains("Halting after stage " + stage), log);
-      String crashed = runId(log);
-      // The dead run left its lock and a 'running' audit row behind.
-      assertEquals(crashed, LakeLock.holder(new Configuration(), lake.toUri().toString())
-          .orElseThrow().runId());
-      assertEquals("running", runStatus(lake, crashed));
-      report.add(String.format("halt after %s: %.1f s", stage, (System.nanoTime() - t0) / 1e9));
-      recoverAndCompare(lake, crashed, report);
-    }
+    // 1. Halted right after the journeys stage committed (Runtime.halt: no shutdown hooks).
+    long t0 = System.nanoTime();
+    Child halted = start(lake, "--set", "polku.debug.halt-after-stage=journeys");
+    int code = halted.process.waitFor();
+    String haltLog = Files.readString(halted.log);
+    assertEquals(NightlyPipeline.HALT_STATUS, code, haltLog);
+    assertTrue(haltLog.contains("Halting after stage journeys"), haltLog);
+    String first = runId(haltLog);
+    // The dead run left its lock and a 'running' audit row behind.
+    assertEquals(first, LakeLock.holder(new Configuration(), lake.toUri().toString())
+        .orElseThrow().runId());
+    assertEquals("running", runStatus(lake, first));
+    report.add(String.format("halt after journeys: %.1f s", (System.nanoTime() - t0) / 1e9));
 
-    // kill -9 at a random moment: during a random stage, a random 0-1.5 s after it started.
+    // 2. The re-run takes the halted run's lock over, and is itself killed with kill -9 at a
+    // random moment: during a random stage, a random 0-1.5 s after it started.
     String stage = NightlyPipeline.STAGE_NAMES.get(random.nextInt(5));
     long delay = random.nextInt(1500);
-    long t0 = System.nanoTime();
-    Child child = start(lake);
-    waitForLine(child, stage + " ...", 240);
+    t0 = System.nanoTime();
+    Child killed = start(lake);
+    waitForLine(killed, stage + " ...", 240);
     Thread.sleep(delay);
-    child.process.destroyForcibly();
-    assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
-    String log = Files.readString(child.log);
-    assertFalse(log.contains(" succeeded in "), "killed before the end: " + log);
-    String crashed = runId(log);
-    report.add(String.format("kill -9 during %s, %d ms in: %.1f s (exit %d)", stage, delay,
-        (System.nanoTime() - t0) / 1e9, child.process.exitValue()));
-    recoverAndCompare(lake, crashed, report);
+    killed.process.destroyForcibly();
+    assertTrue(killed.process.waitFor(30, TimeUnit.SECONDS));
+    String killLog = Files.readString(killed.log);
+    assertFalse(killLog.contains(" succeeded in "), "killed before the end: " + killLog);
+    assertTrue(killLog.contains("Took over the stale lock") && killLog.contains("of run "
+        + first), killLog);
+    assertTrue(killLog.contains("Marked run " + first + " as abandoned"), killLog);
+    assertEquals("abandoned", runStatus(lake, first));
+    String second = runId(killLog);
+    report.add(String.format("re-run killed (-9) during %s, %d ms in: %.1f s (exit %d)", stage,
+        delay, (System.nanoTime() - t0) / 1e9, killed.process.exitValue()));
+
+    // 3. A normal re-run recovers from both: every table equals the clean run's.
+    recoverAndCompare(lake, second, report);
     report.forEach(System.out::println);
   }
 

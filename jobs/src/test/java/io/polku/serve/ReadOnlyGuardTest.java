@@ -170,13 +170,21 @@ class ReadOnlyGuardTest {
   void aSessionOptionTheServerDidNotSetRefusesEveryStatement() {
     Map<String, String> server = Map.of("spark.sql.variable.substitute", "false",
         "spark.sql.runSQLOnFiles", "false", "spark.sql.shuffle.partitions", "2");
-    assertEquals(Map.of(), ReadOnlyGuard.disallowedOptions(server, server));
+    java.util.function.Function<String, String> defaults = ReadOnlyGuard::registeredDefault;
+    assertEquals("false", defaults.apply("spark.sql.parquet.fieldId.read.enabled"));
+    assertEquals(Map.of(), ReadOnlyGuard.disallowedOptions(server, server, defaults));
     assertEquals(Map.of(), ReadOnlyGuard.disallowedOptions(Map.of(
         "spark.sql.variable.substitute", "false", "spark.sql.shuffle.partitions", "9",
-        "spark.sql.datetime.java8API.enabled", "true"), server));
-    assertEquals(Map.of("spark.sql.variable.substitute", "true", "hivevar:x", "y"),
+        "spark.sql.datetime.java8API.enabled", "true",
+        "spark.sql.parquet.fieldId.read.enabled", "false"), server, defaults));
+    assertEquals(Map.of("spark.sql.variable.substitute", "true", "hivevar:x", "y",
+        "spark.sql.parquet.fieldId.read.enabled", "true"),
         ReadOnlyGuard.disallowedOptions(Map.of("spark.sql.variable.substitute", "true",
-            "spark.sql.runSQLOnFiles", "false", "hivevar:x", "y"), server));
+            "spark.sql.runSQLOnFiles", "false", "hivevar:x", "y",
+            "spark.sql.parquet.fieldId.read.enabled", "true"), server, defaults));
+    // The server's own value wins over the default: runSQLOnFiles' default (true) is refused.
+    assertEquals(Map.of("spark.sql.runSQLOnFiles", "true"), ReadOnlyGuard.disallowedOptions(
+        Map.of("spark.sql.runSQLOnFiles", "true"), server, defaults));
 
     spark.conf().set("spark.sql.variable.substitute", "true");
     try {

@@ -910,9 +910,21 @@ public final class PolkuConfig {
     return v == null ? "<unset>" : "'" + v + "'";
   }
 
-  private static String firstLine(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+  /**
+   * The first non-blank line of an exception's message, else of its causes', else its class
+   * name. Spark's ParseException message starts with a newline, so its first line is empty.
+   */
+  static String firstLine(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null) {
+        for (String line : m.split("\n")) {
+          if (!line.isBlank()) {
+            return line.strip();
+          }
+        }
+      }
+    }
+    return e.getClass().getName();
   }
 }

@@ -151,4 +151,17 @@ class PolkuConfigTest {
     assertEquals("cap_30d", c.surveys().caps().get(0).reason());
     assertEquals(14, c.surveys().quietDaysAfterResponse());
   }
+
+  @Test
+  void aBadColumnExpressionCarriesTheParsersCause() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.sources.calls { kind = events, format = csv, paths = [\"/x\"],",
+        "  schema = \"id STRING, ts STRING\",",
+        "  columns { event_id = \"id\", event_ts = \"to_timestamp(ts\", channel = \"'phone'\",",
+        "    event_type = \"'call'\" } }")));
+    assertEquals(List.of("polku.sources.calls.columns.event_ts = \"to_timestamp(ts\" is not a"
+        + " Spark SQL expression: [PARSE_SYNTAX_ERROR] Syntax error at or near end of input:"
+        + " missing ')'.(line 1, pos 15); fix the expression"), e.problems());
+  }
 }

@@ -52,6 +52,8 @@ public final class PolkuConfig {
   private final Map<String, String> sparkConf;
   private final double maxQuarantineShare;
   private final Duration futureTolerance;
+  private final java.time.Instant earliestTimestamp;
+  private final int maxFieldChars;
   private final List<String> channels;
   private final UnknownChannel unknownChannel;
   private final Map<String, SourceConfig> sources;
@@ -141,6 +143,8 @@ public final class PolkuConfig {
     this.sparkConf = Map.copyOf(b.sparkConf);
     this.maxQuarantineShare = b.maxQuarantineShare;
     this.futureTolerance = b.futureTolerance;
+    this.earliestTimestamp = b.earliestTimestamp;
+    this.maxFieldChars = b.maxFieldChars;
     this.channels = List.copyOf(b.channels);
     this.unknownChannel = b.unknownChannel;
     this.sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
@@ -248,6 +252,16 @@ public final class PolkuConfig {
     return futureTolerance;
   }
 
+  /** Rows with a timestamp before this instant are quarantined (TIMESTAMP_TOO_OLD). */
+  public java.time.Instant earliestTimestamp() {
+    return earliestTimestamp;
+  }
+
+  /** Rows with a string field longer than this many characters are quarantined. */
+  public int maxFieldChars() {
+    return maxFieldChars;
+  }
+
   public List<String> channels() {
     return channels;
   }
@@ -341,6 +355,8 @@ public final class PolkuConfig {
     private final Map<String, String> sparkConf = new TreeMap<>();
     private double maxQuarantineShare;
     private Duration futureTolerance;
+    private java.time.Instant earliestTimestamp = java.time.Instant.EPOCH;
+    private int maxFieldChars = Integer.MAX_VALUE;
     private List<String> channels = List.of();
     private UnknownChannel unknownChannel = UnknownChannel.QUARANTINE;
     private final Map<String, SourceConfig> sources = new LinkedHashMap<>();
@@ -406,6 +422,16 @@ public final class PolkuConfig {
         problems.add("polku.ingest.future-tolerance: " + e.getMessage()
             + "; expected a duration such as 1d or 6h");
       }
+      String earliest = string("polku.ingest.earliest-timestamp");
+      if (earliest != null) {
+        try {
+          earliestTimestamp = java.time.Instant.parse(earliest);
+        } catch (java.time.format.DateTimeParseException e) {
+          problems.add("polku.ingest.earliest-timestamp = '" + earliest + "' is not an ISO-8601"
+              + " UTC instant; expected e.g. \"2000-01-01T00:00:00Z\"; fix the value");
+        }
+      }
+      maxFieldChars = positiveInt("polku.ingest.max-field-chars");
       try {
         channels = c.getStringList("polku.ingest.channels").stream()
             .map(s -> s.toLowerCase(Locale.ROOT)).toList();

@@ -11,6 +11,8 @@ public enum ReasonCode {
   FIELD_COUNT,
   /** A field whose value does not have the type declared in the source schema. */
   BAD_TYPE,
+  /** A string field longer than {@code polku.ingest.max-field-chars}. */
+  FIELD_TOO_LONG,
   /** The record's id is missing or empty. */
   MISSING_ID,
   /** The record's timestamp is missing. */
@@ -19,6 +21,8 @@ public enum ReasonCode {
   BAD_TIMESTAMP,
   /** The timestamp lies later than the run's start plus the configured tolerance. */
   FUTURE_TIMESTAMP,
+  /** The timestamp lies before {@code polku.ingest.earliest-timestamp} (e.g. 1970). */
+  TIMESTAMP_TOO_OLD,
   /** Another required canonical column is missing. */
   MISSING_REQUIRED,
   /** An event or response carries none of the identifier columns. */

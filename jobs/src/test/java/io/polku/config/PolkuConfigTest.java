@@ -164,4 +164,11 @@ class PolkuConfigTest {
         + " Spark SQL expression: [PARSE_SYNTAX_ERROR] Syntax error at or near end of input:"
         + " missing ')'.(line 1, pos 15); fix the expression"), e.problems());
   }
+
+  @Test
+  void theIngestDefaultsLoad() {
+    PolkuConfig config = parse("polku.lake.root = \"/tmp/lake\"");
+    assertEquals(java.time.Instant.parse("2000-01-01T00:00:00Z"), config.earliestTimestamp());
+    assertEquals(100_000, config.maxFieldChars());
+  }
 }

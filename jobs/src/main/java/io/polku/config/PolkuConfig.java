@@ -538,6 +538,19 @@ public final class PolkuConfig {
               String.valueOf(e.getValue().unwrapped()));
         }
       }
+      String encoding = s.hasPath("encoding") ? s.getString("encoding").trim() : "UTF-8";
+      if (options.keySet().stream().anyMatch(o -> o.equalsIgnoreCase("encoding")
+          || o.equalsIgnoreCase("charset"))) {
+        problems.add(key + ".options sets the reader's encoding; expected it at " + key
+            + ".encoding, which Polku checks rows against; move it there");
+      }
+      try {
+        encoding = java.nio.charset.Charset.forName(encoding).name();
+      } catch (RuntimeException e) {
+        problems.add(key + ".encoding = '" + encoding + "' is not a character set this JVM"
+            + " knows; expected e.g. \"UTF-8\", \"ISO-8859-1\" or \"windows-1252\"; fix the"
+            + " value");
+      }
       StructType schema = null;
       String ddl = s.hasPath("schema") ? s.getString("schema") : null;
       if (ddl == null || ddl.isBlank()) {
@@ -594,8 +607,8 @@ public final class PolkuConfig {
           ? shareOf(s, "max-quarantine-share", key + ".max-quarantine-share")
           : maxQuarantineShare;
       if (problems.size() == before) {
-        sources.put(name, new SourceConfig(name, kind, format, paths, options, schema, ddl,
-            columns, channelMap, share));
+        sources.put(name, new SourceConfig(name, kind, format, paths, options, encoding, schema,
+            ddl, columns, channelMap, share));
       }
     }
 

@@ -5,6 +5,12 @@ package io.polku.contract;
  * When a row has several problems, the first in this declaration order is reported.
  */
 public enum ReasonCode {
+  /**
+   * A field or record whose bytes are not valid in the source's declared encoding (UTF-8
+   * unless the source sets {@code encoding}); first, as it can make a record unparseable. For a
+   * UTF-8 source the raw record keeps the bytes as base64.
+   */
+  BAD_ENCODING,
   /** A JSON line (or other record) the reader could not parse at all. */
   MALFORMED_RECORD,
   /** A CSV row with more or fewer fields than the source schema declares. */

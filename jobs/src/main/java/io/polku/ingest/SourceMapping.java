@@ -77,6 +77,7 @@ public final class SourceMapping {
     canonical.add(col(SourceReader.RAW));
     canonical.add(col(SourceReader.CORRUPT));
     canonical.add(col(SourceReader.BAD_TYPE));
+    canonical.add(col(SourceReader.BAD_ENCODING));
     canonical.add(col(SourceReader.FILE));
     // Referenced raw values, to tell a missing timestamp from an unparseable one.
     Column tsRaw = kind.timestampColumn() == null ? lit(null).cast("string")
@@ -159,6 +160,8 @@ public final class SourceMapping {
     List<Check> checks = new ArrayList<>();
     Column corrupt = col(SourceReader.CORRUPT);
     String fix = "; fix the source record, or the mapping at " + source.key("columns");
+    checks.add(new Check(col(SourceReader.BAD_ENCODING).isNotNull(), ReasonCode.BAD_ENCODING,
+        col(SourceReader.BAD_ENCODING)));
     if (source.format().equals("csv")) {
       checks.add(new Check(corrupt.isNotNull(), ReasonCode.FIELD_COUNT,
           lit("CSV row does not have the " + source.schema().size() + " fields declared in "

@@ -101,6 +101,9 @@ public final class IngestStage implements Stage {
     Map<String, Dataset<Row>> classified = new LinkedHashMap<>();
     Map<String, SourceCounts> counts = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
+    for (SourceConfig source : sources) {
+      warnings.addAll(SourceReader.emptyFiles(ctx.spark(), source));
+    }
     List<String> breaches = new ArrayList<>();
     try {
       for (SourceConfig source : sources) {

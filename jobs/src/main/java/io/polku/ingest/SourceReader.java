@@ -51,7 +51,9 @@ import org.apache.spark.sql.types.StructType;
  * A UTF-8 JSON line with invalid bytes does not parse, and Spark keeps its bytes unchanged in
  * the corrupt-record column: the same check applies to them. Other encodings are checked for
  * the replacement character U+FFFD after decoding; the bytes of such a row are not recoverable.
-
+ *
+ * <p>Zero-byte files are not read (a CSV header cannot be checked in them): see
+ * {@link #emptyFiles}.
  */
 public final class SourceReader {
   public static final String CORRUPT = "_corrupt_record";
@@ -84,6 +86,7 @@ public final class SourceReader {
       raw = spark.createDataFrame(new ArrayList<Row>(), readSchema);
       raw = raw.withColumn(FILE, lit(null).cast("string"));
     } else if (text) {
+      // Zero-byte files are left out of the header comparison; Spark reads them as no rows.
       Map<List<String>, List<String>> headers = csvHeaders(spark, source, present);
       List<String> declaredNames = Arrays.asList(declared.fieldNames());
       if (headers.isEmpty() || (headers.size() == 1
@@ -392,6 +395,9 @@ public final class SourceReader {
             files.add(match);
           }
           for (FileStatus f : files) {
+            if (f.getLen() == 0) {
+              continue; // no header to compare; read as no rows, see emptyFiles
+            }
             groups.computeIfAbsent(header(fs, f.getPath(), sep,
                     java.nio.charset.Charset.forName(source.encoding())), k -> new ArrayList<>())
                 .add(f.getPath().toString());
@@ -552,6 +558,41 @@ public final class SourceReader {
       fields.add(new StructField(f.name(), s, true, f.metadata()));
     }
     return new StructType(fields.toArray(new StructField[0]));
+  }
+
+  /**
+   * Warnings, one per zero-byte file among the source's files (any format): such a file is
+   * read as no rows. One listing of the source's paths on the driver, no data read.
+   */
+  public static List<String> emptyFiles(SparkSession spark, SourceConfig source) {
+    List<String> warnings = new ArrayList<>();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    for (String p : existingPaths(spark, source)) {
+      Path path = new Path(p);
+      try {
+        FileSystem fs = path.getFileSystem(hadoop);
+        for (FileStatus match : fs.globStatus(path)) {
+          FileStatus[] files = match.isDirectory() ? fs.listStatus(match.getPath())
+              : new FileStatus[] {match};
+          for (FileStatus f : files) {
+            String n = f.getPath().getName();
+            if (f.isFile() && f.getLen() == 0 && !n.startsWith("_") && !n.startsWith(".")) {
+              warnings.add("source " + source.name() + ": file " + f.getPath() + " is empty (0"
+                  + " bytes) and was read as no rows; expected a file with "
+                  + (isText(source.format()) && "true".equalsIgnoreCase(
+                      source.options().getOrDefault("header", "false"))
+                      ? "at least a header line" : "data")
+                  + "; no action needed if the export had nothing, otherwise re-export it");
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new SourceNotFoundException("Source " + source.name() + ": cannot list " + p
+            + " (configured in " + source.key("paths") + "): " + e.getMessage()
+            + "; check the path and the file system's credentials");
+      }
+    }
+    return warnings;
   }
 
   /** The configured paths that exist; a missing path is a configuration error (exit 2). */

@@ -170,6 +170,34 @@ class SourceReaderTest {
   }
 
   @Test
+  void aZeroByteCsvAloneIsAnEmptySourceNotSchemaDrift() throws IOException {
+    Path folder = dir.resolve("surveys");
+    Files.createDirectories(folder);
+    Files.write(folder.resolve("empty.csv"), new byte[0]);
+    SourceConfig source = TestSources.source(dir, TestSources.surveySource(folder.toString()),
+        "surveys");
+    assertEquals(List.of(), SourceReader.driftProblems(spark, source));
+    assertEquals(0, SourceReader.read(spark, source).count());
+  }
+
+  @Test
+  void aZeroByteCsvBesideAValidFileIsSkippedAndTheValidFileIsRead() throws IOException {
+    Path folder = dir.resolve("surveys");
+    Files.createDirectories(folder);
+    Files.write(folder.resolve("a-empty.csv"), new byte[0]);
+    Files.writeString(folder.resolve("b.csv"), String.join("\n",
+        "id,ts,customer,question,score,comment,rated",
+        "r1,2026-10-01T08:00:00Z,C1,NPS,9,Kiitos,puhelin",
+        "r2,2026-10-01T08:00:00Z,C2,NPS,7,,puhelin", ""));
+    SourceConfig source = TestSources.source(dir, TestSources.surveySource(folder.toString()),
+        "surveys");
+    assertEquals(List.of(), SourceReader.driftProblems(spark, source));
+    List<String> ids = SourceReader.read(spark, source).select("id").orderBy("id")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertEquals(List.of("r1", "r2"), ids);
+  }
+
+  @Test
   void aJsonLineWithInvalidUtf8IsBadEncodingWithTheLinesBytes() throws IOException {
     Path file = dir.resolve("app.json");
     byte[] good = ("{\"uuid\":\"a1\",\"device\":\"d1\",\"ms\":1790000000000,"
@@ -193,5 +221,19 @@ class SourceReaderTest {
         + " encoding, set at polku.sources.app.encoding)"), rows.get(1).getString(1));
     // base64 of the second line's bytes (without its newline), computed with printf | base64
     assertEquals("{\"_record\":\"eyJ1dWlkIjoiYTIiLCJkZXZpY2UiOiJkMSIsIm1zIjoxNzkwMDAwMDAwMDAwLCJjdHgiOnsic2NyZWVuIjoiaORtZSJ9fQ==\"}", rows.get(1).getString(2));
+  }
+
+  @Test
+  void zeroByteFilesAreNamedInAWarning() throws IOException {
+    Path folder = dir.resolve("surveys");
+    Files.createDirectories(folder);
+    Files.write(folder.resolve("a-empty.csv"), new byte[0]);
+    Files.writeString(folder.resolve("b.csv"), "id,ts,customer,question,score,comment,rated\n");
+    SourceConfig source = TestSources.source(dir, TestSources.surveySource(folder.toString()),
+        "surveys");
+    assertEquals(List.of("source surveys: file file:" + folder.resolve("a-empty.csv")
+        + " is empty (0 bytes) and was read as no rows; expected a file with at least a header"
+        + " line; no action needed if the export had nothing, otherwise re-export it"),
+        SourceReader.emptyFiles(spark, source));
   }
 }

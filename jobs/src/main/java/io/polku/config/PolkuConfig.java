@@ -54,6 +54,8 @@ public final class PolkuConfig {
   private final Map<String, String> sparkConf;
   private final double maxQuarantineShare;
   private final Duration futureTolerance;
+  private final java.time.Instant earliestTimestamp;
+  private final int maxFieldChars;
   private final List<String> channels;
   private final UnknownChannel unknownChannel;
   private final Map<String, SourceConfig> sources;
@@ -143,6 +145,8 @@ public final class PolkuConfig {
     this.sparkConf = Map.copyOf(b.sparkConf);
     this.maxQuarantineShare = b.maxQuarantineShare;
     this.futureTolerance = b.futureTolerance;
+    this.earliestTimestamp = b.earliestTimestamp;
+    this.maxFieldChars = b.maxFieldChars;
     this.channels = List.copyOf(b.channels);
     this.unknownChannel = b.unknownChannel;
     this.sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
@@ -302,6 +306,16 @@ public final class PolkuConfig {
     return futureTolerance;
   }
 
+  /** Rows with a timestamp before this instant are quarantined (TIMESTAMP_TOO_OLD). */
+  public java.time.Instant earliestTimestamp() {
+    return earliestTimestamp;
+  }
+
+  /** Rows with a string field longer than this many characters are quarantined. */
+  public int maxFieldChars() {
+    return maxFieldChars;
+  }
+
   public List<String> channels() {
     return channels;
   }
@@ -395,6 +409,8 @@ public final class PolkuConfig {
     private final Map<String, String> sparkConf = new TreeMap<>();
     private double maxQuarantineShare;
     private Duration futureTolerance;
+    private java.time.Instant earliestTimestamp = java.time.Instant.EPOCH;
+    private int maxFieldChars = Integer.MAX_VALUE;
     private List<String> channels = List.of();
     private UnknownChannel unknownChannel = UnknownChannel.QUARANTINE;
     private final Map<String, SourceConfig> sources = new LinkedHashMap<>();
@@ -460,6 +476,16 @@ public final class PolkuConfig {
         problems.add("polku.ingest.future-tolerance: " + e.getMessage()
             + "; expected a duration such as 1d or 6h");
       }
+      String earliest = string("polku.ingest.earliest-timestamp");
+      if (earliest != null) {
+        try {
+          earliestTimestamp = java.time.Instant.parse(earliest);
+        } catch (java.time.format.DateTimeParseException e) {
+          problems.add("polku.ingest.earliest-timestamp = '" + earliest + "' is not an ISO-8601"
+              + " UTC instant; expected e.g. \"2000-01-01T00:00:00Z\"; fix the value");
+        }
+      }
+      maxFieldChars = positiveInt("polku.ingest.max-field-chars");
       try {
         channels = c.getStringList("polku.ingest.channels").stream()
             .map(s -> s.toLowerCase(Locale.ROOT)).toList();
@@ -566,6 +592,19 @@ public final class PolkuConfig {
               String.valueOf(e.getValue().unwrapped()));
         }
       }
+      String encoding = s.hasPath("encoding") ? s.getString("encoding").trim() : "UTF-8";
+      if (options.keySet().stream().anyMatch(o -> o.equalsIgnoreCase("encoding")
+          || o.equalsIgnoreCase("charset"))) {
+        problems.add(key + ".options sets the reader's encoding; expected it at " + key
+            + ".encoding, which Polku checks rows against; move it there");
+      }
+      try {
+        encoding = java.nio.charset.Charset.forName(encoding).name();
+      } catch (RuntimeException e) {
+        problems.add(key + ".encoding = '" + encoding + "' is not a character set this JVM"
+            + " knows; expected e.g. \"UTF-8\", \"ISO-8859-1\" or \"windows-1252\"; fix the"
+            + " value");
+      }
       StructType schema = null;
       String ddl = s.hasPath("schema") ? s.getString("schema") : null;
       if (ddl == null || ddl.isBlank()) {
@@ -622,8 +661,8 @@ public final class PolkuConfig {
           ? shareOf(s, "max-quarantine-share", key + ".max-quarantine-share")
           : maxQuarantineShare;
       if (problems.size() == before) {
-        sources.put(name, new SourceConfig(name, kind, format, paths, options, schema, ddl,
-            columns, channelMap, share));
+        sources.put(name, new SourceConfig(name, kind, format, paths, options, encoding, schema,
+            ddl, columns, channelMap, share));
       }
     }
 
@@ -964,9 +1003,21 @@ public final class PolkuConfig {
     return v == null ? "<unset>" : "'" + v + "'";
   }
 
-  private static String firstLine(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+  /**
+   * The first non-blank line of an exception's message, else of its causes', else its class
+   * name. Spark's ParseException message starts with a newline, so its first line is empty.
+   */
+  static String firstLine(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null) {
+        for (String line : m.split("\n")) {
+          if (!line.isBlank()) {
+            return line.strip();
+          }
+        }
+      }
+    }
+    return e.getClass().getName();
   }
 }

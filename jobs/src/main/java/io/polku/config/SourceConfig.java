@@ -13,6 +13,8 @@ import org.apache.spark.sql.types.StructType;
  * @param format a Spark data source: csv, json, parquet, orc or delta
  * @param paths resolved URIs; globs allowed
  * @param options reader options (header, sep, multiLine, ...)
+ * @param encoding the character set of a text source (csv, json), canonical name such as
+ *     UTF-8; rows whose bytes are not valid in it are quarantined as BAD_ENCODING
  * @param schema the declared source schema (never inferred)
  * @param columns canonical column name to Spark SQL expression over the source columns
  * @param channelMap raw channel value (lower case) to a canonical channel
@@ -24,6 +26,7 @@ public record SourceConfig(
     String format,
     List<String> paths,
     Map<String, String> options,
+    String encoding,
     StructType schema,
     String schemaDdl,
     Map<String, String> columns,
@@ -35,6 +38,11 @@ public record SourceConfig(
     options = Map.copyOf(options);
     columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
     channelMap = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(channelMap));
+  }
+
+  /** Whether the source's text is declared UTF-8 (the default). */
+  public boolean utf8() {
+    return java.nio.charset.StandardCharsets.UTF_8.name().equals(encoding);
   }
 
   /** The configuration key of this source, for error messages. */

@@ -97,9 +97,8 @@ public record SurveyOptions(List<Trigger> triggers, Map<String, List<Question>> 
         try {
           CatalystSqlParser$.MODULE$.parseExpression(when);
         } catch (Exception e) { // ParseException is checked in Java's eyes
-          String m = String.valueOf(e.getMessage());
           problems.add(at + ".when = \"" + when + "\" is not a Spark SQL expression: "
-              + (m.indexOf('\n') < 0 ? m : m.substring(0, m.indexOf('\n')))
+              + PolkuConfig.firstLine(e)
               + "; expected a predicate over journeys columns; fix the expression");
         }
       }

@@ -170,10 +170,10 @@ public final class Tables {
           col("source_file", StringType, true, "The file the record was read from."),
           col("run_id", StringType, false, "Run that first quarantined the record."),
           col("reason_code", StringType, false,
-              "Stable code: MALFORMED_RECORD, FIELD_COUNT, BAD_TYPE, MISSING_ID,"
-                  + " MISSING_TIMESTAMP, BAD_TIMESTAMP, FUTURE_TIMESTAMP, MISSING_REQUIRED,"
-                  + " NO_IDENTIFIER, UNKNOWN_CHANNEL, INVALID_VALUE, SCORE_OUT_OF_RANGE,"
-                  + " DUPLICATE_ID."),
+              "Stable code: BAD_ENCODING, MALFORMED_RECORD, FIELD_COUNT, BAD_TYPE,"
+                  + " FIELD_TOO_LONG, MISSING_ID, MISSING_TIMESTAMP, BAD_TIMESTAMP,"
+                  + " FUTURE_TIMESTAMP, TIMESTAMP_TOO_OLD, MISSING_REQUIRED, NO_IDENTIFIER,"
+                  + " UNKNOWN_CHANNEL, INVALID_VALUE, SCORE_OUT_OF_RANGE, DUPLICATE_ID."),
           col("reason", StringType, false, "The value, what was expected, and the fix."),
           col("raw", StringType, false, "The original record as JSON (or the raw line)."),
           col("ingested_ts", TimestampType, false, "When the record was first quarantined.")),

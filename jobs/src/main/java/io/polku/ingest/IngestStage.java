@@ -47,8 +47,9 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Cost per source: one scan of the source, one shuffle on the id (duplicates), one scan of
  * the target table's ids outside the range, one join for unchanged-row lineage; the
- * classified rows are persisted (memory and disk) between counting and writing. Collected to
- * the driver: per-source counts by reason code only.
+ * classified rows are persisted (memory and disk) between counting and writing; on the driver,
+ * one listing of the source's files (a warning per zero-byte file; CSV with a header also reads
+ * each file's first line). Collected to the driver: per-source counts by reason code only.
  */
 public final class IngestStage implements Stage {
   public static final String NAME = "ingest";
@@ -101,6 +102,9 @@ public final class IngestStage implements Stage {
     Map<String, Dataset<Row>> classified = new LinkedHashMap<>();
     Map<String, SourceCounts> counts = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
+    for (SourceConfig source : sources) {
+      warnings.addAll(SourceReader.emptyFiles(ctx.spark(), source));
+    }
     List<String> breaches = new ArrayList<>();
     try {
       for (SourceConfig source : sources) {

@@ -50,10 +50,11 @@ public final class SourceMapping {
 
   /** The validation rules a run applies. */
   public record Rules(List<String> channels, PolkuConfig.UnknownChannel unknownChannel,
-      Instant futureLimit) {
+      Instant futureLimit, Instant earliestTimestamp, int maxFieldChars) {
     public static Rules of(PolkuConfig config, Instant runStart) {
       return new Rules(config.channels(), config.unknownChannel(),
-          runStart.plus(config.futureTolerance()));
+          runStart.plus(config.futureTolerance()), config.earliestTimestamp(),
+          config.maxFieldChars());
     }
   }
 
@@ -76,11 +77,13 @@ public final class SourceMapping {
     canonical.add(col(SourceReader.RAW));
     canonical.add(col(SourceReader.CORRUPT));
     canonical.add(col(SourceReader.BAD_TYPE));
+    canonical.add(col(SourceReader.BAD_ENCODING));
     canonical.add(col(SourceReader.FILE));
     // Referenced raw values, to tell a missing timestamp from an unparseable one.
     Column tsRaw = kind.timestampColumn() == null ? lit(null).cast("string")
         : referencedValues(source, kind.timestampColumn(), typed.schema());
     canonical.add(tsRaw.as("_ts_raw"));
+    canonical.add(tooLong(source.schema(), rules.maxFieldChars()).as("_too_long"));
     Dataset<Row> mapped = typed.select(canonical.toArray(new Column[0]));
     mapped = withDerived(mapped, kind);
     if (kind == SourceKind.EVENTS || kind == SourceKind.FEEDBACK) {
@@ -97,7 +100,8 @@ public final class SourceMapping {
       code = when(cond, lit(k.code().name())).otherwise(code);
       reason = when(cond, k.message()).otherwise(reason);
     }
-    return mapped.withColumn(REASON_CODE, code).withColumn(REASON, reason).drop("_ts_raw");
+    return mapped.withColumn(REASON_CODE, code).withColumn(REASON, reason)
+        .drop("_ts_raw", "_too_long");
   }
 
   private static Column canonicalColumn(TableSpec.Column c, SourceConfig source, String runId) {
@@ -156,6 +160,8 @@ public final class SourceMapping {
     List<Check> checks = new ArrayList<>();
     Column corrupt = col(SourceReader.CORRUPT);
     String fix = "; fix the source record, or the mapping at " + source.key("columns");
+    checks.add(new Check(col(SourceReader.BAD_ENCODING).isNotNull(), ReasonCode.BAD_ENCODING,
+        col(SourceReader.BAD_ENCODING)));
     if (source.format().equals("csv")) {
       checks.add(new Check(corrupt.isNotNull(), ReasonCode.FIELD_COUNT,
           lit("CSV row does not have the " + source.schema().size() + " fields declared in "
@@ -170,6 +176,8 @@ public final class SourceMapping {
     }
     checks.add(new Check(col(SourceReader.BAD_TYPE).isNotNull(), ReasonCode.BAD_TYPE,
         col(SourceReader.BAD_TYPE)));
+    checks.add(new Check(col("_too_long").isNotNull(), ReasonCode.FIELD_TOO_LONG,
+        col("_too_long")));
 
     List<String> ids = kind == SourceKind.IDENTITY_LINKS ? List.of("id_a", "id_b")
         : List.of(kind.idColumn());
@@ -195,6 +203,15 @@ public final class SourceMapping {
               lit(" UTC lies after the run's start plus the tolerance (" + limit.toInstant()
                   + "); expected a past timestamp; fix the source clock or raise"
                   + " polku.ingest.future-tolerance"))));
+      checks.add(new Check(col(ts).lt(lit(Timestamp.from(rules.earliestTimestamp()))),
+          ReasonCode.TIMESTAMP_TOO_OLD,
+          concat(lit(ts + " "), col(ts).cast("string"),
+              lit(" UTC lies before the earliest plausible timestamp "
+                  + rules.earliestTimestamp() + " (polku.ingest.earliest-timestamp); expected a"
+                  + " real event time (1970 is often an epoch of 0 or seconds read as"
+                  + " milliseconds); fix the source value or the expression at "
+                  + source.key("columns." + ts) + ", or lower"
+                  + " polku.ingest.earliest-timestamp"))));
     }
     for (String req : kind.requiredMappings()) {
       if (ids.contains(req) || req.equals(kind.timestampColumn()) || req.equals("channel")
@@ -257,6 +274,36 @@ public final class SourceMapping {
                   + source.key("columns.scale_min") + " / scale_max"))));
     }
     return checks;
+  }
+
+  /**
+   * A sentence naming the first string column of the source (struct fields included) whose
+   * value is longer than {@code cap} characters, or null. Reads the typed source columns.
+   */
+  static Column tooLong(StructType schema, int cap) {
+    List<String> paths = new ArrayList<>();
+    stringLeaves(schema, "", paths);
+    Column out = lit(null).cast("string");
+    for (int i = paths.size() - 1; i >= 0; i--) {
+      String p = paths.get(i);
+      Column length = functions.length(functions.expr(quoted(p)));
+      out = when(length.gt(lit(cap)), concat(lit("column '" + p + "' has "),
+          length.cast("string"), lit(" characters, more than the cap of " + cap
+              + " (polku.ingest.max-field-chars); fix the source row, or raise"
+              + " polku.ingest.max-field-chars if such values are legitimate")))
+          .otherwise(out);
+    }
+    return out;
+  }
+
+  private static void stringLeaves(StructType schema, String prefix, List<String> out) {
+    for (org.apache.spark.sql.types.StructField f : schema.fields()) {
+      if (f.dataType() instanceof StructType st) {
+        stringLeaves(st, prefix + f.name() + ".", out);
+      } else if (f.dataType().equals(DataTypes.StringType)) {
+        out.add(prefix + f.name());
+      }
+    }
   }
 
   /**

@@ -41,13 +41,28 @@ import org.apache.spark.sql.types.StructType;
  * <p>Output columns: the declared source columns (typed), {@value #RAW} (the record as JSON,
  * or the raw line when it could not be parsed), {@value #CORRUPT} (the unparseable line or
  * null), {@value #BAD_TYPE} (a sentence naming the first column whose value has the wrong type,
- * or null) and {@value #FILE}.
+ * or null), {@value #BAD_ENCODING} (a sentence naming the first text column whose bytes are not
+ * valid in the source's encoding, or null) and {@value #FILE}.
+ *
+ * <p>Encoding: a UTF-8 CSV source is read as ISO-8859-1, which maps every byte to one
+ * character, and each field is then decoded as UTF-8 by Spark's {@code decode}; a field whose
+ * bytes do not survive the round trip is invalid UTF-8, and its row's {@value #RAW} holds the
+ * original bytes as base64 instead of replacement characters. Exact, per row, no extra scan.
+ * A UTF-8 JSON line with invalid bytes does not parse, and Spark keeps its bytes unchanged in
+ * the corrupt-record column: the same check applies to them. Other encodings are checked for
+ * the replacement character U+FFFD after decoding; the bytes of such a row are not recoverable.
+ *
+ * <p>Zero-byte files are not read (a CSV header cannot be checked in them): see
+ * {@link #emptyFiles}.
  */
 public final class SourceReader {
   public static final String CORRUPT = "_corrupt_record";
   public static final String RAW = "_raw";
   public static final String BAD_TYPE = "_bad_type";
   public static final String FILE = "_source_file";
+  public static final String BAD_ENCODING = "_bad_encoding";
+  /** For a row with bad encoding: its text fields' original bytes, base64, as JSON. */
+  static final String RAW_BYTES = "_raw_bytes";
 
   private SourceReader() {}
 
@@ -71,6 +86,7 @@ public final class SourceReader {
       raw = spark.createDataFrame(new ArrayList<Row>(), readSchema);
       raw = raw.withColumn(FILE, lit(null).cast("string"));
     } else if (text) {
+      // Zero-byte files are left out of the header comparison; Spark reads them as no rows.
       Map<List<String>, List<String>> headers = csvHeaders(spark, source, present);
       List<String> declaredNames = Arrays.asList(declared.fieldNames());
       if (headers.isEmpty() || (headers.size() == 1
@@ -132,7 +148,87 @@ public final class SourceReader {
       cols.add(functions.input_file_name().as(FILE));
       raw = loaded.select(cols.toArray(new Column[0]));
     }
+    if (text && !present.isEmpty()) {
+      raw = checkEncoding(raw, source);
+    }
     return typed(raw, declared, text);
+  }
+
+  /**
+   * Adds {@value #BAD_ENCODING} and {@value #RAW_BYTES} to a text source's rows. UTF-8 CSV
+   * (read as ISO-8859-1): each text field's bytes are recovered exactly and decoded as UTF-8 here.
+   * UTF-8 JSON: Spark keeps an unparseable line's bytes as they are (an invalid UTF-8 byte
+   * makes the line unparseable), so the corrupt-record column's bytes are checked. Other
+   * encodings: a check for U+FFFD after decoding, bytes not recoverable. Pure: no actions.
+   */
+  static Dataset<Row> checkEncoding(Dataset<Row> raw, SourceConfig source) {
+    List<String> paths = new ArrayList<>();
+    stringLeaves(stringify(source.schema()), "", paths);
+    paths.add(CORRUPT);
+    boolean csvBytes = byteExact(source);
+    boolean exact = source.utf8();
+    String fix = "; fix: set " + source.key("encoding") + " to the file's real encoding (e.g."
+        + " \"ISO-8859-1\" or \"windows-1252\"), or re-export the file as "
+        + source.encoding();
+    Column message = lit(null).cast("string");
+    List<Column> bytes = new ArrayList<>();
+    for (int i = paths.size() - 1; i >= 0; i--) {
+      String p = paths.get(i);
+      String what = p.equals(CORRUPT) ? "the record" : "column '" + p + "'";
+      Column value = functions.expr(quotedPath(p));
+      Column bad;
+      String sentence;
+      if (exact) {
+        Column original = csvBytes ? functions.encode(value, "ISO-8859-1")
+            : value.cast("binary");
+        Column decoded = functions.decode(original, "UTF-8");
+        bad = functions.coalesce(functions.encode(decoded, "UTF-8").notEqual(original),
+            lit(false));
+        sentence = what + " is not valid UTF-8 (the source's encoding, set at "
+            + source.key("encoding") + "); its bytes are kept as base64 in the quarantine's raw"
+            + " record" + fix;
+        // Spark 3.5's base64 breaks lines every 76 characters (spark.sql.chunkBase64String.
+        // enabled); one unbroken string is plain RFC 4648 base64.
+        bytes.add(0, functions.translate(functions.base64(original), "\r\n", "")
+            .as(p.equals(CORRUPT) ? "_record" : p));
+      } else {
+        bad = functions.coalesce(functions.instr(value, "\uFFFD").gt(0), lit(false));
+        sentence = what + " holds characters that are not valid " + source.encoding()
+            + " (decoded as the replacement character U+FFFD; the original bytes are not"
+            + " recoverable)" + fix;
+      }
+      message = functions.when(bad, lit(sentence)).otherwise(message);
+    }
+    // Computed on the undecoded columns, before the decoded ones replace them below.
+    Dataset<Row> flagged = raw.withColumn(BAD_ENCODING, message)
+        .withColumn(RAW_BYTES, exact ? functions.when(col(BAD_ENCODING).isNotNull(),
+            functions.to_json(functions.struct(bytes.toArray(new Column[0]))))
+            : lit(null).cast("string"));
+    if (!csvBytes) {
+      return flagged;
+    }
+    List<Column> decodedCols = new ArrayList<>();
+    for (String name : flagged.columns()) {
+      boolean text = paths.contains(name);
+      decodedCols.add(text ? functions.decode(functions.encode(col(quoted(name)), "ISO-8859-1"),
+          "UTF-8").as(name) : col(quoted(name)));
+    }
+    return flagged.select(decodedCols.toArray(new Column[0]));
+  }
+
+  /** Whether the source is read byte-exactly (UTF-8 CSV read as ISO-8859-1, see above). */
+  private static boolean byteExact(SourceConfig source) {
+    return "csv".equals(source.format()) && source.utf8();
+  }
+
+  private static void stringLeaves(StructType schema, String prefix, List<String> out) {
+    for (StructField f : schema.fields()) {
+      if (f.dataType() instanceof StructType st) {
+        stringLeaves(st, prefix + f.name() + ".", out);
+      } else if (f.dataType().equals(DataTypes.StringType)) {
+        out.add(prefix + f.name());
+      }
+    }
   }
 
   /**
@@ -157,10 +253,16 @@ public final class SourceReader {
 
   private static DataFrameReader textReader(SparkSession spark, SourceConfig source,
       StructType schema) {
-    return spark.read().format(source.format()).schema(schema)
+    DataFrameReader reader = spark.read().format(source.format()).schema(schema)
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
         .options(source.options());
+    if (byteExact(source)) {
+      reader = reader.option("encoding", "ISO-8859-1");
+    } else if (!source.utf8()) {
+      reader = reader.option("encoding", source.encoding());
+    }
+    return reader;
   }
 
   /**
@@ -293,7 +395,11 @@ public final class SourceReader {
             files.add(match);
           }
           for (FileStatus f : files) {
-            groups.computeIfAbsent(header(fs, f.getPath(), sep), k -> new ArrayList<>())
+            if (f.getLen() == 0) {
+              continue; // no header to compare; read as no rows, see emptyFiles
+            }
+            groups.computeIfAbsent(header(fs, f.getPath(), sep,
+                    java.nio.charset.Charset.forName(source.encoding())), k -> new ArrayList<>())
                 .add(f.getPath().toString());
           }
         }
@@ -306,9 +412,10 @@ public final class SourceReader {
     return groups;
   }
 
-  private static List<String> header(FileSystem fs, Path file, String sep) throws IOException {
+  private static List<String> header(FileSystem fs, Path file, String sep,
+      java.nio.charset.Charset charset) throws IOException {
     try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-        fs.open(file), java.nio.charset.StandardCharsets.UTF_8))) {
+        fs.open(file), charset))) {
       String line = in.readLine();
       if (line == null) {
         return List.of();
@@ -371,7 +478,12 @@ public final class SourceReader {
     Column asJson = functions.to_json(functions.struct(sourceCols.toArray(new Column[0])),
         java.util.Map.of("ignoreNullFields", "false"));
     Column corrupt = text ? col(CORRUPT) : lit(null).cast("string");
-    Column rawRecord = functions.when(corrupt.isNotNull(), corrupt).otherwise(asJson);
+    List<String> present = Arrays.asList(raw.columns());
+    Column badEncoding = present.contains(BAD_ENCODING) ? col(BAD_ENCODING)
+        : lit(null).cast("string");
+    Column rawBytes = present.contains(RAW_BYTES) ? col(RAW_BYTES) : lit(null).cast("string");
+    Column rawRecord = functions.when(rawBytes.isNotNull(), rawBytes)
+        .when(corrupt.isNotNull(), corrupt).otherwise(asJson);
 
     List<Column> out = new ArrayList<>();
     List<Column[]> badTypeChecks = new ArrayList<>();
@@ -390,6 +502,7 @@ public final class SourceReader {
     out.add(rawRecord.as(RAW));
     out.add(corrupt.as(CORRUPT));
     out.add(functions.when(corrupt.isNull(), badType).as(BAD_TYPE));
+    out.add(badEncoding.as(BAD_ENCODING));
     out.add(col(FILE));
     return raw.select(out.toArray(new Column[0]));
   }
@@ -445,6 +558,41 @@ public final class SourceReader {
       fields.add(new StructField(f.name(), s, true, f.metadata()));
     }
     return new StructType(fields.toArray(new StructField[0]));
+  }
+
+  /**
+   * Warnings, one per zero-byte file among the source's files (any format): such a file is
+   * read as no rows. One listing of the source's paths on the driver, no data read.
+   */
+  public static List<String> emptyFiles(SparkSession spark, SourceConfig source) {
+    List<String> warnings = new ArrayList<>();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    for (String p : existingPaths(spark, source)) {
+      Path path = new Path(p);
+      try {
+        FileSystem fs = path.getFileSystem(hadoop);
+        for (FileStatus match : fs.globStatus(path)) {
+          FileStatus[] files = match.isDirectory() ? fs.listStatus(match.getPath())
+              : new FileStatus[] {match};
+          for (FileStatus f : files) {
+            String n = f.getPath().getName();
+            if (f.isFile() && f.getLen() == 0 && !n.startsWith("_") && !n.startsWith(".")) {
+              warnings.add("source " + source.name() + ": file " + f.getPath() + " is empty (0"
+                  + " bytes) and was read as no rows; expected a file with "
+                  + (isText(source.format()) && "true".equalsIgnoreCase(
+                      source.options().getOrDefault("header", "false"))
+                      ? "at least a header line" : "data")
+                  + "; no action needed if the export had nothing, otherwise re-export it");
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new SourceNotFoundException("Source " + source.name() + ": cannot list " + p
+            + " (configured in " + source.key("paths") + "): " + e.getMessage()
+            + "; check the path and the file system's credentials");
+      }
+    }
+    return warnings;
   }
 
   /** The configured paths that exist; a missing path is a configuration error (exit 2). */

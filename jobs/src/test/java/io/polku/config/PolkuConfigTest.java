@@ -271,4 +271,46 @@ class PolkuConfigTest {
     assertTrue(e.getMessage().contains("expected a list such as [a, b], an object such as"
         + " { k = v }, or a quoted string"), e.getMessage());
   }
+
+  @Test
+  void aBadColumnExpressionCarriesTheParsersCause() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.sources.calls { kind = events, format = csv, paths = [\"/x\"],",
+        "  schema = \"id STRING, ts STRING\",",
+        "  columns { event_id = \"id\", event_ts = \"to_timestamp(ts\", channel = \"'phone'\",",
+        "    event_type = \"'call'\" } }")));
+    assertEquals(List.of("polku.sources.calls.columns.event_ts = \"to_timestamp(ts\" is not a"
+        + " Spark SQL expression: [PARSE_SYNTAX_ERROR] Syntax error at or near end of input:"
+        + " missing ')'.(line 1, pos 15); fix the expression"), e.problems());
+  }
+
+  @Test
+  void theEncodingFieldCapAndEarliestTimestampAreValidatedTogether() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.ingest.earliest-timestamp = \"1.1.2000\"",
+        "polku.ingest.max-field-chars = 0",
+        "polku.sources.calls { kind = events, format = csv, paths = [\"/x\"],",
+        "  encoding = \"latin-9000\", options { encoding = \"UTF-8\" }",
+        "  schema = \"id STRING, ts STRING\",",
+        "  columns { event_id = \"id\", event_ts = \"to_timestamp(ts)\", channel = \"'phone'\",",
+        "    event_type = \"'call'\" } }")));
+    assertEquals(List.of(
+        "polku.ingest.earliest-timestamp = '1.1.2000' is not an ISO-8601 UTC instant; expected"
+            + " e.g. \"2000-01-01T00:00:00Z\"; fix the value",
+        "polku.ingest.max-field-chars = 0 must be at least 1; set a positive number",
+        "polku.sources.calls.options sets the reader's encoding; expected it at"
+            + " polku.sources.calls.encoding, which Polku checks rows against; move it there",
+        "polku.sources.calls.encoding = 'latin-9000' is not a character set this JVM knows;"
+            + " expected e.g. \"UTF-8\", \"ISO-8859-1\" or \"windows-1252\"; fix the value"),
+        e.problems());
+  }
+
+  @Test
+  void theIngestDefaultsLoad() {
+    PolkuConfig config = parse("polku.lake.root = \"/tmp/lake\"");
+    assertEquals(java.time.Instant.parse("2000-01-01T00:00:00Z"), config.earliestTimestamp());
+    assertEquals(100_000, config.maxFieldChars());
+  }
 }

@@ -185,4 +185,45 @@ class SchemaDriftTest {
     assertTrue(run.<String>getAs("message").contains("column 'topic'"),
         run.<String>getAs("message"));
   }
+
+  @Test
+  void aZeroByteCsvBesideAValidFileIsAWarningAndTheValidFileIsIngested() throws Exception {
+    Path folder = dir.resolve("calls");
+    Files.createDirectories(folder);
+    Path empty = folder.resolve("calls-0.csv");
+    Files.write(empty, new byte[0]);
+    Files.writeString(folder.resolve("calls-1.csv"), String.join("\n",
+        "call_id;started_at;transfers;topic",
+        "c1;2026-10-01 08:00:00;2;billing", ""));
+    Path lakeDir = dir.resolve("lake");
+    Path conf = dir.resolve("empty.conf");
+    Files.writeString(conf, "polku.lake.root = \"" + lakeDir.toUri() + "\"\n"
+        + "polku.logs.dir = \"" + dir.resolve("logs") + "\"\n"
+        + "polku.spark.master = \"local[2]\"\n"
+        + "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
+        + " \"spark.databricks.delta.snapshotPartitions\" = \"2\" }\n"
+        + "polku.sources {\n" + csvSource(folder + "/calls-*.csv") + "}\n");
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream both = new PrintStream(out, true, StandardCharsets.UTF_8);
+    System.setOut(both);
+    System.setErr(both);
+    int code;
+    try {
+      code = Polku.execute("ingest", "--date", "2026-10-01", "--conf", conf.toString());
+    } finally {
+      System.setOut(originalOut);
+      System.setErr(originalErr);
+    }
+    String output = out.toString(StandardCharsets.UTF_8);
+    assertEquals(ExitCodes.OK, code, output);
+    assertTrue(output.contains("source calls: file file:" + empty + " is empty (0 bytes) and was"
+        + " read as no rows"), output);
+    assertTrue(!output.contains("schema drift"), output);
+    Lake lake = new Lake(spark, lakeDir.toUri().toString(), "default");
+    List<Row> events = lake.read(Tables.EVENTS).select("event_id", "touchpoint").collectAsList();
+    assertEquals(List.of(RowFactory.create("c1", "billing")), events);
+    assertEquals(0, lake.read(Tables.QUARANTINE).count());
+  }
 }

@@ -211,4 +211,71 @@ class SourceMappingTest {
     assertTrue(reasons.get("call:c2").startsWith("DUPLICATE_ID|event_id 'call:c2' was already"
         + " ingested for 2026-09-30"), reasons.get("call:c2"));
   }
+
+  @Test
+  void aTooLongFieldAndATooOldTimestampAreQuarantinedWithTheirLimits() {
+    String hocon = TestSources.callsSource("/x.csv");
+    PolkuConfig config = TestSources.config(LAKE, hocon, "polku.ingest.max-field-chars = 20\n"
+        + "polku.ingest.earliest-timestamp = \"2000-01-01T00:00:00Z\"");
+    SourceConfig calls = config.sources().get("calls");
+    // call_id, started_at, phone, transfers, topic, resolved, corrupt record
+    List<Object[]> input = List.of(
+        new Object[] {"c1", "2026-10-01 10:00:00", "ph1", "0", "billing", "Y", null},
+        // topic of exactly 20 characters: at the cap, valid (started_at has 19)
+        new Object[] {"c2", "2026-10-01 10:00:00", "ph2", "0", "01234567890123456789", "Y",
+            null},
+        // topic of 21 characters: one over the cap
+        new Object[] {"c3", "2026-10-01 10:00:00", "ph3", "0", "01234567890123456789X", "Y",
+            null},
+        new Object[] {"c4", "1970-01-01 00:00:00", "ph4", "0", "billing", "Y", null},
+        // exactly the earliest plausible instant: valid
+        new Object[] {"c5", "2000-01-01 00:00:00", "ph5", "0", "billing", "Y", null});
+    Dataset<Row> classified = SourceMapping.toCanonical(stringRows(calls, input), calls,
+        SourceMapping.Rules.of(config, RUN_START), "run-1").cache();
+    Map<String, String> reasons = new HashMap<>();
+    Map<String, String> sentences = new HashMap<>();
+    for (Row r : classified.select("event_id", SourceMapping.REASON_CODE, SourceMapping.REASON)
+        .collectAsList()) {
+      reasons.put(r.getString(0), String.valueOf(r.getString(1)));
+      sentences.put(r.getString(0), r.getString(2));
+    }
+    assertEquals("null", reasons.get("call:c1"));
+    assertEquals("null", reasons.get("call:c2"));
+    assertEquals("FIELD_TOO_LONG", reasons.get("call:c3"));
+    assertEquals("column 'topic' has 21 characters, more than the cap of 20"
+        + " (polku.ingest.max-field-chars); fix the source row, or raise"
+        + " polku.ingest.max-field-chars if such values are legitimate",
+        sentences.get("call:c3"));
+    assertEquals("TIMESTAMP_TOO_OLD", reasons.get("call:c4"));
+    assertEquals("event_ts 1970-01-01 00:00:00 UTC lies before the earliest plausible"
+        + " timestamp 2000-01-01T00:00:00Z (polku.ingest.earliest-timestamp); expected a real"
+        + " event time (1970 is often an epoch of 0 or seconds read as milliseconds); fix the"
+        + " source value or the expression at polku.sources.calls.columns.event_ts, or lower"
+        + " polku.ingest.earliest-timestamp", sentences.get("call:c4"));
+    assertEquals("null", reasons.get("call:c5"));
+    long valid = classified.filter(col(SourceMapping.REASON_CODE).isNull()).count();
+    long quarantined = classified.filter(col(SourceMapping.REASON_CODE).isNotNull()).count();
+    assertEquals(3, valid);
+    assertEquals(2, quarantined);
+    assertEquals(input.size(), valid + quarantined);
+  }
+
+  @Test
+  void theDefaultFieldCapAndEarliestTimestampApplyWithoutConfiguration() {
+    SourceConfig calls = TestSources.source(LAKE, TestSources.callsSource("/x.csv"), "calls");
+    PolkuConfig config = TestSources.config(LAKE, TestSources.callsSource("/x.csv"), "");
+    String huge = "x".repeat(100_001);
+    List<Object[]> input = List.of(
+        new Object[] {"c1", "2026-10-01 10:00:00", "ph1", "0", "x".repeat(100_000), "Y", null},
+        new Object[] {"c2", "2026-10-01 10:00:00", "ph2", "0", huge, "Y", null},
+        new Object[] {"c3", "1999-12-31 23:59:59", "ph3", "0", "billing", "Y", null});
+    Map<String, String> reasons = new HashMap<>();
+    for (Row r : SourceMapping.toCanonical(stringRows(calls, input), calls,
+        SourceMapping.Rules.of(config, RUN_START), "run-1")
+        .select("event_id", SourceMapping.REASON_CODE).collectAsList()) {
+      reasons.put(r.getString(0), String.valueOf(r.getString(1)));
+    }
+    assertEquals(Map.of("call:c1", "null", "call:c2", "FIELD_TOO_LONG",
+        "call:c3", "TIMESTAMP_TOO_OLD"), reasons);
+  }
 }

@@ -144,8 +144,15 @@ public final class ForgetCommand implements Callable<Integer> {
       }
       System.out.println(SOURCES_CAVEAT);
       if (!unknown.isEmpty()) {
+        // Positions and keyed hashes, not the ids: stdout often ends up in a scheduler's log.
+        List<String> which = new ArrayList<>();
+        for (String u : unknown) {
+          which.add("id " + (ids.indexOf(u) + 1) + " of " + ids.size() + " (erasure_log hash "
+              + Erasure.hash(salt, u).substring(0, 12) + "…)");
+        }
         System.out.println("Not found (no identity_map entry and no row in any table): "
-            + String.join(", ", unknown));
+            + String.join(", ", which) + "; check those ids of the request (a typo, erased"
+            + " before, never seen)");
         return ExitCodes.NOT_FOUND;
       }
       return ExitCodes.OK;

@@ -46,8 +46,9 @@ public final class ForgetCommand implements Callable<Integer> {
           + " is a header; blank lines are skipped).")
   Path file;
 
-  @Option(names = "--vacuum", description = "VACUUM the tables rows were deleted from, with"
-      + " polku.maintenance.retention-hours (or --retention-hours).")
+  @Option(names = "--vacuum", description = "VACUUM every table that holds person rows (also"
+      + " those an earlier forget deleted from), with polku.maintenance.retention-hours (or"
+      + " --retention-hours).")
   boolean vacuum;
 
   @Option(names = "--retention-hours", paramLabel = "H",
@@ -126,10 +127,12 @@ public final class ForgetCommand implements Callable<Integer> {
         List<String> vacuumed = erasure.vacuum(result, retention, force, lock::checkStillHeld,
             System.out::println);
         System.out.println(retention == 0
-            ? "VACUUM RETAIN 0 HOURS ran on " + vacuumed.size() + " tables: the deleted rows'"
-                + " files are gone from storage (time travel to older versions of these"
-                + " tables no longer works)."
-            : "VACUUM RETAIN " + retention + " HOURS ran on " + vacuumed.size() + " tables."
+            ? "VACUUM RETAIN 0 HOURS ran on " + vacuumed.size() + " tables ("
+                + String.join(", ", vacuumed) + "): each holds no data file outside its"
+                + " current version any more, so no earlier version returns the deleted rows"
+                + " (time travel to those versions fails)."
+            : "VACUUM RETAIN " + retention + " HOURS ran on " + vacuumed.size() + " tables ("
+                + String.join(", ", vacuumed) + ")."
                 + " It removes only files unreferenced for longer than " + retention + " h,"
                 + " so the files holding the rows just deleted are still in the tables'"
                 + " Delta history; a VACUUM (bin/polku maintain) after " + started.plusSeconds(

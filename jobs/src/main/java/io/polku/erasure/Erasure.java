@@ -316,8 +316,13 @@ public final class Erasure {
   }
 
   /**
-   * VACUUMs the tables rows were deleted from with {@code retentionHours} (below Delta's 168 h
-   * only with {@code force}) and marks them vacuumed in erasure_log. Returns the tables.
+   * VACUUMs every table of the erasure that holds person rows, whether this run deleted rows
+   * from it or not (an earlier forget of the same person, or of others, without --vacuum left
+   * their rows in older versions), with {@code retentionHours} (below Delta's 168 h only with
+   * {@code force}), and marks them vacuumed in erasure_log. Returns the tables.
+   *
+   * @throws IllegalStateException when a retention of 0 left a data file that the table's
+   *     current version does not reference (an older version could still return the rows)
    */
   public List<String> vacuum(Result r, int retentionHours, boolean force,
       Runnable beforeEachTable, Consumer<String> progress) {
@@ -332,14 +337,19 @@ public final class Erasure {
         spark.sparkContext().defaultParallelism() * 4)));
     try {
       for (TableResult t : r.tables()) {
-        if (t.rowsDeleted() == 0) {
-          continue;
-        }
         beforeEachTable.run();
         TableSpec spec = Tables.byName(t.table()).orElseThrow();
         Maintenance.Report report = m.maintain(spec, List.of(), false, retentionHours, force);
         progress.accept(t.table() + ": VACUUM RETAIN " + retentionHours + " HOURS removed "
             + report.vacuumedFiles() + " files");
+        long left = m.physicalFiles(spec) - report.after().files();
+        if (retentionHours == 0 && left > 0) {
+          throw new IllegalStateException("VACUUM RETAIN 0 HOURS left " + left + " data files"
+              + " of " + t.table() + " that its current version does not reference; expected"
+              + " none, or older versions may still return erased rows; check that nothing"
+              + " else writes to " + lake.location(spec) + " and run forget --vacuum"
+              + " --retention-hours 0 --force again");
+        }
         done.add(t.table());
       }
     } finally {

@@ -29,8 +29,10 @@ import picocli.CommandLine.Option;
         + " of the id (needs polku.erasure.salt / POLKU_ERASURE_SALT), never the id.",
         "Takes the lake's run lock: it never runs alongside a nightly. The deleted rows stay"
             + " in the tables' Delta history until VACUUM; --vacuum runs it now with the"
-            + " retention of polku.maintenance (168 h minimum without --force). The sources"
-            + " are not touched: a nightly re-ingesting them brings the person back.",
+            + " retention of polku.maintenance (168 h minimum without --force), on every"
+            + " table that holds person rows. The person's identifiers go, as keyed hashes,"
+            + " to the erasure ledger (erased_identifiers): ingest drops their rows from then"
+            + " on. The sources are not touched: delete the person there.",
         "Exit 5 when some id was not found (no identity_map entry and no row); the others"
             + " are erased all the same."})
 public final class ForgetCommand implements Callable<Integer> {
@@ -60,9 +62,10 @@ public final class ForgetCommand implements Callable<Integer> {
       + " nothing else reads or writes the lake: older versions lose their files).")
   boolean force;
 
-  static final String SOURCES_CAVEAT = "The sources were not changed: a nightly that"
-      + " re-ingests dates whose source files still hold this person brings them back."
-      + " Deleting them from the source systems is their owners' job.";
+  static final String SOURCES_CAVEAT = "The sources were not changed: their files still hold"
+      + " this person. Later ingest runs drop the person's rows by the erasure ledger"
+      + " (erased_identifiers); deleting them from the source systems and landing files is"
+      + " the operator's job (docs/operations.md, right to erasure).";
 
   @Override
   public Integer call() {

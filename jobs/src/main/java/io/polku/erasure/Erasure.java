@@ -52,7 +52,8 @@ import org.apache.spark.sql.types.StructType;
  * VACUUM runs with a retention shorter than their age ({@link Maintenance}); the transaction
  * log's file statistics (min/max per column) of the old files may hold an identifier until
  * Delta's log retention (delta.logRetentionDuration, 30 days) cleans the old log entries.
- * The sources are not touched: a nightly that re-ingests them brings the person back.
+ * The sources are not touched; {@link ErasureLedger} keeps ingest from bringing the person
+ * back, but the raw files still hold them.
  */
 public final class Erasure {
   /** The salt's configuration key and environment variable. */
@@ -296,7 +297,10 @@ public final class Erasure {
     return new Result(erasureId, at, persons, results);
   }
 
-  /** Appends the erasure's rows to erasure_log (one commit), with vacuumed = false. */
+  /**
+   * Appends the erasure's rows to erasure_log (one commit), with vacuumed = false, and the
+   * persons' identifiers, hashed, to the erasure ledger erased_identifiers (one commit).
+   */
   public void log(Result r, String salt) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < r.persons().size(); i++) {
@@ -312,6 +316,11 @@ public final class Erasure {
     if (!rows.isEmpty()) {
       lake.insertNew(Tables.ERASURE_LOG,
           spark.createDataFrame(rows, Tables.ERASURE_LOG.schema()));
+    }
+    // The ledger ingest consults: an identifier erased before keeps its first erasure.
+    lake.ensure(Tables.ERASED_IDENTIFIERS);
+    if (!r.persons().isEmpty()) {
+      lake.insertNew(Tables.ERASED_IDENTIFIERS, ErasureLedger.rows(lake, r, salt));
     }
   }
 

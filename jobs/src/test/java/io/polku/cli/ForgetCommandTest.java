@@ -145,7 +145,8 @@ class ForgetCommandTest {
             t.name() + ": the other rows changed");
       }
     }
-    assertEquals(fixture.size() + 1, scanned, "the fixture's tables and erasure_log");
+    assertEquals(fixture.size() + 2, scanned,
+        "the fixture's tables, erasure_log and erased_identifiers");
 
     // VACUUM (what forget --vacuum runs per table with deletions; one table here, each costs
     // seconds): the files of the old version go and erasure_log says so.

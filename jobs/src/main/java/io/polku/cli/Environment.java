@@ -5,8 +5,11 @@ import io.polku.lake.Lake;
 import io.polku.lake.SparkSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +25,10 @@ import picocli.CommandLine.Option;
  */
 public final class Environment {
   static final String LOG_FILE_PROPERTY = "polku.log.file";
+  static final String LOG_DIR_PROPERTY = "polku.log.dir";
+  /** Configuration keys, also the system properties log4j2.properties reads. */
+  static final String RETENTION_KEY = "polku.logs.retention-days";
+  static final String MAX_FILE_KEY = "polku.logs.max-file-mb";
 
   @Option(names = "--conf", paramLabel = "FILE", defaultValue = "conf/local.conf",
       description = "Configuration file (HOCON). Default: ${DEFAULT-VALUE}, looked up in the"
@@ -83,6 +90,45 @@ public final class Environment {
     }
   }
 
+  private static int positiveInt(com.typesafe.config.Config raw, String key) {
+    String value = raw.hasPath(key) ? raw.getValue(key).unwrapped().toString() : "null";
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new io.polku.config.ConfigException(key + " = " + value + " is not a whole number of"
+        + " at least 1; expected e.g. " + key + " = "
+        + (key.equals(RETENTION_KEY) ? "14" : "64") + " in the --conf file");
+  }
+
+  /**
+   * Deletes the log files ({@code polku-*.log*}) in {@code dir} last modified more than
+   * {@code retentionDays} before {@code now}: each process writes its own file, so log4j's
+   * rollover alone (which runs only when a file rolls) would never remove earlier runs' files.
+   */
+  static List<Path> deleteOldLogs(Path dir, int retentionDays, Instant now) {
+    Instant cutoff = now.minus(Duration.ofDays(retentionDays));
+    List<Path> deleted = new java.util.ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "polku-*.log*")) {
+      for (Path f : files) {
+        if (Files.isRegularFile(f)
+            && Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+          Files.delete(f);
+          deleted.add(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete old log files in " + dir + " ("
+          + RETENTION_KEY + " = " + retentionDays + "): " + e.getMessage() + "; check the"
+          + " folder's permissions (polku.logs.dir)", e);
+    }
+    return deleted;
+  }
+
   /** Sends the full Spark and Polku log to a file in the configured log folder. */
   static void redirectLogs(PolkuConfig config, String logName) {
     String dir = config.logsDir() != null ? config.logsDir()
@@ -93,6 +139,12 @@ public final class Environment {
       throw new UncheckedIOException("Cannot create the log folder " + dir + " (polku.logs.dir)"
           + "; set polku.logs.dir to a writable local folder", e);
     }
+    int retentionDays = positiveInt(config.raw(), RETENTION_KEY);
+    int maxFileMb = positiveInt(config.raw(), MAX_FILE_KEY);
+    deleteOldLogs(Path.of(dir), retentionDays, Instant.now());
+    System.setProperty(LOG_DIR_PROPERTY, dir);
+    System.setProperty(RETENTION_KEY, String.valueOf(retentionDays));
+    System.setProperty(MAX_FILE_KEY, String.valueOf(maxFileMb));
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
         .format(LocalDateTime.now(ZoneOffset.UTC));
     String file = dir + "/polku-" + logName + "-" + stamp + ".log";

@@ -29,8 +29,10 @@ import picocli.CommandLine.Option;
         + " of the id (needs polku.erasure.salt / POLKU_ERASURE_SALT), never the id.",
         "Takes the lake's run lock: it never runs alongside a nightly. The deleted rows stay"
             + " in the tables' Delta history until VACUUM; --vacuum runs it now with the"
-            + " retention of polku.maintenance (168 h minimum without --force). The sources"
-            + " are not touched: a nightly re-ingesting them brings the person back.",
+            + " retention of polku.maintenance (168 h minimum without --force), on every"
+            + " table that holds person rows. The person's identifiers go, as keyed hashes,"
+            + " to the erasure ledger (erased_identifiers): ingest drops their rows from then"
+            + " on. The sources are not touched: delete the person there.",
         "Exit 5 when some id was not found (no identity_map entry and no row); the others"
             + " are erased all the same."})
 public final class ForgetCommand implements Callable<Integer> {
@@ -46,8 +48,9 @@ public final class ForgetCommand implements Callable<Integer> {
           + " is a header; blank lines are skipped).")
   Path file;
 
-  @Option(names = "--vacuum", description = "VACUUM the tables rows were deleted from, with"
-      + " polku.maintenance.retention-hours (or --retention-hours).")
+  @Option(names = "--vacuum", description = "VACUUM every table that holds person rows (also"
+      + " those an earlier forget deleted from), with polku.maintenance.retention-hours (or"
+      + " --retention-hours).")
   boolean vacuum;
 
   @Option(names = "--retention-hours", paramLabel = "H",
@@ -59,9 +62,10 @@ public final class ForgetCommand implements Callable<Integer> {
       + " nothing else reads or writes the lake: older versions lose their files).")
   boolean force;
 
-  static final String SOURCES_CAVEAT = "The sources were not changed: a nightly that"
-      + " re-ingests dates whose source files still hold this person brings them back."
-      + " Deleting them from the source systems is their owners' job.";
+  static final String SOURCES_CAVEAT = "The sources were not changed: their files still hold"
+      + " this person. Later ingest runs drop the person's rows by the erasure ledger"
+      + " (erased_identifiers); deleting them from the source systems and landing files is"
+      + " the operator's job (docs/operations.md, right to erasure).";
 
   @Override
   public Integer call() {
@@ -126,10 +130,12 @@ public final class ForgetCommand implements Callable<Integer> {
         List<String> vacuumed = erasure.vacuum(result, retention, force, lock::checkStillHeld,
             System.out::println);
         System.out.println(retention == 0
-            ? "VACUUM RETAIN 0 HOURS ran on " + vacuumed.size() + " tables: the deleted rows'"
-                + " files are gone from storage (time travel to older versions of these"
-                + " tables no longer works)."
-            : "VACUUM RETAIN " + retention + " HOURS ran on " + vacuumed.size() + " tables."
+            ? "VACUUM RETAIN 0 HOURS ran on " + vacuumed.size() + " tables ("
+                + String.join(", ", vacuumed) + "): each holds no data file outside its"
+                + " current version any more, so no earlier version returns the deleted rows"
+                + " (time travel to those versions fails)."
+            : "VACUUM RETAIN " + retention + " HOURS ran on " + vacuumed.size() + " tables ("
+                + String.join(", ", vacuumed) + ")."
                 + " It removes only files unreferenced for longer than " + retention + " h,"
                 + " so the files holding the rows just deleted are still in the tables'"
                 + " Delta history; a VACUUM (bin/polku maintain) after " + started.plusSeconds(
@@ -144,8 +150,15 @@ public final class ForgetCommand implements Callable<Integer> {
       }
       System.out.println(SOURCES_CAVEAT);
       if (!unknown.isEmpty()) {
+        // Positions and keyed hashes, not the ids: stdout often ends up in a scheduler's log.
+        List<String> which = new ArrayList<>();
+        for (String u : unknown) {
+          which.add("id " + (ids.indexOf(u) + 1) + " of " + ids.size() + " (erasure_log hash "
+              + Erasure.hash(salt, u).substring(0, 12) + "…)");
+        }
         System.out.println("Not found (no identity_map entry and no row in any table): "
-            + String.join(", ", unknown));
+            + String.join(", ", which) + "; check those ids of the request (a typo, erased"
+            + " before, never seen)");
         return ExitCodes.NOT_FOUND;
       }
       return ExitCodes.OK;

@@ -236,6 +236,25 @@ public final class Tables {
       list(),
       list("erasure_id", "customer_id_hash", "table_name"));
 
+  public static final TableSpec ERASED_IDENTIFIERS = new TableSpec(
+      "erased_identifiers",
+      "ops",
+      "The erasure ledger: a keyed hash of every identifier of every person bin/polku forget"
+          + " erased (customer ids, cookies, devices, e-mail and phone hashes), never the"
+          + " identifier. Ingest drops incoming rows (snapshots, quarantined raw records, later"
+          + " files) holding one of them and counts them as erased.",
+      list(
+          col("id_hash", StringType, false,
+              "HMAC-SHA256 of the identifier keyed with polku.erasure.salt, hex (as"
+                  + " erasure_log.customer_id_hash for a customer id)."),
+          col("id_type", StringType, false,
+              "The identifier's type (customer_id, anonymous_id, device_id, email_hash,"
+                  + " phone_hash)."),
+          col("erasure_id", StringType, false, "The forget run that erased it first."),
+          col("erased_ts", TimestampType, false, "When, UTC.")),
+      list(),
+      list("id_hash"));
+
   /** One step of a journey, as stored in journeys and feedback_context arrays. */
   public static final StructType STEP = new StructType()
       .add("ts", TimestampType)
@@ -917,7 +936,7 @@ public final class Tables {
           ROOT_CAUSE_PRUNED, ROOT_CAUSE_EXAMPLES, ROOT_CAUSE_DRIVERS, PROFILE_SPEC,
           CUSTOMER_PROFILES, SURVEY_INVITATIONS, SURVEY_SUPPRESSIONS, FOLLOWUPS,
           FOLLOWUP_UPDATES, FOLLOWUP_SUMMARY, FIX_EFFECTS, KPI_DAILY, KPI_WEEKLY, KPI_PEAK_END,
-          QUARANTINE, RUN_AUDIT, ERASURE_LOG);
+          QUARANTINE, RUN_AUDIT, ERASURE_LOG, ERASED_IDENTIFIERS);
 
   public static Optional<TableSpec> byName(String name) {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

@@ -52,7 +52,8 @@ import org.apache.spark.sql.types.StructType;
  * VACUUM runs with a retention shorter than their age ({@link Maintenance}); the transaction
  * log's file statistics (min/max per column) of the old files may hold an identifier until
  * Delta's log retention (delta.logRetentionDuration, 30 days) cleans the old log entries.
- * The sources are not touched: a nightly that re-ingests them brings the person back.
+ * The sources are not touched; {@link ErasureLedger} keeps ingest from bringing the person
+ * back, but the raw files still hold them.
  */
 public final class Erasure {
   /** The salt's configuration key and environment variable. */
@@ -296,7 +297,10 @@ public final class Erasure {
     return new Result(erasureId, at, persons, results);
   }
 
-  /** Appends the erasure's rows to erasure_log (one commit), with vacuumed = false. */
+  /**
+   * Appends the erasure's rows to erasure_log (one commit), with vacuumed = false, and the
+   * persons' identifiers, hashed, to the erasure ledger erased_identifiers (one commit).
+   */
   public void log(Result r, String salt) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < r.persons().size(); i++) {
@@ -313,11 +317,21 @@ public final class Erasure {
       lake.insertNew(Tables.ERASURE_LOG,
           spark.createDataFrame(rows, Tables.ERASURE_LOG.schema()));
     }
+    // The ledger ingest consults: an identifier erased before keeps its first erasure.
+    lake.ensure(Tables.ERASED_IDENTIFIERS);
+    if (!r.persons().isEmpty()) {
+      lake.insertNew(Tables.ERASED_IDENTIFIERS, ErasureLedger.rows(lake, r, salt));
+    }
   }
 
   /**
-   * VACUUMs the tables rows were deleted from with {@code retentionHours} (below Delta's 168 h
-   * only with {@code force}) and marks them vacuumed in erasure_log. Returns the tables.
+   * VACUUMs every table of the erasure that holds person rows, whether this run deleted rows
+   * from it or not (an earlier forget of the same person, or of others, without --vacuum left
+   * their rows in older versions), with {@code retentionHours} (below Delta's 168 h only with
+   * {@code force}), and marks them vacuumed in erasure_log. Returns the tables.
+   *
+   * @throws IllegalStateException when a retention of 0 left a data file that the table's
+   *     current version does not reference (an older version could still return the rows)
    */
   public List<String> vacuum(Result r, int retentionHours, boolean force,
       Runnable beforeEachTable, Consumer<String> progress) {
@@ -332,14 +346,19 @@ public final class Erasure {
         spark.sparkContext().defaultParallelism() * 4)));
     try {
       for (TableResult t : r.tables()) {
-        if (t.rowsDeleted() == 0) {
-          continue;
-        }
         beforeEachTable.run();
         TableSpec spec = Tables.byName(t.table()).orElseThrow();
         Maintenance.Report report = m.maintain(spec, List.of(), false, retentionHours, force);
         progress.accept(t.table() + ": VACUUM RETAIN " + retentionHours + " HOURS removed "
             + report.vacuumedFiles() + " files");
+        long left = m.physicalFiles(spec) - report.after().files();
+        if (retentionHours == 0 && left > 0) {
+          throw new IllegalStateException("VACUUM RETAIN 0 HOURS left " + left + " data files"
+              + " of " + t.table() + " that its current version does not reference; expected"
+              + " none, or older versions may still return erased rows; check that nothing"
+              + " else writes to " + lake.location(spec) + " and run forget --vacuum"
+              + " --retention-hours 0 --force again");
+        }
         done.add(t.table());
       }
     } finally {

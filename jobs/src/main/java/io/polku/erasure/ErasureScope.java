@@ -67,7 +67,10 @@ public final class ErasureScope {
       Map.entry("kpi_peak_end", "aggregate per channel, metric and peak/end cell"),
       Map.entry("run_audit", "ops: counts per run, stage and table"),
       Map.entry("erasure_log",
-          "the erasure record itself: keyed hashes of erased ids only; kept as the proof"));
+          "the erasure record itself: keyed hashes of erased ids only; kept as the proof"),
+      Map.entry("erased_identifiers",
+          "the erasure ledger: keyed hashes of erased identifiers only; ingest drops their"
+              + " rows by it"));
 
   /** How {@code table}'s rows of a person are found. */
   public record Rule(TableSpec table, List<String> matchedBy, Optional<String> condition,

@@ -7,6 +7,8 @@ import io.polku.config.SourceConfig;
 import io.polku.config.SourceKind;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
+import io.polku.erasure.Erasure;
+import io.polku.erasure.ErasureLedger;
 import io.polku.lake.Lake;
 import io.polku.pipeline.DataQualityException;
 import io.polku.pipeline.RunContext;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
@@ -43,13 +46,18 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Every source is classified and counted before anything is committed: if a source's
  * quarantined share exceeds its threshold, no silver data is written (quarantine rows are, for
  * diagnosis) and a {@link DataQualityException} names the source, the share and the top
- * reasons. Invariant, checked for every source: read == valid + quarantined.
+ * reasons. Rows of persons erased by {@code bin/polku forget} (their identifiers, or a
+ * quarantined row's raw record, in the erasure ledger {@code erased_identifiers}) are dropped
+ * and counted as erased: snapshots and quarantine would otherwise bring them back. Invariant,
+ * checked for every source: read == valid + out of range + quarantined + erased.
  *
  * <p>Cost per source: one scan of the source, one shuffle on the id (duplicates), one scan of
  * the target table's ids outside the range, one join for unchanged-row lineage; the
  * classified rows are persisted (memory and disk) between counting and writing; on the driver,
  * one listing of the source's files (a warning per zero-byte file; CSV with a header also reads
  * each file's first line). Collected to the driver: per-source counts by reason code only.
+ * With a non-empty erasure ledger the classification is evaluated once more, to find the
+ * erased identifiers present (see {@link ErasureLedger#mark}); without one, nothing is added.
  */
 public final class IngestStage implements Stage {
   public static final String NAME = "ingest";
@@ -63,7 +71,7 @@ public final class IngestStage implements Stage {
 
   /** Counts of one source in one run. */
   public record SourceCounts(String source, String table, long read, long valid,
-      long outOfRange, long quarantined, Map<String, Long> reasons) {
+      long outOfRange, long quarantined, long erased, Map<String, Long> reasons) {
     public double quarantinedShare() {
       return read == 0 ? 0 : (double) quarantined / read;
     }
@@ -99,6 +107,9 @@ public final class IngestStage implements Stage {
       lake.ensure(t);
     }
     SourceMapping.Rules rules = SourceMapping.Rules.of(ctx.config(), ctx.startedAt());
+    String salt = ctx.config().raw().hasPath(Erasure.SALT_KEY)
+        ? ctx.config().raw().getString(Erasure.SALT_KEY) : null;
+    Optional<Dataset<Row>> ledger = ErasureLedger.forIngest(lake, salt);
     Map<String, Dataset<Row>> classified = new LinkedHashMap<>();
     Map<String, SourceCounts> counts = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
@@ -111,7 +122,7 @@ public final class IngestStage implements Stage {
         Instant t0 = Instant.now();
         ctx.spark().sparkContext().setJobGroup("polku-ingest-" + source.name(),
             "ingest " + source.name(), false);
-        Dataset<Row> rows = classify(ctx, source, rules)
+        Dataset<Row> rows = markErased(classify(ctx, source, rules), ledger, salt)
             .persist(StorageLevel.MEMORY_AND_DISK());
         classified.put(source.name(), rows);
         SourceCounts c = count(source, rows);
@@ -124,8 +135,9 @@ public final class IngestStage implements Stage {
           breaches.add(breach(source, c));
         }
         ctx.progress().accept(String.format(Locale.ROOT,
-            "  %-22s read %,9d  valid %,9d  out of range %,8d  quarantined %,6d  (%.1f s)",
-            source.name(), c.read(), c.valid(), c.outOfRange(), c.quarantined(),
+            "  %-22s read %,9d  valid %,9d  out of range %,8d  quarantined %,6d  erased %,d"
+                + "  (%.1f s)",
+            source.name(), c.read(), c.valid(), c.outOfRange(), c.quarantined(), c.erased(),
             Duration.between(t0, Instant.now()).toMillis() / 1000.0));
       }
       writeQuarantine(ctx, sources, classified);
@@ -138,7 +150,7 @@ public final class IngestStage implements Stage {
         if (c.read() > 0) {
           ctx.spark().sparkContext().setJobGroup("polku-ingest-write-" + source.name(),
               "write " + source.name(), false);
-          writeSilver(ctx, source, classified.get(source.name()));
+          writeSilver(ctx, source, notErased(classified.get(source.name())));
         }
         tableRows.merge(source.kind().table().name(), c.valid(), Long::sum);
       }
@@ -146,7 +158,7 @@ public final class IngestStage implements Stage {
       for (SourceCounts c : counts.values()) {
         objects.add(new StageResult.ObjectCounts(c.source(), c.read(), c.valid(),
             c.quarantined(), "table=" + c.table() + " out_of_range=" + c.outOfRange()
-            + " reasons=" + c.reasons(), true));
+            + " erased=" + c.erased() + " reasons=" + c.reasons(), true));
       }
       for (Map.Entry<String, Long> e : tableRows.entrySet()) {
         objects.add(new StageResult.ObjectCounts(e.getKey(), 0, e.getValue(), 0,
@@ -195,21 +207,36 @@ public final class IngestStage implements Stage {
     return flagged;
   }
 
+  /**
+   * {@code rows} with {@link ErasureLedger#ERASED}: rows of persons erased by forget (their
+   * identifiers, or a quarantined row's raw record, in the erasure ledger). Such a row is
+   * neither written nor quarantined, only counted.
+   */
+  static Dataset<Row> markErased(Dataset<Row> rows, Optional<Dataset<Row>> ledger,
+      String salt) {
+    return ledger.isEmpty() ? rows.withColumn(ErasureLedger.ERASED, lit(false))
+        : ErasureLedger.mark(rows, ledger.get(), salt, SourceReader.RAW,
+            col(SourceMapping.REASON_CODE).isNotNull());
+  }
+
   private static SourceCounts count(SourceConfig source, Dataset<Row> rows) {
-    // Bounded: one row per (in range, reason code) pair.
-    List<Row> groups = rows.groupBy(col(SourceMapping.IN_RANGE), col(SourceMapping.REASON_CODE))
-        .count().collectAsList();
+    // Bounded: one row per (in range, reason code, erased) triple.
+    List<Row> groups = rows.groupBy(col(SourceMapping.IN_RANGE), col(SourceMapping.REASON_CODE),
+        col(ErasureLedger.ERASED)).count().collectAsList();
     long read = 0;
     long valid = 0;
     long outOfRange = 0;
     long quarantined = 0;
+    long erased = 0;
     Map<String, Long> reasons = new TreeMap<>();
     for (Row g : groups) {
       boolean inRange = g.getBoolean(0);
       String code = g.getString(1);
-      long n = g.getLong(2);
+      long n = g.getLong(3);
       read += n;
-      if (code != null) {
+      if (g.getBoolean(2)) {
+        erased += n;
+      } else if (code != null) {
         quarantined += n;
         reasons.merge(code, n, Long::sum);
       } else if (inRange) {
@@ -218,13 +245,14 @@ public final class IngestStage implements Stage {
         outOfRange += n;
       }
     }
-    if (read != valid + outOfRange + quarantined) {
+    if (read != valid + outOfRange + quarantined + erased) {
       throw new IllegalStateException("Row accounting broken for source " + source.name()
           + ": read " + read + " != valid " + valid + " + out of range " + outOfRange
-          + " + quarantined " + quarantined);
+          + " + quarantined " + quarantined + " + erased " + erased + "; expected equal; a"
+          + " bug: report it with the source's configuration");
     }
     return new SourceCounts(source.name(), source.kind().table().name(), read, valid,
-        outOfRange, quarantined, reasons);
+        outOfRange, quarantined, erased, reasons);
   }
 
   private static String breach(SourceConfig source, SourceCounts c) {
@@ -242,11 +270,15 @@ public final class IngestStage implements Stage {
         source.name());
   }
 
+  private static Dataset<Row> notErased(Dataset<Row> rows) {
+    return rows.filter(functions.not(col(ErasureLedger.ERASED)));
+  }
+
   private static void writeQuarantine(RunContext ctx, List<SourceConfig> sources,
       Map<String, Dataset<Row>> classified) {
     Dataset<Row> all = null;
     for (SourceConfig source : sources) {
-      Dataset<Row> q = SourceMapping.quarantineRows(classified.get(source.name()),
+      Dataset<Row> q = SourceMapping.quarantineRows(notErased(classified.get(source.name())),
           source.name(), ctx.runId(), ctx.startedAt());
       all = all == null ? q : all.unionByName(q);
     }

@@ -23,8 +23,9 @@ public final class RunAudit {
   }
 
   public void runStarted() {
-    // Every contract table exists after a run; erasure_log is written only by forget.
+    // Every contract table exists after a run; the erasure tables are written only by forget.
     ctx.lake().ensure(Tables.ERASURE_LOG);
+    ctx.lake().ensure(Tables.ERASED_IDENTIFIERS);
     write(List.of(row("run", "*", ctx.startedAt(), null, "running", null, null, null, null)));
   }
 

@@ -51,7 +51,7 @@ final class KnownKeys {
    */
   static final Map<String, Set<String>> NAMED = Map.of(
       "polku.sources", Set.of("kind", "format", "paths", "options", "schema", "columns",
-          "channel-map", "max-quarantine-share", "enabled"),
+          "channel-map", "max-quarantine-share", "enabled", "encoding"),
       "polku.rootcause.critical", Set.of(),
       "polku.surveys.surveys", Set.of());
 

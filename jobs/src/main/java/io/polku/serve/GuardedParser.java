@@ -13,9 +13,11 @@ import scala.collection.Seq;
 
 /**
  * The endpoint's SQL parser: Spark's (with Delta's) parser, and every client statement checked
- * by {@link ReadOnlyGuard#checkParsed} before it is returned. The session options are checked
- * before the text is parsed, so a session that switched variable substitution on in its
- * connection URL never gets {@code ${env:...}} substituted.
+ * by {@link ReadOnlyGuard#checkStatement} before it is returned, so nothing of a refused
+ * statement runs. The session options are checked before the text is parsed, so a session
+ * that switched variable substitution on in its connection URL never gets {@code ${env:...}}
+ * substituted. Only {@link #parsePlan} takes client text; the other entry points parse
+ * Spark's, Delta's and Polku's own text (view definitions, data types).
  */
 final class GuardedParser implements ParserInterface {
   private final SparkSession session;
@@ -28,9 +30,9 @@ final class GuardedParser implements ParserInterface {
 
   @Override
   public LogicalPlan parsePlan(String sqlText) throws ParseException {
-    ReadOnlyGuard.checkParsed(session, null);
+    ReadOnlyGuard.checkSession(session);
     LogicalPlan plan = delegate.parsePlan(sqlText);
-    ReadOnlyGuard.checkParsed(session, plan);
+    ReadOnlyGuard.checkStatement(session, plan);
     return plan;
   }
 

@@ -12,6 +12,10 @@ import org.apache.spark.sql.catalyst.analysis.ResolvedPersistentView;
 import org.apache.spark.sql.catalyst.analysis.ResolvedTable;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedGenerator;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedTable;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedTableOrView;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedView;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedTableValuedFunction;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -22,6 +26,7 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.View;
 import org.apache.spark.sql.delta.catalog.DeltaTableV2;
 import org.apache.spark.sql.delta.commands.DescribeDeltaHistoryCommand;
+import org.apache.spark.sql.execution.CommandExecutionMode;
 import org.apache.spark.sql.execution.command.DescribeQueryCommand;
 import org.apache.spark.sql.execution.command.ExplainCommand;
 import org.apache.spark.sql.execution.command.SetCommand;
@@ -31,24 +36,31 @@ import scala.Tuple2;
 import scala.collection.Iterator;
 
 /**
- * The rule of the SQL endpoint: every statement of a client session is checked twice, by
- * allow-lists ({@link SqlAllowList}), and refused with a message that names what was refused.
+ * The rule of the SQL endpoint: every client statement is checked by allow-lists
+ * ({@link SqlAllowList}) before it runs, and refused with a message that names what was
+ * refused. {@link GuardedParser} calls {@link #checkStatement} on every statement a client
+ * sends:
  *
  * <ol>
- *   <li>{@link #checkParsed} (before analysis, from {@link GuardedParser}): the session's
- *       options may differ from the server's only in {@link SqlAllowList#SET_KEYS} (so options
- *       a JDBC URL sets, such as {@code spark.sql.variable.substitute} or
- *       {@code spark.sql.runSQLOnFiles}, refuse every statement); every function called is a
- *       bare built-in name on the function allow-list; an {@code IDENTIFIER(...)} clause, whose
- *       name is only known later, is refused.</li>
- *   <li>{@link #check} (after analysis, a check rule from {@link ReadOnlyExtension}): every
+ *   <li><em>The session</em>: its options may differ from the server's only in
+ *       {@link SqlAllowList#SET_KEYS} (options a JDBC URL sets, such as
+ *       {@code spark.sql.variable.substitute} or {@code spark.sql.runSQLOnFiles}, refuse every
+ *       statement); checked before the text is parsed.</li>
+ *   <li><em>As parsed</em>: every function called is a bare built-in name on the function
+ *       allow-list; an {@code IDENTIFIER(...)} clause, whose name is only known later, is
+ *       refused; every table name is one part, or two with the served database; path-based
+ *       tables are refused (before anything is read at the path).</li>
+ *   <li><em>As analysed</em> (the statement is analysed once here, without running it): every
  *       plan node is a read operator or an allowed SHOW/DESCRIBE/EXPLAIN/USE/SET command; every
- *       relation is a registered table or view of the served lake (never a path); a SET names
- *       an allowed key; every expression is one of Spark's built-in catalyst expressions and
- *       not a user function.</li>
+ *       relation is a registered table or view of the served lake; a SET names an allowed key;
+ *       every expression is one of Spark's built-in catalyst expressions, never a user
+ *       function. EXPLAIN's and DESCRIBE QUERY's inner statement is analysed and checked too.</li>
  * </ol>
  *
- * <p>The server's own statements (registering tables and views) run {@link #privileged}.
+ * <p>Only client statements are checked: the queries Delta runs over its transaction log while
+ * a statement is analysed or runs (path relations, typed Dataset operators) are built with the
+ * DataFrame API, not parsed, and are left alone. The server's own statements (registering
+ * tables and views) run {@link #privileged}.
  */
 public final class ReadOnlyGuard {
   private ReadOnlyGuard() {}
@@ -86,22 +98,42 @@ public final class ReadOnlyGuard {
     return PRIVILEGED.get();
   }
 
-  /**
-   * Checks a statement as parsed, before anything of it is resolved or run; with a null plan,
-   * only the session's options (before the text is parsed).
-   */
-  public static void checkParsed(SparkSession session, LogicalPlan parsed) {
-    if (isPrivileged()) {
-      return;
-    }
-    checkSessionOptions(session, ServedCatalog.get());
-    if (parsed != null) {
-      walk(parsed, true, ReadOnlyGuard::checkParsedNode, ReadOnlyGuard::checkParsedExpression);
+  /** The session's options, before a client statement's text is parsed. */
+  public static void checkSession(SparkSession session) {
+    if (!isPrivileged()) {
+      checkSessionOptions(session, ServedCatalog.get());
     }
   }
 
-  /** Checks an analysed plan; throws {@link ReadOnlyViolation} for anything not allowed. */
-  public static void check(SparkSession session, LogicalPlan plan) {
+  /**
+   * Checks a client statement as parsed, then analyses it (without running it) and checks the
+   * analysed plan; throws {@link ReadOnlyViolation} for anything not allowed. Analysis errors
+   * (an unknown column, a type error) are thrown as Spark throws them.
+   */
+  public static void checkStatement(SparkSession session, LogicalPlan parsed) {
+    if (isPrivileged()) {
+      return;
+    }
+    Served served = ServedCatalog.get();
+    checkSessionOptions(session, served);
+    walk(parsed, true, node -> checkParsedNode(node, served),
+        ReadOnlyGuard::checkParsedExpression);
+    List<LogicalPlan> statements = new ArrayList<>();
+    statements.add(parsed);
+    if (parsed instanceof ExplainCommand e) {
+      statements.add(e.logicalPlan());
+    } else if (parsed instanceof DescribeQueryCommand d) {
+      statements.add(d.plan());
+    }
+    for (LogicalPlan statement : statements) {
+      LogicalPlan analysed = privileged(() -> session.sessionState()
+          .executePlan(statement, CommandExecutionMode.SKIP()).analyzed());
+      check(session, analysed);
+    }
+  }
+
+  /** Checks an analysed client plan; throws {@link ReadOnlyViolation} for anything not allowed. */
+  static void check(SparkSession session, LogicalPlan plan) {
     if (isPrivileged() || isResultEncoder(plan)) {
       return;
     }
@@ -122,10 +154,13 @@ public final class ReadOnlyGuard {
 
   /**
    * The session's options that are not allowed, key to value: an option may differ from the
-   * server's only in {@link SqlAllowList#SET_KEYS}, the Thrift server's own session settings,
-   * or by holding the option's registered default (Spark and Delta write some defaults into a
-   * new session's options).
+   * server's only in {@link SqlAllowList#SET_KEYS}, {@link SqlAllowList#ENGINE_MANAGED_KEYS},
+   * or by holding the option's registered default where the server does not set it (Spark and
+   * Delta write some defaults into a new session's options). A server option the session no
+   * longer holds (unset) counts with its registered default.
    *
+   * @param session the options the session holds
+   * @param server the server session's options
    * @param defaults an option's registered default value, or null when it has none
    */
   static Map<String, String> disallowedOptions(Map<String, String> session,
@@ -133,11 +168,19 @@ public final class ReadOnlyGuard {
     Map<String, String> bad = new TreeMap<>();
     session.forEach((k, v) -> {
       if (SqlAllowList.SET_KEYS.contains(k) || v.equals(server.get(k))
-          || v.equals(SqlAllowList.THRIFT_SESSION_SETTINGS.get(k))
+          || SqlAllowList.ENGINE_MANAGED_KEYS.contains(k)
           || (!server.containsKey(k) && v.equals(defaults.apply(k)))) {
         return;
       }
       bad.put(k, v);
+    });
+    server.forEach((k, v) -> {
+      String fallback = defaults.apply(k);
+      if (!session.containsKey(k) && !SqlAllowList.SET_KEYS.contains(k)
+          && !SqlAllowList.ENGINE_MANAGED_KEYS.contains(k) && fallback != null
+          && !fallback.equals(v)) {
+        bad.put(k, fallback + " (unset)");
+      }
     });
     return bad;
   }
@@ -220,7 +263,19 @@ public final class ReadOnlyGuard {
     return served != null && served.isView(v.desc().identifier());
   }
 
-  private static void checkParsedNode(LogicalPlan node) {
+  private static void checkParsedNode(LogicalPlan node, Served served) {
+    if (node instanceof UnresolvedRelation r) {
+      checkTableName(r.multipartIdentifier(), served);
+    } else if (node instanceof UnresolvedTable t) {
+      checkTableName(t.multipartIdentifier(), served);
+    } else if (node instanceof UnresolvedTableOrView t) {
+      checkTableName(t.multipartIdentifier(), served);
+    } else if (node instanceof UnresolvedView v) {
+      checkTableName(v.multipartIdentifier(), served);
+    } else if (node.getClass().getSimpleName().contains("PathBased")) {
+      throw new ReadOnlyViolation("a table given by its path is not allowed; only the lake's"
+          + " registered tables are served (see SHOW TABLES), never a path");
+    }
     if (node instanceof UnresolvedTableValuedFunction f) {
       String name = bareName(f.name());
       if (name == null || !SqlAllowList.TABLE_FUNCTIONS.contains(name)) {
@@ -262,6 +317,24 @@ public final class ReadOnlyGuard {
       throw new ReadOnlyViolation("the function " + shown + " is not on the endpoint's"
           + " allow-list of built-in functions (user functions cannot be created or called;"
           + " call built-ins by their bare name, e.g. upper(x))");
+    }
+  }
+
+  /**
+   * A table name as written: one part (a table, view or CTE name, resolved and checked after
+   * analysis), or the served database and a name. Anything else (another database or catalog,
+   * {@code delta.`/path`}, {@code text.`/etc/passwd`}) is refused before it is looked up.
+   */
+  private static void checkTableName(scala.collection.Seq<String> parts, Served served) {
+    String db = served == null ? null : served.database();
+    boolean ok = parts.size() == 1
+        || (parts.size() == 2 && parts.head().equalsIgnoreCase(db))
+        || (parts.size() == 3 && parts.head().equalsIgnoreCase("spark_catalog")
+            && parts.apply(1).equalsIgnoreCase(db));
+    if (!ok) {
+      throw new ReadOnlyViolation(parts.mkString(".") + " is not one of the lake's registered"
+          + " tables; only the lake's tables and views are served (see SHOW TABLES), never a"
+          + " path or another database");
     }
   }
 

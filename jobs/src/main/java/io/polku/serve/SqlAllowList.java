@@ -84,13 +84,14 @@ public final class SqlAllowList {
       "spark.sql.shuffle.partitions", "spark.sql.ansi.enabled");
 
   /**
-   * Session options that every new client session of the Thrift server holds, set by the
-   * server side (seen on Spark 3.5.4 with Delta 3.3.3), with their values; a session may differ
-   * from the server's settings only in these, {@link #SET_KEYS} and registered defaults.
+   * Session options that Spark's Thrift server and Delta set in sessions themselves, to values
+   * that vary (seen on Spark 3.5.4 with Delta 3.3.3: the Java 8 time API for Thrift results;
+   * Parquet field-id matching, which Delta switches when it reads a table). They decide how
+   * values are converted, not what is read; a session may hold any value of them.
    */
-  public static final Map<String, String> THRIFT_SESSION_SETTINGS = Map.of(
-      "spark.sql.datetime.java8API.enabled", "true",
-      "spark.sql.parquet.fieldId.read.enabled", "true");
+  public static final Set<String> ENGINE_MANAGED_KEYS = Set.of(
+      "spark.sql.datetime.java8API.enabled", "spark.sql.parquet.fieldId.read.enabled",
+      "spark.sql.parquet.fieldId.write.enabled");
 
   /** Table-valued functions (FROM f(...), LATERAL VIEW f(...)). */
   public static final Set<String> TABLE_FUNCTIONS = Set.of("range", "explode",

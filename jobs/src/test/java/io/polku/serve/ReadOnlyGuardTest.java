@@ -44,6 +44,8 @@ class ReadOnlyGuardTest {
     spark.sql("CREATE TABLE guard_served USING delta LOCATION '" + lakeTable + "'");
     spark.sql("CREATE TABLE guard_unserved USING delta LOCATION '" + outsideTable + "'");
     spark.sql("CREATE VIEW guard_view AS SELECT id, upper(s) AS u FROM guard_served");
+    // As the server sets it (SqlServer.sessionSettings).
+    spark.conf().set("spark.sql.variable.substitute", "false");
     ServedCatalog.set(new ServedCatalog.Served("default", Set.of("guard_served"),
         Set.of("guard_view"), serverOptions(), 1000));
   }
@@ -51,6 +53,7 @@ class ReadOnlyGuardTest {
   @AfterAll
   static void unset() {
     ServedCatalog.set(null);
+    spark.conf().unset("spark.sql.variable.substitute");
     spark.sql("DROP VIEW IF EXISTS guard_view");
     spark.sql("DROP TABLE IF EXISTS guard_served");
     spark.sql("DROP TABLE IF EXISTS guard_unserved");
@@ -61,13 +64,15 @@ class ReadOnlyGuardTest {
         spark.sessionState().conf().getAllConfs()));
   }
 
-  /** Parses, checks, analyses (commands are not run) and checks, as the server does. */
+  /**
+   * Checks as the server's parser does (session, parsed, analysed without running), and
+   * analyses the statement as Spark then would.
+   */
   private static void guard(String sql) throws Exception {
+    ReadOnlyGuard.checkSession(spark);
     LogicalPlan parsed = spark.sessionState().sqlParser().parsePlan(sql);
-    ReadOnlyGuard.checkParsed(spark, parsed);
-    LogicalPlan analysed = spark.sessionState()
-        .executePlan(parsed, CommandExecutionMode.SKIP()).analyzed();
-    ReadOnlyGuard.check(spark, analysed);
+    ReadOnlyGuard.checkStatement(spark, parsed);
+    spark.sessionState().executePlan(parsed, CommandExecutionMode.SKIP()).analyzed();
   }
 
   private static String refused(String sql) {
@@ -120,13 +125,18 @@ class ReadOnlyGuardTest {
     probes.put("WITH c AS (SELECT TRANSFORM('x') USING 'id' AS (out STRING)) SELECT * FROM c",
         "SELECT TRANSFORM");
     probes.put("select transform('x') using 'id' as (out string)", "SELECT TRANSFORM");
-    probes.put("SELECT * FROM text.`/etc/passwd`", "path");
-    probes.put("SELECT * FROM delta.`" + lakeTable + "`", "path");
-    probes.put("SELECT * FROM parquet.`" + lakeTable + "`", "path");
+    String never = "never a path";
+    probes.put("SELECT * FROM text.`/etc/passwd`", never);
+    probes.put("SELECT * FROM delta.`" + lakeTable + "`", never);
+    probes.put("SELECT * FROM parquet.`" + lakeTable + "`", never);
+    probes.put("SELECT * FROM other_db.guard_served", never);
     probes.put("SELECT * FROM guard_unserved", "guard_unserved is not a registered table");
-    probes.put("DESCRIBE HISTORY '" + outsideTable + "'", "DESCRIBE HISTORY over a path");
-    probes.put("DESCRIBE HISTORY delta.`" + outsideTable + "`", "DESCRIBE HISTORY over a path");
-    probes.put("DESCRIBE DETAIL '" + outsideTable + "'", "is not a registered table");
+    probes.put("DESCRIBE guard_unserved", "guard_unserved is not a registered table");
+    probes.put("DESCRIBE HISTORY guard_unserved", "guard_unserved is not a registered table");
+    probes.put("DESCRIBE HISTORY '" + outsideTable + "'", never);
+    probes.put("DESCRIBE HISTORY '" + tmp.resolve("missing") + "'", never);
+    probes.put("DESCRIBE HISTORY delta.`" + outsideTable + "`", never);
+    probes.put("DESCRIBE DETAIL '" + outsideTable + "'", never);
     probes.put("SET spark.sql.legacy.setCommandRejectsSparkCoreConfs=false", "SET spark.sql.");
     probes.put("SET spark.redaction.regex=zzzz", "SET spark.redaction.regex is not allowed");
     probes.put("SET spark.hadoop.fs.s3a.secret.key", "SET spark.hadoop.fs.s3a.secret.key");
@@ -175,24 +185,34 @@ class ReadOnlyGuardTest {
     assertEquals(Map.of(), ReadOnlyGuard.disallowedOptions(server, server, defaults));
     assertEquals(Map.of(), ReadOnlyGuard.disallowedOptions(Map.of(
         "spark.sql.variable.substitute", "false", "spark.sql.shuffle.partitions", "9",
+        "spark.sql.runSQLOnFiles", "false",
         "spark.sql.datetime.java8API.enabled", "true",
         "spark.sql.parquet.fieldId.read.enabled", "false"), server, defaults));
     assertEquals(Map.of("spark.sql.variable.substitute", "true", "hivevar:x", "y",
-        "spark.sql.parquet.fieldId.read.enabled", "true"),
+        "spark.sql.caseSensitive", "true"),
         ReadOnlyGuard.disallowedOptions(Map.of("spark.sql.variable.substitute", "true",
             "spark.sql.runSQLOnFiles", "false", "hivevar:x", "y",
-            "spark.sql.parquet.fieldId.read.enabled", "true"), server, defaults));
-    // The server's own value wins over the default: runSQLOnFiles' default (true) is refused.
+            "spark.sql.caseSensitive", "true"), server, defaults));
+    // The server's own value wins over the default: runSQLOnFiles' default (true) is refused,
+    // also when the session no longer holds the option.
     assertEquals(Map.of("spark.sql.runSQLOnFiles", "true"), ReadOnlyGuard.disallowedOptions(
-        Map.of("spark.sql.runSQLOnFiles", "true"), server, defaults));
+        Map.of("spark.sql.runSQLOnFiles", "true", "spark.sql.variable.substitute", "false"),
+        server, defaults));
+    assertEquals(Map.of("spark.sql.variable.substitute", "true (unset)"),
+        ReadOnlyGuard.disallowedOptions(Map.of("spark.sql.runSQLOnFiles", "false"), server,
+            defaults));
 
-    spark.conf().set("spark.sql.variable.substitute", "true");
-    try {
-      String message = refused("SELECT '${env:HOME}'");
-      assertTrue(message.contains("changed the server option(s) [spark.sql.variable.substitute]"),
-          message);
-    } finally {
-      spark.conf().unset("spark.sql.variable.substitute");
+    for (Runnable change : List.<Runnable>of(
+        () -> spark.conf().set("spark.sql.variable.substitute", "true"),
+        () -> spark.conf().unset("spark.sql.variable.substitute"))) {
+      change.run();
+      try {
+        String message = refused("SELECT '${env:HOME}'");
+        assertTrue(message.contains("changed the server option(s)"
+            + " [spark.sql.variable.substitute]"), message);
+      } finally {
+        spark.conf().set("spark.sql.variable.substitute", "false");
+      }
     }
   }
 

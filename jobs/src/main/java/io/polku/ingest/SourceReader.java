@@ -160,47 +160,64 @@ public final class SourceReader {
    * UTF-8 JSON: Spark keeps an unparseable line's bytes as they are (an invalid UTF-8 byte
    * makes the line unparseable), so the corrupt-record column's bytes are checked. Other
    * encodings: a check for U+FFFD after decoding, bytes not recoverable. Pure: no actions.
+   *
+   * <p>One check per row, over the row's text fields joined by NUL (a byte that is valid
+   * UTF-8 on its own, so the joined bytes are valid exactly when every field is): a check per
+   * field made the plans of wide sources grow past what a 1 GB driver could optimise. The
+   * column a message names is the first whose decoded text holds U+FFFD.
    */
   static Dataset<Row> checkEncoding(Dataset<Row> raw, SourceConfig source) {
-    List<String> paths = new ArrayList<>();
-    stringLeaves(stringify(source.schema()), "", paths);
-    paths.add(CORRUPT);
     boolean csvBytes = byteExact(source);
     boolean exact = source.utf8();
+    List<String> paths = new ArrayList<>();
+    if (csvBytes || !exact) {
+      stringLeaves(stringify(source.schema()), "", paths);
+    }
+    paths.add(CORRUPT); // UTF-8 JSON: a field that parsed is valid; only a corrupt line is not
     String fix = "; fix: set " + source.key("encoding") + " to the file's real encoding (e.g."
         + " \"ISO-8859-1\" or \"windows-1252\"), or re-export the file as "
         + source.encoding();
-    Column message = lit(null).cast("string");
+    String sep = "\u0000";
+    List<Column> values = new ArrayList<>();
+    List<Column> names = new ArrayList<>();
     List<Column> bytes = new ArrayList<>();
-    for (int i = paths.size() - 1; i >= 0; i--) {
-      String p = paths.get(i);
-      String what = p.equals(CORRUPT) ? "the record" : "column '" + p + "'";
+    for (String p : paths) {
       Column value = functions.expr(quotedPath(p));
-      Column bad;
-      String sentence;
-      if (exact) {
-        Column original = csvBytes ? functions.encode(value, "ISO-8859-1")
-            : value.cast("binary");
-        Column decoded = functions.decode(original, "UTF-8");
-        bad = functions.coalesce(functions.encode(decoded, "UTF-8").notEqual(original),
-            lit(false));
-        sentence = what + " is not valid UTF-8 (the source's encoding, set at "
-            + source.key("encoding") + "); its bytes are kept as base64 in the quarantine's raw"
-            + " record" + fix;
-        // Spark 3.5's base64 breaks lines every 76 characters (spark.sql.chunkBase64String.
-        // enabled); one unbroken string is plain RFC 4648 base64.
-        bytes.add(0, functions.translate(functions.base64(original), "\r\n", "")
-            .as(p.equals(CORRUPT) ? "_record" : p));
-      } else {
-        bad = functions.coalesce(functions.instr(value, "\uFFFD").gt(0), lit(false));
-        sentence = what + " holds characters that are not valid " + source.encoding()
-            + " (decoded as the replacement character U+FFFD; the original bytes are not"
-            + " recoverable)" + fix;
-      }
-      message = functions.when(bad, lit(sentence)).otherwise(message);
+      values.add(functions.coalesce(value, lit("")));
+      names.add(lit(p.equals(CORRUPT) ? "the record" : "column '" + p + "'"));
+      Column original = csvBytes ? functions.encode(value, "ISO-8859-1") : value.cast("binary");
+      // Spark 3.5's base64 breaks lines every 76 characters (spark.sql.chunkBase64String.
+      // enabled); one unbroken string is plain RFC 4648 base64.
+      bytes.add(functions.translate(functions.base64(original), "\r\n", "")
+          .as(p.equals(CORRUPT) ? "_record" : p));
     }
+    Column joined = functions.concat_ws(sep, values.toArray(new Column[0]));
+    Column decoded;
+    Column bad;
+    if (exact) {
+      Column original = csvBytes ? functions.encode(joined, "ISO-8859-1")
+          : joined.cast("binary");
+      decoded = functions.decode(original, "UTF-8");
+      bad = functions.coalesce(functions.encode(decoded, "UTF-8").notEqual(original),
+          lit(false));
+    } else {
+      decoded = joined;
+      bad = functions.instr(joined, "\uFFFD").gt(0);
+    }
+    Column firstBad = functions.array_position(functions.transform(
+        functions.split(decoded, sep), x -> functions.instr(x, "\uFFFD").gt(0)), true);
+    Column what = functions.coalesce(functions.try_element_at(
+        functions.array(names.toArray(new Column[0])), firstBad.cast("int")),
+        lit("a text column"));
+    Column message = exact
+        ? functions.concat(what, lit(" is not valid UTF-8 (the source's encoding, set at "
+            + source.key("encoding") + "); its bytes are kept as base64 in the quarantine's raw"
+            + " record" + fix))
+        : functions.concat(what, lit(" holds characters that are not valid "
+            + source.encoding() + " (decoded as the replacement character U+FFFD; the original"
+            + " bytes are not recoverable)" + fix));
     // Computed on the undecoded columns, before the decoded ones replace them below.
-    Dataset<Row> flagged = raw.withColumn(BAD_ENCODING, message)
+    Dataset<Row> flagged = raw.withColumn(BAD_ENCODING, functions.when(bad, message))
         .withColumn(RAW_BYTES, exact ? functions.when(col(BAD_ENCODING).isNotNull(),
             functions.to_json(functions.struct(bytes.toArray(new Column[0]))))
             : lit(null).cast("string"));

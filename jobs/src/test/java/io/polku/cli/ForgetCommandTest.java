@@ -1,5 +1,8 @@
 package io.polku.cli;
 
+import static io.polku.testing.TableRows.concat;
+import static io.polku.testing.TableRows.m;
+import static io.polku.testing.TableRows.rows;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,10 +20,7 @@ import io.polku.testing.Console;
 import io.polku.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,11 +31,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +62,7 @@ class ForgetCommandTest {
     Map<String, Row> othersBefore = new LinkedHashMap<>();
     Map<String, Long> personRowsBefore = new LinkedHashMap<>();
     for (Map.Entry<TableSpec, List<Map<String, Object>>> e : fixture.entrySet()) {
-      Dataset<Row> rows = rows(e.getKey(), e.getValue());
+      Dataset<Row> rows = rows(spark, e.getKey(), e.getValue());
       // Computed on the rows written (in memory: cheaper than reading the table back).
       Row split = split(rows);
       personRowsBefore.put(e.getKey().name(), split.getLong(0));
@@ -300,58 +295,6 @@ class ForgetCommandTest {
   private static Map<String, Object> link(String id, String ta, String a, String tb,
       String b) {
     return m("link_id", id, "id_type_a", ta, "id_a", a, "id_type_b", tb, "id_b", b);
-  }
-
-  private static Map<String, Object> m(Object... kv) {
-    Map<String, Object> v = new HashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      v.put((String) kv[i], kv[i + 1]);
-    }
-    return v;
-  }
-
-  /** The table's rows: the given columns, neutral values for the rest. */
-  private Dataset<Row> rows(TableSpec t, List<Map<String, Object>> values) {
-    List<Row> rows = new ArrayList<>();
-    StructField[] fields = t.schema().fields();
-    for (Map<String, Object> v : values) {
-      Object[] row = new Object[fields.length];
-      for (int i = 0; i < fields.length; i++) {
-        row[i] = v.containsKey(fields[i].name()) ? v.get(fields[i].name())
-            : fields[i].nullable() ? null : neutral(fields[i].dataType());
-      }
-      rows.add(RowFactory.create(row));
-    }
-    return spark.createDataFrame(rows, t.schema());
-  }
-
-  private static Object neutral(DataType type) {
-    if (type.equals(DataTypes.StringType)) {
-      return "x";
-    } else if (type.equals(DataTypes.LongType)) {
-      return 0L;
-    } else if (type.equals(DataTypes.IntegerType)) {
-      return 0;
-    } else if (type.equals(DataTypes.DoubleType)) {
-      return 0.0;
-    } else if (type.equals(DataTypes.BooleanType)) {
-      return false;
-    } else if (type.equals(DataTypes.DateType)) {
-      return Date.valueOf("2026-10-01");
-    } else if (type.equals(DataTypes.TimestampType)) {
-      return Timestamp.valueOf("2026-10-01 12:00:00");
-    } else if (type instanceof ArrayType) {
-      return List.of();
-    } else if (type instanceof MapType) {
-      return Map.of();
-    }
-    throw new IllegalArgumentException("no neutral value for " + type);
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 
   private static String capture(Runnable r, boolean stderr) {

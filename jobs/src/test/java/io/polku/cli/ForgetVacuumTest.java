@@ -1,5 +1,8 @@
 package io.polku.cli;
 
+import static io.polku.testing.TableRows.concat;
+import static io.polku.testing.TableRows.m;
+import static io.polku.testing.TableRows.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +16,8 @@ import io.polku.testing.SparkTest;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Date;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +27,8 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,10 +56,10 @@ class ForgetVacuumTest {
     Map<TableSpec, List<Map<String, Object>>> fixture = fixture();
     for (Map.Entry<TableSpec, List<Map<String, Object>>> e : fixture.entrySet()) {
       // Version 0: the person's rows and Q's; version 1: one more row of Q.
-      rows(e.getKey(), e.getValue().subList(0, e.getValue().size() - 1)).coalesce(1).write()
+      rows(spark, e.getKey(), e.getValue().subList(0, e.getValue().size() - 1)).coalesce(1).write()
           .format("delta").partitionBy(e.getKey().partitionColumns().toArray(new String[0]))
           .save(lake.location(e.getKey()));
-      rows(e.getKey(), e.getValue().subList(e.getValue().size() - 1, e.getValue().size()))
+      rows(spark, e.getKey(), e.getValue().subList(e.getValue().size() - 1, e.getValue().size()))
           .write().format("delta").mode("append").save(lake.location(e.getKey()));
     }
     Path logs = tmp.resolve("logs");
@@ -184,56 +178,5 @@ class ForgetVacuumTest {
         m("quarantine_id", "q2", "raw", "{\"cust\":\"C000001\"}"),
         m("quarantine_id", "q3", "raw", "{\"cust\":\"C000002\"}")));
     return f;
-  }
-
-  private static Map<String, Object> m(Object... kv) {
-    Map<String, Object> v = new HashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      v.put((String) kv[i], kv[i + 1]);
-    }
-    return v;
-  }
-
-  private Dataset<Row> rows(TableSpec t, List<Map<String, Object>> values) {
-    List<Row> rows = new ArrayList<>();
-    StructField[] fields = t.schema().fields();
-    for (Map<String, Object> v : values) {
-      Object[] row = new Object[fields.length];
-      for (int i = 0; i < fields.length; i++) {
-        row[i] = v.containsKey(fields[i].name()) ? v.get(fields[i].name())
-            : fields[i].nullable() ? null : neutral(fields[i].dataType());
-      }
-      rows.add(RowFactory.create(row));
-    }
-    return spark.createDataFrame(rows, t.schema());
-  }
-
-  private static Object neutral(DataType type) {
-    if (type.equals(DataTypes.StringType)) {
-      return "x";
-    } else if (type.equals(DataTypes.LongType)) {
-      return 0L;
-    } else if (type.equals(DataTypes.IntegerType)) {
-      return 0;
-    } else if (type.equals(DataTypes.DoubleType)) {
-      return 0.0;
-    } else if (type.equals(DataTypes.BooleanType)) {
-      return false;
-    } else if (type.equals(DataTypes.DateType)) {
-      return Date.valueOf("2026-10-01");
-    } else if (type.equals(DataTypes.TimestampType)) {
-      return Timestamp.valueOf("2026-10-01 12:00:00");
-    } else if (type instanceof ArrayType) {
-      return List.of();
-    } else if (type instanceof MapType) {
-      return Map.of();
-    }
-    throw new IllegalArgumentException("no neutral value for " + type);
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    String[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

@@ -20,8 +20,6 @@ import org.apache.spark.sql.catalyst.analysis.UnresolvedTableValuedFunction;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.PlanExpression;
-import org.apache.spark.sql.catalyst.plans.logical.DeserializeToObject;
-import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.View;
 import org.apache.spark.sql.delta.catalog.DeltaTableV2;
@@ -134,22 +132,12 @@ public final class ReadOnlyGuard {
 
   /** Checks an analysed client plan; throws {@link ReadOnlyViolation} for anything not allowed. */
   static void check(SparkSession session, LogicalPlan plan) {
-    if (isPrivileged() || isResultEncoder(plan)) {
+    if (isPrivileged()) {
       return;
     }
     Served served = ServedCatalog.get();
     checkSessionOptions(session, served);
     walk(plan, false, node -> checkNode(node, served), ReadOnlyGuard::checkExpression);
-  }
-
-  /**
-   * The plan Spark analyses to bind the row encoder when it collects a checked statement's
-   * result ({@code ExpressionEncoder.resolveAndBind}): a deserializer over an empty local
-   * relation of the result's columns. No SQL text produces it.
-   */
-  private static boolean isResultEncoder(LogicalPlan plan) {
-    return plan instanceof DeserializeToObject d && d.child() instanceof LocalRelation r
-        && r.data().isEmpty();
   }
 
   /**
@@ -209,8 +197,9 @@ public final class ReadOnlyGuard {
 
   /**
    * Visits every plan node, including subqueries in expressions and CTE bodies, and every
-   * expression of each node. With {@code inner}, also the statement inside EXPLAIN / DESCRIBE
-   * QUERY (kept unresolved in the analysed plan; it is analysed, and checked, when it runs).
+   * expression of each node. With {@code inner} (parsed plans), also the statement inside
+   * EXPLAIN / DESCRIBE QUERY; analysed plans keep it unresolved, and {@link #checkStatement}
+   * analyses and checks it on its own.
    */
   private static void walk(LogicalPlan root, boolean inner,
       java.util.function.Consumer<LogicalPlan> onNode,

@@ -72,6 +72,7 @@ public final class Lake {
   /** Creates the table at its location if absent, with the documented schema and comments. */
   public void ensure(TableSpec table) {
     if (!exists(table)) {
+      clearInterruptedCreation(table);
       DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
           .location(location(table))
           .addColumns(table.schema())
@@ -83,6 +84,40 @@ public final class Lake {
       builder.execute();
     }
     register(table);
+  }
+
+  /**
+   * Removes what a process killed while creating the table left behind: a {@code _delta_log}
+   * folder without a single commit or checkpoint (Delta writes a commit to a temporary file
+   * and renames it, so a kill in between leaves only the temporary file). Delta would take
+   * the folder for a table and every read of it would fail. Touches nothing else: a location
+   * holding any other file, or a log with a commit, is left as it is.
+   */
+  private void clearInterruptedCreation(TableSpec table) {
+    Path location = new Path(location(table));
+    Path log = new Path(location, "_delta_log");
+    try {
+      org.apache.hadoop.fs.FileSystem fs =
+          location.getFileSystem(spark.sessionState().newHadoopConf());
+      if (!fs.exists(log)) {
+        return;
+      }
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(location)) {
+        if (!f.getPath().getName().equals("_delta_log")) {
+          return;
+        }
+      }
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
+        String name = f.getPath().getName();
+        if (f.isDirectory() || !(name.startsWith(".") && name.endsWith(".tmp"))) {
+          return; // a commit, checkpoint, checksum or anything else: not ours to remove
+        }
+      }
+      fs.delete(log, true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Could not inspect " + log + " before creating "
+          + table.name() + ": " + e.getMessage() + "; check the lake's storage", e);
+    }
   }
 
   /**

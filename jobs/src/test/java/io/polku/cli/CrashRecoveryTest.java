@@ -56,7 +56,9 @@ class CrashRecoveryTest {
   private final SparkSession spark = SparkTest.spark();
   private Path conf;
   private Map<String, Row> clean;
-  private final Random random = new Random();
+  /** Set -Dpolku.test.crash-seed=N to replay a run; the seed is printed with the report. */
+  private final long seed = Long.getLong("polku.test.crash-seed", System.nanoTime());
+  private final Random random = new Random(seed);
 
   @BeforeAll
   void generateASampleAndRunItCleanly() throws Exception {
@@ -104,7 +106,7 @@ class CrashRecoveryTest {
     long delay = random.nextInt(1500);
     t0 = System.nanoTime();
     Child killed = start(lake);
-    waitForLine(killed, stage + " ...", 240);
+    waitForLine(killed, stage + " ...", 900);
     Thread.sleep(delay);
     killed.process.destroyForcibly();
     assertTrue(killed.process.waitFor(30, TimeUnit.SECONDS));
@@ -115,8 +117,9 @@ class CrashRecoveryTest {
     assertTrue(killLog.contains("Marked run " + first + " as abandoned"), killLog);
     assertEquals("abandoned", runStatus(lake, first));
     String second = runId(killLog);
-    report.add(String.format("re-run killed (-9) during %s, %d ms in: %.1f s (exit %d)", stage,
-        delay, (System.nanoTime() - t0) / 1e9, killed.process.exitValue()));
+    report.add(String.format("re-run killed (-9) during %s, %d ms in: %.1f s (exit %d; replay"
+        + " with -Dpolku.test.crash-seed=%d)", stage, delay, (System.nanoTime() - t0) / 1e9,
+        killed.process.exitValue(), seed));
 
     // 3. A normal re-run recovers from both: every table equals the clean run's.
     recoverAndCompare(lake, second, report);
@@ -127,7 +130,7 @@ class CrashRecoveryTest {
       throws Exception {
     long t0 = System.nanoTime();
     Out out = inProcess(lake);
-    assertEquals(0, out.code, out.text);
+    assertEquals(0, out.code, report + "\n" + out.text);
     assertTrue(out.text.contains("Took over the stale lock"), out.text);
     assertTrue(out.text.contains("of run " + crashed), out.text);
     assertTrue(out.text.contains("Marked run " + crashed + " as abandoned"), out.text);
@@ -163,14 +166,19 @@ class CrashRecoveryTest {
   }
 
   private Out inProcess(Path lake) {
-    PrintStream original = System.out;
+    // stdout and stderr in one buffer: a failed run's reason goes to stderr.
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    PrintStream both = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    System.setOut(both);
+    System.setErr(both);
     int code;
     try {
       code = Polku.execute(args(lake));
     } finally {
-      System.setOut(original);
+      System.setOut(originalOut);
+      System.setErr(originalErr);
     }
     return new Out(code, buffer.toString(StandardCharsets.UTF_8));
   }

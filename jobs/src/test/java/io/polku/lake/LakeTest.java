@@ -38,4 +38,25 @@ class LakeTest {
         .select("location").first().getString(0));
     assertEquals(0, second.read(Tables.CUSTOMERS).count(), "the second lake is still there");
   }
+
+  /**
+   * A run killed while it created a table (kill -9 between Delta's temporary commit file and
+   * its rename) leaves a folder with a _delta_log holding no commit: the next run creates the
+   * table there.
+   */
+  @Test
+  void ensureCreatesATableOverTheRemainsOfAnInterruptedCreation() throws IOException {
+    Lake lake = new Lake(spark, dir.resolve("interrupted").toUri().toString(), "default");
+    Path log = Path.of(java.net.URI.create(lake.location(Tables.FOLLOWUPS))).resolve("_delta_log");
+    Files.createDirectories(log);
+    Files.writeString(log.resolve(".00000000000000000000.json.0f1e2d3c.tmp"), "{\"commitIn");
+    lake.ensure(Tables.FOLLOWUPS);
+    assertEquals(0L, lake.read(Tables.FOLLOWUPS).count());
+    // An empty _delta_log (killed right after the folder was made) too.
+    Path log2 = Path.of(java.net.URI.create(lake.location(Tables.FIX_EFFECTS)))
+        .resolve("_delta_log");
+    Files.createDirectories(log2);
+    lake.ensure(Tables.FIX_EFFECTS);
+    assertEquals(0L, lake.read(Tables.FIX_EFFECTS).count());
+  }
 }

@@ -96,7 +96,7 @@ public final class PolkuConfig {
       double otherMaxNormalised, List<String> signals, int maxConditions,
       double minSupportShare, int minSupport, double maxQ, int topN, int examples, int words,
       double wordPrior, double driverRegParam, double driverElasticNet,
-      double driverHoldoutShare, long driverSeed, int driverMaxIter) {
+      double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage) {
     public RootCauseOptions {
       critical = Map.copyOf(critical);
       signals = List.copyOf(signals);
@@ -733,10 +733,15 @@ public final class PolkuConfig {
       } catch (com.typesafe.config.ConfigException e) {
         problems.add(k + "drivers.seed: " + e.getMessage() + "; expected a whole number");
       }
+      double maxCoverage = share(k + "max-coverage");
+      if (maxCoverage == 0) {
+        problems.add(k + "max-coverage = 0 keeps no segment; expected the largest share of a"
+            + " scope's responses a segment may hold, such as 0.8");
+      }
       return new RootCauseOptions(positiveInt(k + "window-days"), critical, other, signals,
           maxConditions, minShare, minSupport, maxQ, positiveInt(k + "top-n"),
           positiveInt(k + "examples"), positiveInt(k + "words"), prior, reg, elastic, holdout,
-          seed, positiveInt(k + "drivers.max-iter"));
+          seed, positiveInt(k + "drivers.max-iter"), maxCoverage);
     }
 
     private FollowupOptions readFollowups() {

@@ -70,7 +70,8 @@ public final class RootCauseStage implements Stage {
   /** Statuses written besides kept: passed q but not ranked, with the reason. */
   static final java.util.Set<String> REPORTED =
       java.util.Set.of("explained_by_parent", "overlaps_higher_ranked", "beyond_top_n",
-          "scope_not_significant");
+          "scope_not_significant", "covers_nearly_all", "single_channel",
+          "inconsistent_across_channels", "explained_by_parts");
 
   @Override
   public String name() {
@@ -181,12 +182,19 @@ public final class RootCauseStage implements Stage {
     List<Row> sizes = SegmentSearch.scopeSizes(scoped);
     long analysed = 0;
     List<Dataset<Row>> perScope = new ArrayList<>();
+    long ratedChannels = sizes.stream().map(r -> r.getString(0)).filter(c -> !"*".equals(c))
+        .distinct().count();
     for (Row r : sizes) {
       String ch = r.getString(0);
       String metric = r.getString(1);
       long critical = r.getLong(3);
       if (!"*".equals(ch)) {
         analysed += r.getLong(2);
+      }
+      if ("*".equals(ch) && ratedChannels < SegmentStatistics.MIN_CROSS_CHANNELS) {
+        progress.accept("  cross-channel scope not searched: " + ratedChannels + " rated"
+            + " channel(s); it would only repeat the channel's own segments");
+        continue;
       }
       if (critical < o.minSupport()) {
         warnings.add(String.format(Locale.ROOT, "%s/%s has %d critical responses, fewer than"
@@ -235,7 +243,7 @@ public final class RootCauseStage implements Stage {
           e.getValue()));
     }
     SegmentStatistics.Settings settings =
-        new SegmentStatistics.Settings(o.maxQ(), o.minSupport(), o.topN());
+        new SegmentStatistics.Settings(o.maxQ(), o.minSupport(), o.topN(), o.maxCoverage());
     List<Segment> tested = SegmentStatistics.test(list, totals, settings);
     progress.accept(String.format(Locale.ROOT, "  %,d candidates counted and tested (%.1f s)",
         list.size(), seconds(t0)));

@@ -1,5 +1,6 @@
 package io.polku.rootcause;
 
+import io.polku.stats.BreslowDay;
 import io.polku.stats.MultipleTesting;
 import io.polku.stats.NetPromoter;
 import io.polku.stats.Normal;
@@ -23,9 +24,15 @@ import java.util.Set;
  * the rest of the scope by {@link Proportions#difference} (z-test, Fisher's exact test when an
  * expected count is below 5). In the cross-channel scope the comparison is stratified, so a
  * condition that merely marks a channel with a high base rate is not reported: the expected
- * critical count is the sum over strata of the segment's responses times the stratum's rate
- * outside the segment, and the p-value is the Cochran-Mantel-Haenszel test (1 df, no
- * continuity correction).
+ * critical count is the sum over strata of the segment's responses times the stratum's own
+ * critical rate (over all its responses: the Cochran-Mantel-Haenszel test's expectation, so
+ * the label's "expected from each channel's own rate" and the test agree), and the p-value is
+ * the CMH test (1 df, no continuity correction). A cross-channel segment is kept only when at
+ * least two rated channels carry it in the same direction, no channel carries nearly all of
+ * it, and the Breslow-Day test finds no heterogeneity of its odds ratios across the strata
+ * ({@link #crossChannelStatus}); one rated channel's segment is never repeated as a
+ * cross-channel one. In every scope, a segment holding more than {@code maxCoverage} of the
+ * scope's responses is not a segment ({@code covers_nearly_all}).
  *
  * <p><b>Keeping and pruning.</b> A segment is kept when its Benjamini-Hochberg q-value (over
  * every segment tested in the run, all scopes together) is below {@code maxQ}, its critical
@@ -108,8 +115,30 @@ public final class SegmentStatistics {
     }
   }
 
-  /** Settings of {@link #evaluate}. */
-  public record Settings(double maxQ, int minSupport, int topN) {}
+  /**
+   * Settings of {@link #evaluate}.
+   *
+   * @param maxCoverage the largest share of its scope's responses a segment may hold: a
+   *     condition that nearly every response has (e.g. "the last step succeeded") describes the
+   *     scope, not a cause, and its rate outside rests on the few responses left over
+   */
+  public record Settings(double maxQ, int minSupport, int topN, double maxCoverage) {
+    public Settings(double maxQ, int minSupport, int topN) {
+      this(maxQ, minSupport, topN, 1.0);
+    }
+  }
+
+  /**
+   * A cross-channel segment is shown only when at least this many rated channels carry it
+   * (see {@link #crossChannelStatus}).
+   */
+  static final int MIN_CROSS_CHANNELS = 2;
+
+  /** Responses a channel needs in a segment for its direction to count. */
+  static final int MIN_CHANNEL_RESPONSES = 5;
+
+  /** The largest share of a cross-channel segment's excess one channel may carry. */
+  static final double MAX_CHANNEL_SHARE = 0.9;
 
   /** A stable id of a segment: scope and conditions. */
   public static String segmentId(String channel, String metric, List<String> conditions) {
@@ -151,8 +180,15 @@ public final class SegmentStatistics {
       boolean higher = s.rate() > s.rateOutside();
       boolean supported = s.critical() >= settings.minSupport();
       boolean scopeSignificant = scopeQ.get(s.channel() + "/" + s.metric()) < settings.maxQ();
+      long scopeN = scopeResponses(s.channel(), s.metric(), total);
+      boolean tooBroad = scopeN > 0 && (double) s.responses() / scopeN > settings.maxCoverage();
       String status = !supported ? "below_min_support" : !significant ? "not_significant"
-          : !higher ? "lower_rate" : !scopeSignificant ? "scope_not_significant" : "kept";
+          : !higher ? "lower_rate" : !scopeSignificant ? "scope_not_significant"
+          : tooBroad ? "covers_nearly_all" : "kept";
+      if ("kept".equals(status) && s.crossChannel()) {
+        String cross = crossChannelStatus(byId.get(s.segmentId()), total, settings.maxQ());
+        status = cross == null ? status : cross;
+      }
       withQ.add(new Segment(s.segmentId(), s.channel(), s.metric(), s.conditions(),
           s.responses(), s.critical(), s.rate(), s.rateLower(), s.rateUpper(), s.rateOutside(),
           s.lift(), s.riskDifference(), s.pValue(), s.test(), q[i], s.excess(),
@@ -277,10 +313,15 @@ public final class SegmentStatistics {
     long x = in.stream().mapToLong(Cell::x).sum();
     Comparison cmp = compare(in, out);
     double rate = n == 0 ? 0 : (double) x / n;
-    double rateOutside = n == 0 ? 0 : cmp.expected() / n;
+    // A channel scope compares with the rest of the scope; the cross-channel scope with what
+    // each channel's own critical rate predicts for the segment's responses (the CMH test's
+    // expectation), so the label's "expected" and the test agree.
+    double expected = "*".equals(c.scopeChannel()) ? stratifiedExpected(in, total)
+        : cmp.expected();
+    double rateOutside = n == 0 ? 0 : expected / n;
     Proportions.Interval ci = Proportions.wilson(x, n, CONFIDENCE);
     Double lift = rateOutside > 0 ? rate / rateOutside : null;
-    double excess = x - cmp.expected();
+    double excess = x - expected;
     double share = scopeCritical == 0 ? 0 : excess / scopeCritical;
     Double mean = null;
     Double meanOutside = null;
@@ -363,6 +404,74 @@ public final class SegmentStatistics {
   }
 
   /**
+   * The critical count the cells would have at each stratum's own rate over all its responses
+   * (the Cochran-Mantel-Haenszel expectation): the sum of n_in x total critical / total n.
+   */
+  static double stratifiedExpected(List<Cell> in, Map<String, Cell> total) {
+    double expected = 0;
+    for (Cell a : in) {
+      Cell t = total.get(a.key());
+      expected += t.n() == 0 ? 0 : a.n() * (double) t.x() / t.n();
+    }
+    return expected;
+  }
+
+  /** Responses of a scope: its stratum's total, or every stratum's for "*". */
+  static long scopeResponses(String channel, String metric, Map<String, Cell> total) {
+    long n = 0;
+    for (Cell t : total.values()) {
+      if ("*".equals(channel) || t.channel().equals(channel) && t.metric().equals(metric)) {
+        n += t.n();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Whether a cross-channel segment describes something several channels share, or null when
+   * it does: otherwise {@code single_channel} (fewer than {@link #MIN_CROSS_CHANNELS} rated
+   * channels with at least {@link #MIN_CHANNEL_RESPONSES} responses in the segment and more
+   * critical responses than their own rate outside it predicts, or one channel carrying more
+   * than {@link #MAX_CHANNEL_SHARE} of the excess: that channel's own segment says it) or
+   * {@code inconsistent_across_channels} (a channel with enough responses points the other
+   * way, or the Breslow-Day test finds the odds ratios of the strata heterogeneous at
+   * {@code alpha}: one stratified summary would average different effects).
+   */
+  static String crossChannelStatus(Candidate c, Map<String, Cell> total, double alpha) {
+    Map<String, double[]> byChannel = new java.util.TreeMap<>(); // n_in, excess
+    List<BreslowDay.Table> tables = new ArrayList<>();
+    for (Cell a : c.cells()) {
+      Cell rest = total.get(a.key()).minus(a);
+      double rateOut = rest.n() > 0 ? (double) rest.x() / rest.n() : (double) a.x() / a.n();
+      double[] v = byChannel.computeIfAbsent(a.channel(), k -> new double[2]);
+      v[0] += a.n();
+      v[1] += a.x() - a.n() * rateOut;
+      tables.add(new BreslowDay.Table(a.x(), a.n() - a.x(), rest.x(), rest.n() - rest.x()));
+    }
+    int carrying = 0;
+    double positive = 0;
+    double largest = 0;
+    for (double[] v : byChannel.values()) {
+      if (v[0] < MIN_CHANNEL_RESPONSES) {
+        continue;
+      }
+      if (v[1] <= 0) {
+        return "inconsistent_across_channels";
+      }
+      carrying++;
+      positive += v[1];
+      largest = Math.max(largest, v[1]);
+    }
+    if (carrying < MIN_CROSS_CHANNELS || largest > MAX_CHANNEL_SHARE * positive) {
+      return "single_channel";
+    }
+    if (BreslowDay.test(tables).pValue() < alpha) {
+      return "inconsistent_across_channels";
+    }
+    return null;
+  }
+
+  /**
    * Drops a kept segment that its best kept parent explains as well (see the class comment).
    */
   static List<Segment> prune(List<Segment> segments, Map<String, Candidate> candidates,
@@ -434,11 +543,19 @@ public final class SegmentStatistics {
    *       ({@link #detail}: e.g. "a failed app self-service attempt on billing" rather than
    *       "a failed step" or "arriving via app -> phone"), S is shown and T withdrawn
    *       ({@code overlaps_higher_ranked}, parent S);</li>
+   *   <li>otherwise, if S is more detailed than T and S &cap; T is critical more often than
+   *       the responses in neither: S is a distinct part of a vaguer union T (e.g. "a late
+   *       delivery" inside "any failed web-shop step", beside "an order never delivered") —
+   *       shown, recorded as a part of T, and never withdrawn as an overlap of its union;</li>
    *   <li>otherwise, if S has no more conditions than T and S &cap; T is critical more often
    *       than T minus S: S is a sharper core of T that T adds to — both are shown;</li>
    *   <li>otherwise S is the same finding as T in other words: S is withdrawn
    *       ({@code overlaps_higher_ranked}, parent T).</li>
    * </ol>
+   * After the walk, a union with two or more shown parts is withdrawn
+   * ({@code explained_by_parts}, parent its largest part) when its responses outside every
+   * part are not critical more often than the responses outside it
+   * ({@link #residualBeyondParts}); otherwise it stays beside its parts.
    * A simpler description always wins over a longer conjunction of the same responses: a
    * longer one must add responses beyond it (1.), the parent rule having already tested it
    * against its own subsets.
@@ -452,6 +569,7 @@ public final class SegmentStatistics {
     List<Segment> kept = tested.stream().filter(Segment::kept).sorted(BY_EXCESS).toList();
     Map<String, List<Segment>> shownPerScope = new LinkedHashMap<>();
     Map<String, Segment> withdrawn = new LinkedHashMap<>();
+    Map<String, List<Segment>> parts = new HashMap<>();
     List<Segment> dropped = new ArrayList<>();
     Map<String, Integer> compared = new HashMap<>();
     for (Segment s : kept) {
@@ -470,6 +588,7 @@ public final class SegmentStatistics {
       Segment covering = null;
       double coveringP = 0;
       List<Segment> blurred = new ArrayList<>();
+      List<Segment> partOf = new ArrayList<>();
       for (Segment t : shown) {
         List<Cell> shared = overlaps.shared(s.segmentId(), t.segmentId());
         if (shared == null) {
@@ -484,8 +603,13 @@ public final class SegmentStatistics {
           blurred.add(t); // T adds nothing beyond S: the more detailed description is shown
           continue;
         }
-        if (o.coreVsRestOfT() < alpha && simpler) {
-          continue; // a sharper core of T that adds to it: both are shown
+        // A distinct, more detailed part of a vaguer union: shown, and recorded as its part.
+        boolean part = detail(s) > detail(t) && o.coreVsNeither() < alpha;
+        if (part) {
+          partOf.add(t);
+        }
+        if (part || o.coreVsRestOfT() < alpha && simpler) {
+          continue; // (or a sharper core of T that adds to it): both are shown
         }
         covering = t;
         coveringP = o.sBeyondT();
@@ -507,7 +631,28 @@ public final class SegmentStatistics {
         withdrawn.put(t.segmentId(), t.with(false, "overlaps_higher_ranked", s.segmentId(),
             null));
       }
+      for (Segment t : partOf) {
+        parts.computeIfAbsent(t.segmentId(), k -> new ArrayList<>()).add(s);
+      }
       shown.add(s);
+    }
+    // A union explained by its parts: withdrawn when what its parts leave is not critical more
+    // often than the responses outside it.
+    for (List<Segment> shown : shownPerScope.values()) {
+      for (Segment t : List.copyOf(shown)) {
+        List<Segment> ps = parts.getOrDefault(t.segmentId(), List.of()).stream()
+            .filter(shown::contains).toList();
+        if (ps.size() < 2) {
+          continue;
+        }
+        double alpha = settings.maxQ() / compared.get(t.channel() + "/" + t.metric());
+        double p = residualBeyondParts(byId.get(t.segmentId()), ps, overlaps, total);
+        if (p >= alpha) {
+          shown.remove(t);
+          withdrawn.put(t.segmentId(), t.with(false, "explained_by_parts",
+              ps.get(0).segmentId(), p));
+        }
+      }
     }
     List<Segment> all = new ArrayList<>();
     shownPerScope.values().forEach(all::addAll);
@@ -538,31 +683,80 @@ public final class SegmentStatistics {
 
   /**
    * How much a segment says about where the customer failed: the most detailed of its
-   * conditions — 5 a registered signal, 4 an upstream failure with channel, touchpoint and
-   * type, 3 a failure with channel and type or touchpoint, 2 a failure's channel, 1 a channel
-   * path, 0 anything else (journey shape, timing, customer attributes).
+   * conditions — 10 a registered signal (or any other named condition), 8 an upstream failure
+   * with channel, touchpoint and type, 6 a failure with channel and type or touchpoint, 4 a
+   * failure's channel, 3 a three-step channel path, 2 a two-step path or a path's end, 0
+   * anything else (journey shape, timing, customer attributes).
    */
   static int detail(Segment s) {
     int best = 0;
     for (String c : s.conditions()) {
       String f = Conditions.family(c);
       int d = switch (f) {
-        case "upstream_failure" -> 4;
-        case "upstream_failure_type", "prev_failure", "failed_before" -> 3;
-        case "upstream_failure_channel", "prev_failure_channel" -> 2;
-        case "path_bigram", "path_trigram", "path_ends" -> 1;
+        case "upstream_failure" -> 8;
+        case "upstream_failure_type", "prev_failure", "failed_before" -> 6;
+        case "upstream_failure_channel", "prev_failure_channel" -> 4;
+        case "path_trigram" -> 3;
+        case "path_bigram", "path_ends" -> 2;
         case "prev_channel", "prev_failure_within", "upstream_failure_within", "switches",
             "handoffs", "failures", "repeat_contact", "peak", "end", "no_history", "segment",
             "tenure" -> 0;
-        default -> 5;
+        default -> 10;
       };
       best = Math.max(best, d);
     }
     return best;
   }
 
-  /** One-sided p-values of the three overlap comparisons of {@link #rank}. */
-  record Overlap(double sBeyondT, double coreVsRestOfT, double tBeyondS) {}
+  /** One-sided p-values of the four overlap comparisons of {@link #rank}. */
+  record Overlap(double sBeyondT, double coreVsRestOfT, double tBeyondS,
+      double coreVsNeither) {}
+
+  /**
+   * One-sided p that the responses of union {@code t} outside all its {@code parts} are
+   * critical more often than the responses outside {@code t}. The rest is counted by inclusion
+   * and exclusion up to pairs: t minus each part's share of t plus each pair of parts' shared
+   * responses (exact for two parts, and for parts that do not overlap three at a time), floored
+   * at zero.
+   */
+  static double residualBeyondParts(Candidate t, List<Segment> parts, Overlaps overlaps,
+      Map<String, Cell> total) {
+    String tid = segmentId(t.scopeChannel(), t.scopeMetric(), t.conditions());
+    Map<String, long[]> rest = new java.util.TreeMap<>();
+    for (Cell c : t.cells()) {
+      rest.put(c.key(), new long[] {c.n(), c.x()});
+    }
+    for (int i = 0; i < parts.size(); i++) {
+      for (Cell c : overlaps.shared(parts.get(i).segmentId(), tid)) {
+        add(rest, c, -1);
+      }
+      for (int j = i + 1; j < parts.size(); j++) {
+        for (Cell c : overlaps.shared(parts.get(i).segmentId(), parts.get(j).segmentId())) {
+          add(rest, c, 1);
+        }
+      }
+    }
+    List<Cell> residual = new ArrayList<>();
+    List<Cell> outside = new ArrayList<>();
+    Map<String, Cell> tCells = cellsByKey(t.cells());
+    for (var e : rest.entrySet()) {
+      Cell tot = total.get(e.getKey());
+      long n = Math.max(0, e.getValue()[0]);
+      long x = Math.min(n, Math.max(0, e.getValue()[1]));
+      residual.add(new Cell(tot.channel(), tot.metric(), n, x, 0, 0, 0, 0, 0));
+      outside.add(tot.minus(tCells.get(e.getKey())));
+    }
+    return greater(residual, outside);
+  }
+
+  /** Adds {@code sign} times the cell's counts to its stratum, if the stratum is present. */
+  private static void add(Map<String, long[]> acc, Cell c, int sign) {
+    long[] v = acc.get(c.key());
+    if (v != null) {
+      v[0] += sign * c.n();
+      v[1] += sign * c.x();
+    }
+  }
 
   static Overlap overlap(Candidate s, Candidate t, List<Cell> shared, Map<String, Cell> total) {
     Map<String, Cell> sCells = cellsByKey(s.cells());
@@ -585,7 +779,8 @@ public final class SegmentStatistics {
       core.add(bc);
       neither.add(tot.minus(sc).minus(tc.minus(bc)));
     }
-    return new Overlap(greater(onlyS, neither), greater(core, onlyT), greater(onlyT, neither));
+    return new Overlap(greater(onlyS, neither), greater(core, onlyT), greater(onlyT, neither),
+        greater(core, neither));
   }
 
   /** One-sided p-value that {@code a} is critical more often than {@code b}; 1 if a is empty. */

@@ -93,7 +93,7 @@ public final class NotebookChecks {
   /**
    * Runs nbconvert; up to {@value #STARTS} starts while the kernel never answered at start
    * ("Kernel didn't respond"): a start-up hang of the kernel process (rapaio-jupyter-kernel
-   * 3.0.1: one start in 4 to 8 hangs, see the README's Notebooks), not a notebook failure. A
+   * 3.0.1: one start in 4 to 8 hangs, see docs/usage.md#notebooks), not a notebook failure. A
    * healthy start answers in about 3 s, hence {@value #STARTUP_SECONDS} s per start. A failing
    * cell is never retried.
    */

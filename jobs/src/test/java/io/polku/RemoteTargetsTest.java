@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The production targets against real parts on loopback, and re-runs. The same {@code nightly}
  * on the same generated sample (a) in this JVM on local files and (b) submitted with
- * {@code spark-submit} (the SparkSubmit class, client mode, the README's {@code --jars}) to a
+ * {@code spark-submit} (the SparkSubmit class, client mode, docs/usage.md's {@code --jars}) to a
  * Spark standalone master and worker (their own JVMs) with the lake on an S3-compatible server
  * (s3proxy, its own JVM) through S3A, configured as {@code conf/cluster.conf} tells (with
  * {@code s3.conf} in place of {@code local.conf}), one source read from {@code s3a://} too.

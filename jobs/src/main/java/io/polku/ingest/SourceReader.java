@@ -253,7 +253,7 @@ public final class SourceReader {
    * declared columns that are gone, and (typed formats) columns whose type changed to one that
    * does not safely up-cast to the declared type. A source that gained columns has no problem.
    * Empty when none; a CSV without a header and JSON carry no schema to compare with (a lost
-   * JSON field reads as null and its rows are quarantined, see README).
+   * JSON field reads as null and its rows are quarantined, see docs/operations.md#schema-drift).
    */
   public static List<String> driftProblems(SparkSession spark, SourceConfig source) {
     List<String> present = existingPaths(spark, source);

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * runtime classpath without what {@code spark-submit --jars} ships (jobs/target/submit-jars.txt:
  * Delta, picocli, Typesafe Config, S3A): a Spark 3.5 distribution, as a cluster has it.
  * Applications go through {@code org.apache.spark.deploy.SparkSubmit}, the class behind the
- * {@code spark-submit} script, with the README's arguments.
+ * {@code spark-submit} script, with the arguments of docs/usage.md.
  */
 public final class StandaloneCluster implements AutoCloseable {
   private final Path dir;
@@ -71,7 +71,7 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /**
    * {@code spark-submit --master spark://... --deploy-mode client --class io.polku.cli.Polku
-   * --jars <submit-jars> <polku jar> <args>}, as the README documents it, in its own JVM.
+   * --jars <submit-jars> <polku jar> <args>}, as docs/usage.md documents it, in its own JVM.
    */
   public PolkuProcess submit(Map<String, String> env, List<String> sparkConf, String... args)
       throws IOException {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The cross-channel scope's expectation and gate, the coverage limit, and distinct causes
  * inside a vaguer union, on hand-made counts (the arithmetic is in the comments). The
- * Breslow-Day references were computed with statsmodels 0.14
+ * Breslow-Day references were computed with statsmodels 0.15.0
  * ({@code StratifiedTable(tables).test_equal_odds(adjust=True)}), an implementation
  * independent of ours.
  */

@@ -32,13 +32,14 @@ import java.util.TreeSet;
 final class KnownKeys {
   /**
    * Subtrees whose keys are free: passed through (Spark settings, Spark reader options) or
-   * checked by their own reader (team routes, value tiers, Z-order tables, column mappings,
-   * raw channel values). {@code *} is any one key.
+   * checked by their own reader (team routes, value tiers, SQL conditions, Z-order tables,
+   * column mappings, raw channel values). {@code *} is any one key.
    */
   static final Set<String> OPEN = Set.of(
       "polku.spark.conf",
       "polku.followups.teams",
       "polku.followups.value-points",
+      "polku.rootcause.conditions",
       "polku.maintenance.zorder",
       "polku.sources.*.options",
       "polku.sources.*.columns",

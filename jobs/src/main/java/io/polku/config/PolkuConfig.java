@@ -96,11 +96,39 @@ public final class PolkuConfig {
       double otherMaxNormalised, List<String> signals, int maxConditions,
       double minSupportShare, int minSupport, double maxQ, int topN, int examples, int words,
       double wordPrior, double driverRegParam, double driverElasticNet,
-      double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage) {
+      double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage,
+      Map<String, String> conditions, List<Hypothesis> hypotheses) {
     public RootCauseOptions {
       critical = Map.copyOf(critical);
       signals = List.copyOf(signals);
+      conditions = java.util.Collections.unmodifiableMap(new TreeMap<>(conditions));
+      hypotheses = List.copyOf(hypotheses);
     }
+  }
+
+  /**
+   * A condition set an analyst wants tested ({@code polku.rootcause.hypotheses}), whatever the
+   * search's minimum support: its conditions (sorted, distinct) and its scope. {@code channel}
+   * and {@code metric} are lower case; null means every one where the conditions occur;
+   * channel {@code *} (with metric {@code *}) is the cross-channel scope.
+   */
+  public record Hypothesis(List<String> conditions, String channel, String metric) {
+    public Hypothesis {
+      conditions = conditions.stream().sorted().distinct().toList();
+    }
+  }
+
+  /**
+   * The problem of a SQL condition ({@code polku.rootcause.conditions.<name>}) that the parser
+   * rejects: the key, the expression, the parser's message and the fix. Shared by the check at
+   * load and the one at stage start.
+   */
+  public static String sqlConditionProblem(String name, String expression,
+      String parserMessage) {
+    return "polku.rootcause.conditions." + name + " = \"" + expression + "\" is not a Spark SQL"
+        + " expression: " + parserMessage + "; expected a boolean expression over"
+        + " feedback_context's columns, e.g. weekend = \"dayofweek(response_ts) IN (1, 7)\";"
+        + " fix the expression";
   }
 
   /** Experience KPI settings ({@code polku.kpis}). */
@@ -738,10 +766,192 @@ public final class PolkuConfig {
         problems.add(k + "max-coverage = 0 keeps no segment; expected the largest share of a"
             + " scope's responses a segment may hold, such as 0.8");
       }
+      Map<String, String> conditions = readConditions(k + "conditions");
+      List<Hypothesis> hypotheses = readHypotheses(k + "hypotheses", conditions.keySet());
       return new RootCauseOptions(positiveInt(k + "window-days"), critical, other, signals,
           maxConditions, minShare, minSupport, maxQ, positiveInt(k + "top-n"),
           positiveInt(k + "examples"), positiveInt(k + "words"), prior, reg, elastic, holdout,
-          seed, positiveInt(k + "drivers.max-iter"), maxCoverage);
+          seed, positiveInt(k + "drivers.max-iter"), maxCoverage, conditions, hypotheses);
+    }
+
+    /**
+     * {@code polku.rootcause.conditions}: name -> Spark SQL boolean expression. Each is parsed
+     * now, by the active Spark session's parser when there is one (else by Spark's
+     * session-independent parser), and again with its columns resolved at stage start.
+     */
+    private Map<String, String> readConditions(String key) {
+      Map<String, String> out = new TreeMap<>();
+      if (!c.hasPath(key)) {
+        return out;
+      }
+      if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
+        problems.add(key + " is a " + c.getValue(key).valueType() + "; expected an object of"
+            + " name = \"Spark SQL boolean expression\", e.g. { weekend ="
+            + " \"dayofweek(response_ts) IN (1, 7)\" }");
+        return out;
+      }
+      org.apache.spark.sql.catalyst.parser.ParserInterface parser = sqlParser();
+      for (Map.Entry<String, ConfigValue> e : new TreeMap<>(c.getObject(key)).entrySet()) {
+        String name = e.getKey();
+        String shown = key + "." + ConfigUtil.joinPath(name);
+        Object value = e.getValue().unwrapped();
+        if (!name.matches("[a-z][a-z0-9_]*")) {
+          problems.add(shown + ": the name '" + name + "' is not valid; expected lower-case"
+              + " letters, digits and underscores (it becomes the condition sql:<name>);"
+              + " rename it");
+        } else if (!(value instanceof String expr) || expr.isBlank()) {
+          problems.add(shown + " = " + value + " is not an expression; expected a Spark SQL"
+              + " boolean expression in quotes, e.g. " + name + " = \"dayofweek(response_ts)"
+              + " IN (1, 7)\"");
+        } else {
+          try {
+            parser.parseExpression(expr);
+            out.put(name, expr);
+          } catch (Exception ex) { // ParseException is checked in Java's eyes
+            problems.add(sqlConditionProblem(name, expr, firstLine(ex)));
+          }
+        }
+      }
+      return out;
+    }
+
+    /** The active session's SQL parser, or Spark's parser that needs no session. */
+    private static org.apache.spark.sql.catalyst.parser.ParserInterface sqlParser() {
+      scala.Option<org.apache.spark.sql.SparkSession> active =
+          org.apache.spark.sql.SparkSession.getActiveSession();
+      return active.isDefined() ? active.get().sessionState().sqlParser()
+          : CatalystSqlParser$.MODULE$;
+    }
+
+    /**
+     * {@code polku.rootcause.hypotheses}: each a condition string (several joined with '&'),
+     * a list of condition strings, or { conditions, channel, metric }.
+     */
+    private List<Hypothesis> readHypotheses(String key, Set<String> sqlNames) {
+      List<Hypothesis> out = new ArrayList<>();
+      if (!c.hasPath(key)) {
+        return out;
+      }
+      String expected = "expected a list whose elements are a condition (\"sql:weekend\"),"
+          + " a list of conditions ([\"upstream_failure_channel=app\", \"sql:weekend\"]) or"
+          + " { conditions = [...], channel = phone, metric = csat } (channel and metric"
+          + " optional)";
+      if (c.getValue(key).valueType() != ConfigValueType.LIST) {
+        problems.add(key + " is a " + c.getValue(key).valueType() + "; " + expected);
+        return out;
+      }
+      com.typesafe.config.ConfigList list = c.getList(key);
+      for (int i = 0; i < list.size(); i++) {
+        Hypothesis h = readHypothesis(key + "[" + i + "]", list.get(i), sqlNames, expected);
+        if (h != null) {
+          out.add(h);
+        }
+      }
+      return out;
+    }
+
+    private Hypothesis readHypothesis(String shown, ConfigValue v, Set<String> sqlNames,
+        String expected) {
+      int before = problems.size();
+      List<String> conditions = null;
+      String channel = null;
+      String metric = null;
+      switch (v.valueType()) {
+        case STRING, LIST -> conditions = conditionStrings(shown, v, expected);
+        case OBJECT -> {
+          com.typesafe.config.ConfigObject o = (com.typesafe.config.ConfigObject) v;
+          for (String field : new java.util.TreeSet<>(o.keySet())) {
+            if (!Set.of("conditions", "channel", "metric").contains(field)) {
+              problems.add(shown + "." + ConfigUtil.joinPath(field) + " is not a key of a"
+                  + " hypothesis; expected conditions, channel and metric; remove it or fix"
+                  + " its name");
+            }
+          }
+          if (o.get("conditions") == null) {
+            problems.add(shown + ".conditions is unset; " + expected);
+          } else {
+            conditions = conditionStrings(shown + ".conditions", o.get("conditions"),
+                expected);
+          }
+          channel = scopePart(shown + ".channel", o.get("channel"));
+          metric = scopePart(shown + ".metric", o.get("metric"));
+          if (channel != null && !"*".equals(channel) && !channels.isEmpty()
+              && !channels.contains(channel)) {
+            problems.add(shown + ".channel = " + channel + " is not in polku.ingest.channels "
+                + channels + "; expected one of them, or * for the cross-channel scope; fix"
+                + " the channel");
+          }
+          if ("*".equals(channel) && metric != null && !"*".equals(metric)) {
+            problems.add(shown + ": channel * with metric " + metric + "; the cross-channel"
+                + " scope mixes every metric; expected metric * or no metric, or a channel");
+          } else if ("*".equals(metric) && channel != null && !"*".equals(channel)) {
+            problems.add(shown + ": metric * with channel " + channel + "; a channel is"
+                + " searched per metric; expected a metric such as csat, or no metric (every"
+                + " metric of the channel)");
+          }
+          if ("*".equals(channel) || "*".equals(metric)) {
+            channel = "*";
+            metric = "*";
+          }
+        }
+        default -> problems.add(shown + " is a " + v.valueType() + "; " + expected);
+      }
+      if (conditions != null) {
+        if (conditions.isEmpty()) {
+          problems.add(shown + " has no conditions; " + expected);
+        }
+        for (String condition : conditions) {
+          if (condition.startsWith("sql:")
+              && !sqlNames.contains(condition.substring("sql:".length()))) {
+            problems.add(shown + ": " + condition + " is not defined in"
+                + " polku.rootcause.conditions (defined: " + sqlNames + "); define it there or"
+                + " fix the name");
+          }
+        }
+      }
+      return problems.size() == before && conditions != null
+          ? new Hypothesis(conditions, channel, metric) : null;
+    }
+
+    /** A string (conditions joined with '&') or a list of strings, trimmed. */
+    private List<String> conditionStrings(String shown, ConfigValue v, String expected) {
+      List<String> out = new ArrayList<>();
+      if (v.valueType() == ConfigValueType.STRING) {
+        for (String part : ((String) v.unwrapped()).split("&")) {
+          if (!part.isBlank()) {
+            out.add(part.strip());
+          }
+        }
+        return out;
+      }
+      if (v.valueType() == ConfigValueType.LIST) {
+        com.typesafe.config.ConfigList list = (com.typesafe.config.ConfigList) v;
+        for (int i = 0; i < list.size(); i++) {
+          ConfigValue e = list.get(i);
+          if (e.valueType() != ConfigValueType.STRING || ((String) e.unwrapped()).isBlank()) {
+            problems.add(shown + "[" + i + "] = " + e.unwrapped() + " is not a condition;"
+                + " expected a condition string such as \"prev_channel=app\"");
+          } else {
+            out.add(((String) e.unwrapped()).strip());
+          }
+        }
+        return out;
+      }
+      problems.add(shown + " is a " + v.valueType() + "; " + expected);
+      return null;
+    }
+
+    /** A hypothesis' channel or metric, lower case; null when unset. */
+    private String scopePart(String shown, ConfigValue v) {
+      if (v == null || v.valueType() == ConfigValueType.NULL) {
+        return null;
+      }
+      if (v.valueType() != ConfigValueType.STRING || ((String) v.unwrapped()).isBlank()) {
+        problems.add(shown + " = " + v.unwrapped() + " is not a name; expected e.g. phone"
+            + " (channel) or csat (metric), * for the cross-channel scope, or leave it out");
+        return null;
+      }
+      return ((String) v.unwrapped()).strip().toLowerCase(Locale.ROOT);
     }
 
     private FollowupOptions readFollowups() {
@@ -1012,7 +1222,7 @@ public final class PolkuConfig {
    * The first non-blank line of an exception's message, else of its causes', else its class
    * name. Spark's ParseException message starts with a newline, so its first line is empty.
    */
-  static String firstLine(Throwable e) {
+  public static String firstLine(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = t.getMessage();
       if (m != null) {

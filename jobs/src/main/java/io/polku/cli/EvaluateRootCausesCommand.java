@@ -318,7 +318,7 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
     double repeatHours = config.journeys().repeatWindow().toMinutes() / 60.0;
     Dataset<Row> scoped = io.polku.rootcause.SegmentSearch.scoped(
             io.polku.rootcause.RootCauseStage.prepare(context, attributes,
-                io.polku.rootcause.Signals.load(o.signals()), o, repeatHours))
+                io.polku.rootcause.Signals.load(o), o, repeatHours))
         .filter(col("critical").isNotNull()
             .and(functions.not(col("response_id").isin(affected.toArray()))))
         .localCheckpoint(true);

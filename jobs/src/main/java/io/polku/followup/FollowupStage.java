@@ -84,7 +84,7 @@ public final class FollowupStage implements Stage {
     spark.sparkContext().setJobGroup("polku-followups", "close-the-loop follow-ups", false);
     List<String> warnings = new ArrayList<>();
     try {
-      List<JourneySignal> signals = Signals.load(rc.signals());
+      List<JourneySignal> signals = Signals.load(rc);
       Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
           .filter(col("response_date").between(lit(Date.valueOf(readFrom)),
               lit(Date.valueOf(runDate))));

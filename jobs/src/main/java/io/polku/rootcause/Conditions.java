@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
+import io.polku.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -53,7 +54,9 @@ import org.apache.spark.sql.types.StringType;
  *   <li>{@code peak=N}, {@code end=O}: the most severe step and the last step's outcome;</li>
  *   <li>{@code no_history}: no behaviour within the lookback;</li>
  *   <li>{@code segment=S}, {@code tenure=<1y|1-3y|3y+}: customer attributes (when known);</li>
- *   <li>every registered {@link JourneySignal}: its name (boolean) or {@code name=value}.</li>
+ *   <li>every registered {@link JourneySignal}: its name (boolean) or {@code name=value};</li>
+ *   <li>{@code sql:N}: the Spark SQL expression named N in {@code polku.rootcause.conditions}
+ *       is true ({@link SqlCondition}); family {@value #SQL_FAMILY}, value N.</li>
  * </ul>
  *
  * <p>Pure: no reads, writes or actions. Cost: the customer attributes are a join of the
@@ -63,6 +66,10 @@ public final class Conditions {
   /** Upper bounds, in hours, of the failure-recency buckets; older failures get no bucket. */
   static final double[] HOUR_BUCKETS = {2, 24, 48, 168};
   static final String[] HOUR_LABELS = {"<2h", "2-24h", "24-48h", "48h-7d"};
+  /** The family of the conditions configured as SQL expressions ({@link SqlCondition}). */
+  public static final String SQL_FAMILY = "sql";
+  /** The prefix of a SQL condition: {@code sql:<name>}. */
+  public static final String SQL_PREFIX = SQL_FAMILY + ":";
 
   private Conditions() {}
 
@@ -88,8 +95,11 @@ public final class Conditions {
    *
    * @param context feedback_context rows
    * @param attributes {@link #customerAttributes} or null
-   * @param signals the registered journey signals
+   * @param signals the registered journey signals (the {@link SqlCondition}s among them are
+   *     resolved against the rows first)
    * @param repeatWindowHours the window of a repeat contact
+   * @throws ConfigException naming every SQL condition that does not parse, references a
+   *     missing column (listing the available ones) or is not boolean
    */
   public static Dataset<Row> withConditions(Dataset<Row> context, Dataset<Row> attributes,
       List<JourneySignal> signals, double repeatWindowHours) {
@@ -127,7 +137,17 @@ public final class Conditions {
       parts.add(single("tenure", tenureBucket(col("customer_since"), col("response_date"))));
     }
     Dataset<Row> probe = context.limit(0);
+    List<String> problems = new ArrayList<>();
     for (JourneySignal s : signals) {
+      if (s instanceof SqlCondition q) {
+        String problem = q.problem(df, withAttributes);
+        if (problem != null) {
+          problems.add(problem);
+        } else {
+          parts.add(flag(q.name(), q.condition()));
+        }
+        continue;
+      }
       Column c = s.condition();
       DataType type = probe.select(c.as("probe")).schema().fields()[0].dataType();
       if (type instanceof BooleanType) {
@@ -139,6 +159,9 @@ public final class Conditions {
             + s.name() + ") returns " + type.simpleString() + "; expected a boolean column (the"
             + " condition holds) or a string column (condition name=value); cast or bucket it");
       }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
     }
     Column all = array_sort(array_distinct(flatten(array(parts.toArray(new Column[0])))));
     df = df.withColumn("conditions", all);
@@ -240,14 +263,23 @@ public final class Conditions {
         .otherwise(size(sameRecent).geq(2));
   }
 
-  /** The family of a condition string: the part before '=' (the whole string for flags). */
+  /**
+   * The family of a condition string: the part before '=' (the whole string for flags);
+   * {@value #SQL_FAMILY} for a SQL condition {@code sql:<name>}.
+   */
   public static String family(String condition) {
+    if (condition.startsWith(SQL_PREFIX)) {
+      return SQL_FAMILY;
+    }
     int eq = condition.indexOf('=');
     return eq < 0 ? condition : condition.substring(0, eq);
   }
 
-  /** The value of a condition string, or null for flags. */
+  /** The value of a condition string, or null for flags; the name of a SQL condition. */
   public static String value(String condition) {
+    if (condition.startsWith(SQL_PREFIX)) {
+      return condition.substring(SQL_PREFIX.length());
+    }
     int eq = condition.indexOf('=');
     return eq < 0 ? null : condition.substring(eq + 1);
   }

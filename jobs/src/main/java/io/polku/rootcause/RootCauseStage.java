@@ -86,7 +86,7 @@ public final class RootCauseStage implements Stage {
     Instant started = Instant.now();
     Lake lake = ctx.lake();
     PolkuConfig.RootCauseOptions o = ctx.config().rootCause();
-    List<JourneySignal> signals = Signals.load(o.signals());
+    List<JourneySignal> signals = Signals.load(o);
     for (var t : List.of(Tables.ROOT_CAUSE_SEGMENTS, Tables.ROOT_CAUSE_PRUNED,
         Tables.ROOT_CAUSE_EXAMPLES,
         Tables.ROOT_CAUSE_DRIVERS)) {
@@ -160,7 +160,7 @@ public final class RootCauseStage implements Stage {
    *
    * @param context feedback_context rows of the analysis window
    * @param attributes {@link Conditions#customerAttributes} or null
-   * @param signals the journey signals (e.g. {@code Signals.load(options.signals())} plus yours)
+   * @param signals the journey signals (e.g. {@code Signals.load(options)} plus yours)
    * @param runDate the last date of the window, written as run_date
    */
   public static Result analyse(SparkSession spark, Dataset<Row> context, Dataset<Row> attributes,
@@ -207,10 +207,7 @@ public final class RootCauseStage implements Stage {
       perScope.add(SegmentSearch.frequentConditionSets(scoped, ch, metric, support,
           o.maxConditions()));
     }
-    Map<String, JourneySignal> signalsByName = new HashMap<>();
-    for (JourneySignal s : signals) {
-      signalsByName.put(s.name(), s);
-    }
+    Map<String, JourneySignal> signalsByName = Signals.byFamily(signals);
     Date run = Date.valueOf(runDate);
     Date fromDate = Date.valueOf(from);
     if (perScope.isEmpty()) {

@@ -1,18 +1,73 @@
 package io.polku.rootcause;
 
 import io.polku.config.ConfigException;
+import io.polku.config.PolkuConfig;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** Loads the {@link JourneySignal}s named in {@code polku.rootcause.signals} by reflection. */
+/**
+ * Loads the {@link JourneySignal}s named in {@code polku.rootcause.signals} by reflection, and
+ * with them the conditions written as SQL in {@code polku.rootcause.conditions}
+ * ({@link SqlCondition}).
+ */
 public final class Signals {
   /** The configuration key listing signal classes. */
   public static final String KEY = "polku.rootcause.signals";
 
   private Signals() {}
+
+  /**
+   * Every condition the configuration adds to the built-in ones: the signal classes of
+   * {@code polku.rootcause.signals} ({@link #load(List)}), then the SQL conditions of
+   * {@code polku.rootcause.conditions}. What every caller of
+   * {@link Conditions#withConditions} passes.
+   */
+  public static List<JourneySignal> load(PolkuConfig.RootCauseOptions options) {
+    List<JourneySignal> all = new ArrayList<>(load(options.signals()));
+    all.addAll(SqlCondition.of(options.conditions()));
+    return List.copyOf(all);
+  }
+
+  /**
+   * The signals by the family of their conditions, for the labels ({@link Labels}): each
+   * signal under its name, and the SQL conditions (all of family
+   * {@value Conditions#SQL_FAMILY}) under that family, phrased by their name.
+   */
+  public static Map<String, JourneySignal> byFamily(List<JourneySignal> signals) {
+    Map<String, JourneySignal> out = new HashMap<>();
+    Map<String, SqlCondition> sql = new HashMap<>();
+    for (JourneySignal s : signals) {
+      out.put(s.name(), s);
+      if (s instanceof SqlCondition q) {
+        sql.put(q.key(), q);
+      }
+    }
+    if (!sql.isEmpty()) {
+      out.put(Conditions.SQL_FAMILY, new JourneySignal() {
+        @Override
+        public String name() {
+          return Conditions.SQL_FAMILY;
+        }
+
+        @Override
+        public org.apache.spark.sql.Column condition() {
+          throw new UnsupportedOperationException("phrases only");
+        }
+
+        @Override
+        public String phrase(String value) {
+          SqlCondition q = value == null ? null : sql.get(value);
+          return q != null ? q.phrase(null) : "with " + String.valueOf(value).replace('_', ' ');
+        }
+      });
+    }
+    return out;
+  }
 
   /**
    * Instantiates every class; reports all problems together in one {@link ConfigException}

@@ -565,6 +565,67 @@ public final class Tables {
       list("run_date"),
       list("run_date", "channel", "metric", "condition"));
 
+  public static final TableSpec ROOT_CAUSE_HYPOTHESES = new TableSpec(
+      "root_cause_hypotheses",
+      "gold",
+      "The analysts' hypotheses (polku.rootcause.hypotheses): each configured condition set"
+          + " tested in its scope, whatever the search's minimum support, with its critical"
+          + " rate against the rest of the scope and a plain verdict. Pre-registered: every"
+          + " hypothesis is tested on its own at 5%, NOT corrected for multiple testing with"
+          + " the search's segments (their q-values are in root_cause_segments); many"
+          + " hypotheses still mean some chance findings. One row per hypothesis and scope"
+          + " where its conditions occur (or the configured scope); a hypothesis that matches"
+          + " no response gets one row saying so. Partitioned by run_date; a run replaces its"
+          + " run_date.",
+      list(
+          col("run_date", DateType, false, "The run's last date; the partition column."),
+          col("segment_id", StringType, false,
+              "channel/metric/conditions joined with '&': the id the same segment has in"
+                  + " root_cause_segments and root_cause_pruned."),
+          col("channel", StringType, false,
+              "Rated channel tested, or '*' for all channels together (and, on a row of a"
+                  + " hypothesis that matches nothing, for any channel)."),
+          col("metric", StringType, false,
+              "Metric tested, or '*' with channel '*' (and for any metric on a no-match row)."),
+          col("conditions", DataTypes.createArrayType(StringType, false), false,
+              "The hypothesis' conditions, sorted."),
+          col("responses", LongType, false,
+              "Responses of the scope (with a score) that have every condition."),
+          col("critical", LongType, false, "Critical responses among them."),
+          col("critical_rate", DoubleType, true,
+              "critical / responses; null when no response matches."),
+          col("critical_rate_lower", DoubleType, true, "Wilson 95% interval, lower bound."),
+          col("critical_rate_upper", DoubleType, true, "Wilson 95% interval, upper bound."),
+          col("responses_outside", LongType, false,
+              "The scope's other responses (with a score)."),
+          col("critical_outside", LongType, false, "Critical responses among them."),
+          col("rate_outside", DoubleType, true,
+              "critical_outside / responses_outside, pooled over the scope's channels and"
+                  + " metrics; null when there is none."),
+          col("rate_outside_lower", DoubleType, true, "Wilson 95% interval, lower bound."),
+          col("rate_outside_upper", DoubleType, true, "Wilson 95% interval, upper bound."),
+          col("expected_critical", DoubleType, true,
+              "Critical responses expected at the outside rate of each rated channel and"
+                  + " metric (sum of responses x that rate): the baseline of the cmh test."),
+          col("difference", DoubleType, true, "critical_rate - rate_outside."),
+          col("p_value", DoubleType, true,
+              "Two-sided p-value of the difference (see test); null when nothing matches."),
+          col("test", StringType, true,
+              "z (pooled two-proportion z-test) or fisher (Fisher's exact test, when an"
+                  + " expected count is below 5) in a channel scope; cmh"
+                  + " (Cochran-Mantel-Haenszel, stratified by channel and metric) for channel"
+                  + " '*', whose direction is critical against expected_critical and can"
+                  + " differ from the pooled difference's."),
+          col("verdict", StringType, false,
+              "'higher (p=...)' or 'lower (p=...)' when p < 0.05, else 'not significant"
+                  + " (p=...)'; 'no response matches these conditions' (in the scope, when"
+                  + " one is configured) when responses = 0."),
+          col("window_from", DateType, false, "First response date analysed."),
+          col("window_to", DateType, false, "Last response date analysed (= run_date)."),
+          col("run_id", StringType, false, "The run that wrote the row.")),
+      list("run_date"),
+      list("run_date", "segment_id"));
+
   /** Columns shared by kpi_daily and kpi_weekly after the period column. */
   private static List<TableSpec.Column> kpiColumns() {
     return list(
@@ -933,8 +994,8 @@ public final class Tables {
   public static final List<TableSpec> ALL =
       List.of(EVENTS, FEEDBACK, IDENTITY_LINKS, CUSTOMERS, IDENTITY_MAP, IDENTITY_CONFLICTS,
           JOURNEYS, FEEDBACK_CONTEXT, KPI_JOURNEY_DAILY, ROOT_CAUSE_SEGMENTS,
-          ROOT_CAUSE_PRUNED, ROOT_CAUSE_EXAMPLES, ROOT_CAUSE_DRIVERS, PROFILE_SPEC,
-          CUSTOMER_PROFILES, SURVEY_INVITATIONS, SURVEY_SUPPRESSIONS, FOLLOWUPS,
+          ROOT_CAUSE_PRUNED, ROOT_CAUSE_EXAMPLES, ROOT_CAUSE_DRIVERS, ROOT_CAUSE_HYPOTHESES,
+          PROFILE_SPEC, CUSTOMER_PROFILES, SURVEY_INVITATIONS, SURVEY_SUPPRESSIONS, FOLLOWUPS,
           FOLLOWUP_UPDATES, FOLLOWUP_SUMMARY, FIX_EFFECTS, KPI_DAILY, KPI_WEEKLY, KPI_PEAK_END,
           QUARANTINE, RUN_AUDIT, ERASURE_LOG, ERASED_IDENTIFIERS);
 

@@ -59,6 +59,7 @@ public final class ErasureScope {
               + " segment's comments, no comment is stored"),
       Map.entry("root_cause_pruned", "aggregate per segment, as root_cause_segments"),
       Map.entry("root_cause_drivers", "model coefficients per condition"),
+      Map.entry("root_cause_hypotheses", "aggregate per configured hypothesis and scope"),
       Map.entry("profile_spec", "attribute-selection steps: AUCs and customer counts"),
       Map.entry("followup_summary", "aggregate per team and priority"),
       Map.entry("fix_effects", "aggregate per configured fix"),

@@ -38,8 +38,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Root-cause journey segments: which journeys before a response make critical feedback more
  * likely, ranked by how much critical feedback they explain. Writes
- * {@code root_cause_segments}, {@code root_cause_examples} and {@code root_cause_drivers} for
- * run_date = the run's last date, over the responses of the analysis window
+ * {@code root_cause_segments}, {@code root_cause_pruned}, {@code root_cause_examples},
+ * {@code root_cause_drivers} and {@code root_cause_hypotheses} for run_date = the run's last
+ * date, over the responses of the analysis window
  * ({@code polku.rootcause.window-days} days ending on run_date).
  *
  * <p>Steps: (1) critical flag per metric ({@link CriticalFeedback}); (2) conditions per
@@ -51,7 +52,8 @@ import org.apache.spark.sql.types.StructType;
  * the scope gate (Simes per scope, BH over the scopes), pruning against simpler segments and
  * ranking on the driver ({@link SegmentStatistics});
  * (6) labels, examples and distinguishing comment words for the kept segments; (7) a key-driver
- * logistic regression per scope ({@link KeyDrivers}).
+ * logistic regression per scope ({@link KeyDrivers}); (8) the configured hypotheses, counted
+ * and tested in their scopes whatever the minimum support ({@link Hypotheses}).
  *
  * <p>Cost: the analysed responses (with their conditions) are materialised once with
  * {@code localCheckpoint}; FP-Growth runs one fit per scope; the evaluation is one broadcast
@@ -89,7 +91,7 @@ public final class RootCauseStage implements Stage {
     List<JourneySignal> signals = Signals.load(o);
     for (var t : List.of(Tables.ROOT_CAUSE_SEGMENTS, Tables.ROOT_CAUSE_PRUNED,
         Tables.ROOT_CAUSE_EXAMPLES,
-        Tables.ROOT_CAUSE_DRIVERS)) {
+        Tables.ROOT_CAUSE_DRIVERS, Tables.ROOT_CAUSE_HYPOTHESES)) {
       lake.ensure(t);
     }
     LocalDate runDate = ctx.dateTo();
@@ -116,6 +118,7 @@ public final class RootCauseStage implements Stage {
       lake.replaceWhere(Tables.ROOT_CAUSE_PRUNED, result.pruned(), where);
       lake.replaceWhere(Tables.ROOT_CAUSE_EXAMPLES, result.examples(), where);
       lake.replaceWhere(Tables.ROOT_CAUSE_DRIVERS, result.drivers(), where);
+      lake.replaceWhere(Tables.ROOT_CAUSE_HYPOTHESES, result.hypotheses(), where);
       Output out = result.output();
       long kept = out.segments().stream().filter(Segment::kept).count();
       return new StageResult(NAME, List.of(
@@ -146,15 +149,15 @@ public final class RootCauseStage implements Stage {
 
   /**
    * The stage's result for one run date, not written: the rows of root_cause_segments,
-   * root_cause_pruned, root_cause_examples and root_cause_drivers (each with its table's
-   * schema), and every segment tested.
+   * root_cause_pruned, root_cause_examples, root_cause_drivers and root_cause_hypotheses (each
+   * with its table's schema), and every segment tested.
    */
   public record Result(Output output, Dataset<Row> segments, Dataset<Row> pruned,
-      Dataset<Row> examples, Dataset<Row> drivers) {}
+      Dataset<Row> examples, Dataset<Row> drivers, Dataset<Row> hypotheses) {}
 
   /**
    * The whole analysis as a library call, nothing written: from feedback_context rows (and the
-   * customer attributes, or null) to the stage's four tables. What a notebook or another Spark
+   * customer attributes, or null) to the stage's five tables. What a notebook or another Spark
    * application calls to try a new {@link JourneySignal} or other options against the lake's
    * data; the nightly runs exactly this and writes the result.
    *
@@ -180,6 +183,14 @@ public final class RootCauseStage implements Stage {
     LocalDate from = runDate.minusDays(o.windowDays() - 1L);
     long t0 = System.nanoTime();
     List<Row> sizes = SegmentSearch.scopeSizes(scoped);
+    Date run = Date.valueOf(runDate);
+    Date fromDate = Date.valueOf(from);
+    Dataset<Row> hypotheses = Hypotheses.table(spark, scoped, sizes, o.hypotheses(), run,
+        fromDate, runId, warnings);
+    if (!o.hypotheses().isEmpty()) {
+      progress.accept(String.format(Locale.ROOT, "  %d hypotheses tested (%.1f s)",
+          o.hypotheses().size(), seconds(t0)));
+    }
     long analysed = 0;
     List<Dataset<Row>> perScope = new ArrayList<>();
     long ratedChannels = sizes.stream().map(r -> r.getString(0)).filter(c -> !"*".equals(c))
@@ -208,12 +219,11 @@ public final class RootCauseStage implements Stage {
           o.maxConditions()));
     }
     Map<String, JourneySignal> signalsByName = Signals.byFamily(signals);
-    Date run = Date.valueOf(runDate);
-    Date fromDate = Date.valueOf(from);
     if (perScope.isEmpty()) {
       return new Result(new Output(List.of(), analysed, 0),
           empty(spark, Tables.ROOT_CAUSE_SEGMENTS), empty(spark, Tables.ROOT_CAUSE_PRUNED),
-          empty(spark, Tables.ROOT_CAUSE_EXAMPLES), empty(spark, Tables.ROOT_CAUSE_DRIVERS));
+          empty(spark, Tables.ROOT_CAUSE_EXAMPLES), empty(spark, Tables.ROOT_CAUSE_DRIVERS),
+          hypotheses);
     }
     Dataset<Row> candidates = SegmentSearch.union(perScope).localCheckpoint(true);
     progress.accept(String.format(Locale.ROOT, "  FP-Growth over %d scopes (%.1f s)",
@@ -292,7 +302,7 @@ public final class RootCauseStage implements Stage {
     return new Result(new Output(segments, analysed, list.size()),
         spark.createDataFrame(segmentRows, Tables.ROOT_CAUSE_SEGMENTS.schema()),
         spark.createDataFrame(prunedRows, Tables.ROOT_CAUSE_PRUNED.schema()),
-        examples(keptMembers, o.examples(), run), drivers);
+        examples(keptMembers, o.examples(), run), drivers, hypotheses);
   }
 
   /** Up to {@code k} responses per segment, critical ones first, newest first. Pure. */

@@ -144,6 +144,27 @@ class RootCauseSqlConditionsTest {
   }
 
   @Test
+  void theStagesLibraryCallAddsTheSqlConditionsAndTestsTheHypotheses() {
+    PolkuConfig c = config(CONDITIONS + "\npolku.rootcause.hypotheses = [\"sql:weekend\"]");
+    RootCauseStage.Result result = RootCauseStage.analyse(spark, fixture(), attributes(),
+        c.rootCause(), Signals.load(c.rootCause()), 168, java.time.LocalDate.of(2026, 10, 12),
+        "test-run");
+    // Three phone CSAT 3s (none critical: csat is critical at <= 2), too few to search; the
+    // hypothesis is tested all the same. Weekend: a and c (2 of 3), 0 critical; outside: b.
+    List<Row> rows = result.hypotheses().orderBy("segment_id").collectAsList();
+    assertEquals(List.of("*/*/sql:weekend", "phone/csat/sql:weekend"),
+        rows.stream().map(r -> r.<String>getAs("segment_id")).toList());
+    for (Row r : rows) {
+      assertEquals(2L, r.<Long>getAs("responses"));
+      assertEquals(0L, r.<Long>getAs("critical"));
+      assertEquals(1L, r.<Long>getAs("responses_outside"));
+      // no critical response anywhere: nothing to test, p = 1
+      assertEquals("not significant (p=1.000)", r.getAs("verdict"));
+    }
+    assertEquals(0, result.segments().count());
+  }
+
+  @Test
   void theFamilyIsSqlAndTheValueTheName() {
     assertEquals("sql", Conditions.family("sql:weekend"));
     assertEquals("weekend", Conditions.value("sql:weekend"));
@@ -166,6 +187,7 @@ class RootCauseSqlConditionsTest {
         .findFirst().orElseThrow(() -> new AssertionError(p.toString()));
     assertTrue(weekend.startsWith("polku.rootcause.conditions.weekend ="
         + " \"dayofweek(response_ts IN (1, 7)\" is not a Spark SQL expression: "), weekend);
+    System.out.println("parse error: " + weekend);
     assertTrue(weekend.contains("PARSE_SYNTAX_ERROR"), weekend); // the parser's message
     assertTrue(weekend.endsWith("expected a boolean expression over feedback_context's"
         + " columns, e.g. weekend = \"dayofweek(response_ts) IN (1, 7)\"; fix the expression"),
@@ -184,6 +206,7 @@ class RootCauseSqlConditionsTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> Conditions.withConditions(fixture(), null, signals, 168));
     String m = e.getMessage();
+    System.out.println("missing column: " + m);
     assertTrue(m.contains("polku.rootcause.conditions.many_sellers = \"size(sellers) > 1\":"
         + " column `sellers` does not exist; available columns: response_id, "), m);
     assertTrue(m.contains(", last_steps (segment and customer_since exist only when the lake"

@@ -1,7 +1,5 @@
 package io.polku.rootcause;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.polku.config.PolkuConfig.Hypothesis;
 import io.polku.contract.Tables;
 import io.polku.rootcause.SegmentStatistics.Cell;
@@ -39,10 +37,11 @@ import org.apache.spark.sql.types.StructType;
  * <p>No multiple-testing correction: the hypotheses are stated before the data are seen, each
  * is its own test. (The search's segments are corrected over everything the search tried.)
  *
- * <p>Cost: one broadcast join of the (hypotheses x scopes) table with the scoped responses and
- * one aggregation by hypothesis, scope and stratum ({@link SegmentSearch#evaluate}), plus the
- * per-stratum totals; collected to the driver: those counts only, never responses. No Spark
- * job at all when no hypothesis is configured.
+ * <p>Cost: one Spark query: a broadcast join of the (hypotheses x scopes) table with the scoped
+ * responses and one aggregation by hypothesis, scope and stratum
+ * ({@link SegmentSearch#evaluate}); the totals are the scope sizes the stage has already
+ * counted. Collected to the driver: those counts only (bounded by hypotheses x scopes x
+ * strata), never responses. No Spark job at all when no hypothesis is configured.
  */
 public final class Hypotheses {
   /** The significance level of the verdict. */
@@ -67,7 +66,9 @@ public final class Hypotheses {
    * responses ({@link SegmentSearch#scoped}) and tested. Adds a warning per hypothesis that
    * matches no response.
    *
-   * @param scopes the scopes present in the data ({@link SegmentSearch#scopeSizes})
+   * @param scopes the scopes present in the data with their sizes
+   *     ({@link SegmentSearch#scopeSizes}: scope_channel, scope_metric, n, x); a channel
+   *     scope's size is the total of its stratum
    */
   public static Dataset<Row> table(SparkSession spark, Dataset<Row> scoped, List<Row> scopes,
       List<Hypothesis> hypotheses, Date runDate, Date from, String runId,
@@ -75,8 +76,14 @@ public final class Hypotheses {
     List<Row> rows = new ArrayList<>();
     if (!hypotheses.isEmpty()) {
       List<String[]> present = new ArrayList<>();
+      // A channel scope is one stratum (rated channel, metric): its size is its total.
+      List<Cell> totals = new ArrayList<>();
       for (Row r : scopes) {
         present.add(new String[] {r.getString(0), r.getString(1)});
+        if (!"*".equals(r.getString(0))) {
+          totals.add(new Cell(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), 0, 0,
+              0, 0, 0));
+        }
       }
       Dataset<Row> candidates = candidates(spark, hypotheses, present);
       List<Cell> counts = new ArrayList<>();
@@ -86,11 +93,6 @@ public final class Hypotheses {
           countKeys.add(key(r.getString(0), r.getString(1), r.getList(2)));
           counts.add(cell(r, 3));
         }
-      }
-      List<Cell> totals = new ArrayList<>();
-      for (Row r : SegmentSearch.totals(scoped.filter(col("scope_channel").notEqual("*")))
-          .collectAsList()) {
-        totals.add(cell(r, 0));
       }
       for (Result t : test(hypotheses, present, countKeys, counts, totals)) {
         if (t.responses() == 0) {

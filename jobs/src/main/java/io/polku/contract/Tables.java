@@ -583,8 +583,9 @@ public final class Tables {
               "channel/metric/conditions joined with '&': the id the same segment has in"
                   + " root_cause_segments and root_cause_pruned."),
           col("channel", StringType, false,
-              "Rated channel tested, or '*' for all channels together (and, on a row of a"
-                  + " hypothesis that matches nothing, for any channel)."),
+              "Rated channel tested, or '*' for all channels together (for a hypothesis"
+                  + " without a scope, only when two or more channels are rated; on a row of a"
+                  + " hypothesis that matches nothing, any channel)."),
           col("metric", StringType, false,
               "Metric tested, or '*' with channel '*' (and for any metric on a no-match row)."),
           col("conditions", DataTypes.createArrayType(StringType, false), false,

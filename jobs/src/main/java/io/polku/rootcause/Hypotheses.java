@@ -27,8 +27,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>A hypothesis is tested in its scope: the configured channel and metric; a channel alone
  * means each of its metrics, a metric alone each channel with it; without a scope, every scope
- * (rated channel and metric, and the cross-channel scope {@code *}) where its conditions
- * occur. In each, the responses with all the conditions are compared with the scope's other
+ * (rated channel and metric, and the cross-channel scope {@code *} when two or more channels
+ * are rated, as in the search) where its conditions occur. In each, the responses with all the conditions are compared with the scope's other
  * responses exactly as a searched segment is ({@link SegmentStatistics#compare}: the z-test or
  * Fisher's exact test by {@link Proportions#difference} in a channel scope, the
  * Cochran-Mantel-Haenszel test stratified by channel and metric in the cross-channel scope),
@@ -149,15 +149,26 @@ public final class Hypotheses {
     return List.copyOf(out.values());
   }
 
-  /** The scopes a hypothesis is tested in, among those present (its own when fully set). */
+  /**
+   * The scopes a hypothesis is tested in, among those present (its own when fully set). As in
+   * the search, the cross-channel scope is left out of a hypothesis without a scope when fewer
+   * than {@link SegmentStatistics#MIN_CROSS_CHANNELS} channels are rated: it would repeat the
+   * channel's own rows.
+   */
   static List<String[]> scopesOf(Hypothesis h, List<String[]> present) {
     if (h.channel() != null && h.metric() != null) {
       return List.<String[]>of(new String[] {h.channel(), h.metric()});
     }
+    long rated = present.stream().map(s -> s[0]).filter(c -> !"*".equals(c)).distinct()
+        .count();
     List<String[]> out = new ArrayList<>();
     for (String[] s : present) {
+      boolean cross = "*".equals(s[0]);
+      if (cross && rated < SegmentStatistics.MIN_CROSS_CHANNELS) {
+        continue;
+      }
       if ((h.channel() == null || h.channel().equals(s[0]))
-          && (h.metric() == null || (h.metric().equals(s[1]) && !"*".equals(s[0])))) {
+          && (h.metric() == null || (h.metric().equals(s[1]) && !cross))) {
         out.add(s);
       }
     }

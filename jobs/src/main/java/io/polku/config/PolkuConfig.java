@@ -97,12 +97,25 @@ public final class PolkuConfig {
       double minSupportShare, int minSupport, double maxQ, int topN, int examples, int words,
       double wordPrior, double driverRegParam, double driverElasticNet,
       double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage,
-      Map<String, String> conditions, List<Hypothesis> hypotheses) {
+      Map<String, String> conditions, List<Hypothesis> hypotheses, String defaultLanguage) {
     public RootCauseOptions {
       critical = Map.copyOf(critical);
       signals = List.copyOf(signals);
       conditions = java.util.Collections.unmodifiableMap(new TreeMap<>(conditions));
       hypotheses = List.copyOf(hypotheses);
+    }
+
+    /** The options as before default-language: "en". */
+    public RootCauseOptions(int windowDays, Map<String, CriticalThreshold> critical,
+        double otherMaxNormalised, List<String> signals, int maxConditions,
+        double minSupportShare, int minSupport, double maxQ, int topN, int examples, int words,
+        double wordPrior, double driverRegParam, double driverElasticNet,
+        double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage,
+        Map<String, String> conditions, List<Hypothesis> hypotheses) {
+      this(windowDays, critical, otherMaxNormalised, signals, maxConditions, minSupportShare,
+          minSupport, maxQ, topN, examples, words, wordPrior, driverRegParam, driverElasticNet,
+          driverHoldoutShare, driverSeed, driverMaxIter, maxCoverage, conditions, hypotheses,
+          "en");
     }
   }
 
@@ -768,10 +781,18 @@ public final class PolkuConfig {
       }
       Map<String, String> conditions = readConditions(k + "conditions");
       List<Hypothesis> hypotheses = readHypotheses(k + "hypotheses", conditions.keySet());
+      String language = string(k + "default-language");
+      if (language != null
+          && io.polku.rootcause.CommentWords.stopWordLanguage(language) == null) {
+        problems.add(k + "default-language = \"" + language + "\" has no stop-word list;"
+            + " expected an ISO 639 code or English name of one of Spark's languages: da, de,"
+            + " en, es, fi, fr, hu, it, nl, no, pt, ru, sv, tr");
+      }
       return new RootCauseOptions(positiveInt(k + "window-days"), critical, other, signals,
           maxConditions, minShare, minSupport, maxQ, positiveInt(k + "top-n"),
           positiveInt(k + "examples"), positiveInt(k + "words"), prior, reg, elastic, holdout,
-          seed, positiveInt(k + "drivers.max-iter"), maxCoverage, conditions, hypotheses);
+          seed, positiveInt(k + "drivers.max-iter"), maxCoverage, conditions, hypotheses,
+          language == null ? "en" : language.trim().toLowerCase(Locale.ROOT));
     }
 
     /**

@@ -12,32 +12,46 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.ml.feature.StopWordsRemover;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The words that distinguish a segment's open-text comments from the rest of its scope: the
  * weighted log-odds ratio with an informative Dirichlet prior (B. L. Monroe, M. P. Colaresi and
  * K. M. Quinn, "Fightin' words", Political Analysis 16 (2008) 372-403, eq. 22 and 24).
  *
- * <p>Tokens: comment lower-cased, every run of non-letters replaced by a space, split on
- * spaces, words shorter than 3 letters and Spark's Finnish and English stop words removed; each
- * word counted once per comment. For word w, segment i and the rest of the scope j, with the
- * prior alpha_w = a0 x (count of w in the scope / tokens in the scope):
+ * <p>Tokens ({@link #tokens}): comment NFC-normalised and lower-cased, split at every run of
+ * characters that are not letters (accented ones included), words shorter than 3 characters
+ * and the stop words of the response's language ({@code language}, else the configured
+ * default; Spark's lists) removed; each word counted once per comment. For word w, segment i
+ * and the rest of the scope j, with the prior alpha_w = a0 x (count of w in the scope / tokens
+ * in the scope):
  * {@code delta = ln((y_iw+a_w)/(n_i+a0-y_iw-a_w)) - ln((y_jw+a_w)/(n_j+a0-y_jw-a_w))},
  * {@code var ~ 1/(y_iw+a_w) + 1/(y_jw+a_w)}, z = delta / sqrt(var). The top words by z (z &gt; 0,
  * at least two comments of the segment) are kept.
@@ -46,23 +60,99 @@ import org.apache.spark.sql.expressions.Window;
  * output bounded by segments x words requested.
  */
 public final class CommentWords {
+  /** The letters a language code is read by: "pt-BR" is "pt". */
+  private static final String LEADING = "^([a-z]+)";
+  private static final Pattern LEADING_LETTERS = Pattern.compile(LEADING);
+  /** Unicode NFC, so that a decomposed "não" (a + combining tilde) is the word of the list. */
+  private static final UserDefinedFunction NFC = udf(
+      (UDF1<String, String>) s -> s == null || Normalizer.isNormalized(s, Normalizer.Form.NFC)
+          ? s : Normalizer.normalize(s, Normalizer.Form.NFC), DataTypes.StringType)
+      .withName("nfc");
+
   private CommentWords() {}
 
-  /** Finnish and English stop words of Spark's StopWordsRemover. */
-  static List<String> stopWords() {
-    Set<String> all = new LinkedHashSet<>();
-    all.addAll(List.of(StopWordsRemover.loadDefaultStopWords("finnish")));
-    all.addAll(List.of(StopWordsRemover.loadDefaultStopWords("english")));
-    return new ArrayList<>(all);
+  /**
+   * The languages of Spark's stop-word lists ({@link StopWordsRemover#loadDefaultStopWords}) by
+   * the codes a feedback source may carry: ISO 639-1, ISO 639-2 (B and T) and the English name.
+   */
+  static final Map<String, String> LANGUAGES = languages();
+
+  private static Map<String, String> languages() {
+    String[][] codes = {
+        {"danish", "da", "dan"}, {"dutch", "nl", "nld", "dut"}, {"english", "en", "eng"},
+        {"finnish", "fi", "fin"}, {"french", "fr", "fra", "fre"},
+        {"german", "de", "deu", "ger"}, {"hungarian", "hu", "hun"}, {"italian", "it", "ita"},
+        {"norwegian", "no", "nb", "nn", "nor", "nob", "nno"}, {"portuguese", "pt", "por"},
+        {"russian", "ru", "rus"}, {"spanish", "es", "spa"}, {"swedish", "sv", "swe"},
+        {"turkish", "tr", "tur"}};
+    Map<String, String> out = new TreeMap<>();
+    for (String[] c : codes) {
+      for (String code : c) {
+        out.put(code, c[0]);
+      }
+    }
+    return Map.copyOf(out);
   }
 
-  /** The distinct tokens of the {@code comment} column, as {@code words}. */
-  public static Column tokens() {
-    Column words = split(regexp_replace(lower(coalesce(col("comment"), lit(""))),
-        "[^\\p{L}]+", " "), " ");
+  /**
+   * The stop-word language of a language code ("pt", "pt-BR", "POR", "portuguese"), or null
+   * when Spark has no list for it. Only the leading letters count, case-insensitively.
+   */
+  public static String stopWordLanguage(String code) {
+    if (code == null) {
+      return null;
+    }
+    Matcher m = LEADING_LETTERS.matcher(code.trim().toLowerCase(Locale.ROOT));
+    return m.find() ? LANGUAGES.get(m.group(1)) : null;
+  }
+
+  /** Spark's stop words of a language of {@link #LANGUAGES} (its English name). */
+  static List<String> stopWords(String language) {
+    return List.of(StopWordsRemover.loadDefaultStopWords(language));
+  }
+
+  /**
+   * The stop words of each row's language: Spark's list for the language of the code in
+   * {@code language} (as {@link #stopWordLanguage}), or of {@code defaultLanguage} when the code
+   * is null or has no list. One array literal per language in the plan, no join.
+   */
+  static Column stopWordsOf(Column language, String defaultLanguage) {
+    String fallback = stopWordLanguage(defaultLanguage);
+    if (fallback == null) {
+      throw new IllegalArgumentException("No stop words for the default language '"
+          + defaultLanguage + "'; expected one of " + new TreeSet<>(LANGUAGES.keySet()));
+    }
+    Column code = regexp_extract(lower(trim(language)), LEADING, 1);
+    Map<String, List<String>> aliases = new TreeMap<>();
+    LANGUAGES.forEach((c, l) -> aliases.computeIfAbsent(l, x -> new ArrayList<>()).add(c));
+    Column out = null;
+    for (var e : aliases.entrySet()) {
+      if (e.getKey().equals(fallback)) {
+        continue;
+      }
+      Column is = code.isin(e.getValue().toArray());
+      Column words = lit(stopWords(e.getKey()).toArray(new String[0]));
+      out = out == null ? when(is, words) : out.when(is, words);
+    }
+    return out.otherwise(lit(stopWords(fallback).toArray(new String[0])));
+  }
+
+  /**
+   * The distinct tokens of the {@code comment} column, as {@code words}: NFC-normalised (so a
+   * decomposed "não" is one word), lower-cased, every run of characters that are neither
+   * letters nor combining marks a separator, words of at least 3 characters, the stop words of
+   * the row's {@code language} removed (see {@link #stopWordsOf}).
+   */
+  public static Column tokens(Column language, String defaultLanguage) {
+    Column text = lower(NFC.apply(coalesce(col("comment"), lit(""))));
+    Column words = split(regexp_replace(text, "[^\\p{L}\\p{M}]+", " "), " ");
     Column kept = filter(words, w -> length(w).geq(3));
-    return array_distinct(array_except(kept,
-        lit(stopWords().toArray(new String[0]))));
+    return array_distinct(array_except(kept, stopWordsOf(language, defaultLanguage)));
+  }
+
+  private static Column tokens(Dataset<Row> rows, String defaultLanguage) {
+    boolean hasLanguage = java.util.Arrays.asList(rows.columns()).contains("language");
+    return tokens(hasLanguage ? col("language") : lit(null).cast("string"), defaultLanguage);
   }
 
   /**
@@ -72,17 +162,19 @@ public final class CommentWords {
    * @param members responses of each segment: segment_id, scope_channel, scope_metric, comment
    * @param scoped all scoped responses (the background of each scope)
    * @param prior the prior's total pseudo-count a0
+   * @param defaultLanguage the stop words of a response without a {@code language} column,
+   *     value or a language Spark has a list for (a code or name, see {@link #stopWordLanguage})
    */
   public static Dataset<Row> distinguishing(Dataset<Row> members, Dataset<Row> scoped, int k,
-      double prior) {
+      double prior, String defaultLanguage) {
     Dataset<Row> segmentWords = members.select(col("segment_id"), col("scope_channel"),
-            col("scope_metric"), explode(tokens()).as("word"))
+            col("scope_metric"), explode(tokens(members, defaultLanguage)).as("word"))
         .groupBy("segment_id", "scope_channel", "scope_metric", "word")
         .agg(count(lit(1)).as("y_i"));
     Dataset<Row> segmentTotals = segmentWords.groupBy("segment_id")
         .agg(sum("y_i").as("n_i"));
     Dataset<Row> scopeWords = scoped.select(col("scope_channel"), col("scope_metric"),
-            explode(tokens()).as("word"))
+            explode(tokens(scoped, defaultLanguage)).as("word"))
         .groupBy("scope_channel", "scope_metric", "word")
         .agg(count(lit(1)).as("y_s"));
     Dataset<Row> scopeTotals = scopeWords.groupBy("scope_channel", "scope_metric")

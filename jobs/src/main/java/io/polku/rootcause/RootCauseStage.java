@@ -144,7 +144,7 @@ public final class RootCauseStage implements Stage {
         repeatWindowHours);
     return CriticalFeedback.withCritical(withConditions, o.critical(), o.otherMaxNormalised())
         .select("response_id", "response_ts", "channel", "metric", "score", "score_norm",
-            "critical", "comment", "last_steps", "conditions");
+            "critical", "comment", "language", "last_steps", "conditions");
   }
 
   /**
@@ -274,8 +274,8 @@ public final class RootCauseStage implements Stage {
     Dataset<Row> keptMembers = members.join(
         segmentTable(spark, kept).select("segment_id"), "segment_id");
     Map<String, List<String>> words = new HashMap<>();
-    for (Row r : CommentWords.distinguishing(keptMembers, scoped, o.words(), o.wordPrior())
-        .collectAsList()) {
+    for (Row r : CommentWords.distinguishing(keptMembers, scoped, o.words(), o.wordPrior(),
+        o.defaultLanguage()).collectAsList()) {
       words.put(r.getString(0), r.getList(1));
     }
     progress.accept(String.format(Locale.ROOT, "  overlaps of %d shortlisted segments, words"

@@ -71,6 +71,18 @@ class PolkuConfigTest {
   }
 
   @Test
+  void theCommentsDefaultLanguageNeedsASparkStopWordList() {
+    assertEquals("en", parse("polku.lake.root = \"/tmp/lake\"").rootCause().defaultLanguage());
+    assertEquals("pt-br", parse("polku.lake.root = \"/tmp/lake\"\n"
+        + "polku.rootcause.default-language = pt-BR").rootCause().defaultLanguage());
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(
+        "polku.lake.root = \"/tmp/lake\"\npolku.rootcause.default-language = ja"));
+    assertEquals(List.of("polku.rootcause.default-language = \"ja\" has no stop-word list;"
+        + " expected an ISO 639 code or English name of one of Spark's languages: da, de, en,"
+        + " es, fi, fr, hu, it, nl, no, pt, ru, sv, tr"), e.problems());
+  }
+
+  @Test
   void anUnsetEnvironmentVariableIsAnErrorNotAnEmptyString() throws Exception {
     Path conf = dir.resolve("bad.conf");
     Files.writeString(conf, "polku.lake.root = ${POLKU_TEST_SURELY_UNSET_VARIABLE}\n");

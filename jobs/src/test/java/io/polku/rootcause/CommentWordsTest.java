@@ -1,6 +1,7 @@
 package io.polku.rootcause;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.polku.testing.SparkTest;
@@ -50,11 +51,116 @@ class CommentWordsTest {
 
   @Test
   void stopWordsAndShortTokensAreDropped() {
-    List<String> tokens = spark.createDataFrame(List.of(RowFactory.create(COMMENTS[0])),
-            new StructType().add("comment", DataTypes.StringType))
-        .select(CommentWords.tokens()).first().getList(0);
-    assertEquals(List.of("haku", "löytänyt", "search", "failed"), tokens);
-    assertTrue(CommentWords.stopWords().contains("että"), "Finnish stop words are loaded");
+    assertEquals(List.of("haku", "löytänyt", "search", "failed"),
+        tokens(COMMENTS[0], null, "en"));
+    assertTrue(CommentWords.stopWords("finnish").contains("että"), "Finnish stop words load");
+  }
+
+  /*
+   * Portuguese reviews: "não" is the most frequent word (5 of 6 comments), "foi" and "meu"
+   * follow; the segment (first three) is about a refused card. Languages pt, pt-BR, PT, por,
+   * pt_BR and portuguese all mean Spark's Portuguese list.
+   */
+  private static final String[][] PORTUGUESE = {
+      {"Não consigo pagar: o cartão não funciona.", "pt"},       // member
+      {"Meu cartão foi recusado e não sei porquê", "pt-BR"},     // member
+      {"O cartão foi recusado até hoje, não entendo", "PT"},     // member
+      {"Não tive problemas, o atendimento foi ótimo", "por"},
+      {"Entrega rápida, não demorou nada", "pt_BR"},
+      {"Meu pedido chegou, obrigado", "portuguese"}};
+
+  /*
+   * With the Portuguese stop words (não, meu, foi, até, tive; "o" and "e" are short), tokens:
+   * segment {consigo, pagar, cartão, funciona}, {cartão, recusado, sei, porquê},
+   * {cartão, recusado, hoje, entendo}: n_i = 12; the others {problemas, atendimento, ótimo},
+   * {entrega, rápida, demorou, nada}, {pedido, chegou, obrigado}: n_s = 22, n_j = 10. a0 = 10:
+   *   cartão: y_i = y_s = 3, a = 30/22 = 1.3636; delta = ln(4.3636 / 17.6364)
+   *           - ln(1.3636 / 18.6364) = 1.2183; var = 1/4.3636 + 1/1.3636 = 0.9625; z = 1.2418
+   *   recusado: y_i = y_s = 2, a = 0.9091; delta = ln(2.9091 / 19.0909) - ln(0.9091 / 19.0909)
+   *           = ln 3.2 = 1.1632; var = 1/2.9091 + 1/0.9091 = 1.4438; z = 0.9680
+   *   every other word is in one comment of the segment (y_i < 2): not shown.
+   * With only the English list (no language, default en) não, foi and meu stay: n_i = 19,
+   * n_s = 34, and two function words join the content words:
+   *   cartão z = 1.2218, recusado 0.9712,
+   *   foi: y_i = 2, y_s = 3, a = 0.8824; delta = ln(2.8824 / 26.1176) - ln(1.8824 / 23.1176)
+   *           = 0.3041; var = 0.8782; z = 0.3245
+   *   não: y_i = 3, y_s = 5, a = 1.4706; delta = ln(4.4706 / 24.5294) - ln(3.4706 / 21.5294)
+   *           = 0.1227; var = 0.5118; z = 0.1716
+   *   meu: y_i = 1.
+   */
+  @Test
+  void eachCommentLosesTheStopWordsOfItsOwnLanguage() {
+    assertEquals(List.of("cartão", "recusado"), portugueseWords(true, "en"));
+    assertEquals(1.2418, z(3, 12, 3, 22, 10), 1e-4);
+    assertEquals(0.9680, z(2, 12, 2, 22, 10), 1e-4);
+    // Without the language the default applies: Portuguese as the default gives the same words,
+    // English lets the function words through (the "não, meu, até").
+    assertEquals(List.of("cartão", "recusado"), portugueseWords(false, "pt"));
+    assertEquals(List.of("cartão", "recusado", "foi", "não"), portugueseWords(false, "en"));
+    assertEquals(0.3245, z(2, 19, 3, 34, 10), 1e-4);
+    assertEquals(0.1716, z(3, 19, 5, 34, 10), 1e-4);
+  }
+
+  @Test
+  void languageCodesMapToSparksListsAndUnknownOnesToTheDefault() {
+    assertEquals("portuguese", CommentWords.stopWordLanguage("pt"));
+    assertEquals("portuguese", CommentWords.stopWordLanguage(" pt-BR "));
+    assertEquals("swedish", CommentWords.stopWordLanguage("SV"));
+    assertEquals("german", CommentWords.stopWordLanguage("deu"));
+    assertEquals("norwegian", CommentWords.stopWordLanguage("nb"));
+    assertEquals("finnish", CommentWords.stopWordLanguage("finnish"));
+    assertNull(CommentWords.stopWordLanguage("ja"));
+    assertNull(CommentWords.stopWordLanguage(null));
+    // An unknown or missing language: the default's stop words, no error.
+    assertEquals(List.of("não", "foi", "cartão"), tokens("Não foi o cartão", "xx", "fi"));
+    assertEquals(List.of("cartão"), tokens("Não foi o cartão", "xx", "pt"));
+    assertEquals(List.of("cartão"), tokens("Não foi o cartão", null, "pt"));
+    // The response's language wins over the default: "mutta" is a Finnish stop word only.
+    assertEquals(List.of("hyvä", "palvelu", "mutta"), tokens("Hyvä palvelu, mutta", "sv", "fi"));
+    assertEquals(List.of("hyvä", "palvelu"), tokens("Hyvä palvelu, mutta", "fi", "en"));
+  }
+
+  @Test
+  void accentedLettersStayInTheirWords() {
+    assertEquals(List.of("ação", "rápida", "ótimo", "serviço", "café"),
+        tokens("Ação rápida, ótimo serviço; café!", "pt", "en"));
+    assertEquals(List.of("säästö", "hävisi", "löytänyt"),
+        tokens("Säästö hävisi, en löytänyt", "fi", "en"));
+    // Decomposed (NFD) text: "na" + combining tilde + "o" is the stop word "não".
+    String nfd = java.text.Normalizer.normalize("Não, o cartão", java.text.Normalizer.Form.NFD);
+    assertEquals(List.of("cartão"), tokens(nfd, "pt", "en"));
+  }
+
+  private List<String> tokens(String comment, String language, String defaultLanguage) {
+    return spark.createDataFrame(List.of(RowFactory.create(comment, language)),
+            new StructType().add("comment", DataTypes.StringType)
+                .add("language", DataTypes.StringType))
+        .select(CommentWords.tokens(org.apache.spark.sql.functions.col("language"),
+            defaultLanguage)).first().getList(0);
+  }
+
+  private List<String> portugueseWords(boolean withLanguage, String defaultLanguage) {
+    StructType schema = new StructType().add("segment_id", DataTypes.StringType)
+        .add("scope_channel", DataTypes.StringType).add("scope_metric", DataTypes.StringType)
+        .add("comment", DataTypes.StringType).add("language", DataTypes.StringType);
+    List<Row> scoped = new ArrayList<>();
+    List<Row> members = new ArrayList<>();
+    for (int i = 0; i < PORTUGUESE.length; i++) {
+      Row r = RowFactory.create("app/nps/x", "app", "nps", PORTUGUESE[i][0], PORTUGUESE[i][1]);
+      scoped.add(r);
+      if (i < 3) {
+        members.add(r);
+      }
+    }
+    Dataset<Row> m = spark.createDataFrame(members, schema);
+    Dataset<Row> all = spark.createDataFrame(scoped, schema).drop("segment_id");
+    if (!withLanguage) {
+      m = m.drop("language");
+      all = all.drop("language");
+    }
+    List<Row> out = CommentWords.distinguishing(m, all, 5, 10, defaultLanguage).collectAsList();
+    assertEquals(1, out.size());
+    return out.get(0).getList(1);
   }
 
   /** Monroe et al.'s z of a word seen y_i times among n_i segment tokens. */
@@ -82,7 +188,7 @@ class CommentWordsTest {
     }
     Dataset<Row> all = spark.createDataFrame(scoped, schema);
     List<Row> out = CommentWords.distinguishing(spark.createDataFrame(members, schema),
-        all.drop("segment_id"), k, 10).collectAsList();
+        all.drop("segment_id"), k, 10, "en").collectAsList();
     assertEquals(1, out.size());
     return out.get(0).getList(1);
   }

@@ -97,7 +97,8 @@ public final class PolkuConfig {
       double minSupportShare, int minSupport, double maxQ, int topN, int examples, int words,
       double wordPrior, double driverRegParam, double driverElasticNet,
       double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage,
-      Map<String, String> conditions, List<Hypothesis> hypotheses, String defaultLanguage) {
+      Map<String, String> conditions, List<Hypothesis> hypotheses, String defaultLanguage,
+      int maxPrunedPerParent) {
     public RootCauseOptions {
       critical = Map.copyOf(critical);
       signals = List.copyOf(signals);
@@ -105,7 +106,7 @@ public final class PolkuConfig {
       hypotheses = List.copyOf(hypotheses);
     }
 
-    /** The options as before default-language: "en". */
+    /** The options as before default-language and max-pruned-per-parent: "en" and 20. */
     public RootCauseOptions(int windowDays, Map<String, CriticalThreshold> critical,
         double otherMaxNormalised, List<String> signals, int maxConditions,
         double minSupportShare, int minSupport, double maxQ, int topN, int examples, int words,
@@ -115,7 +116,7 @@ public final class PolkuConfig {
       this(windowDays, critical, otherMaxNormalised, signals, maxConditions, minSupportShare,
           minSupport, maxQ, topN, examples, words, wordPrior, driverRegParam, driverElasticNet,
           driverHoldoutShare, driverSeed, driverMaxIter, maxCoverage, conditions, hypotheses,
-          "en");
+          "en", 20);
     }
   }
 
@@ -792,7 +793,8 @@ public final class PolkuConfig {
           maxConditions, minShare, minSupport, maxQ, positiveInt(k + "top-n"),
           positiveInt(k + "examples"), positiveInt(k + "words"), prior, reg, elastic, holdout,
           seed, positiveInt(k + "drivers.max-iter"), maxCoverage, conditions, hypotheses,
-          language == null ? "en" : language.trim().toLowerCase(Locale.ROOT));
+          language == null ? "en" : language.trim().toLowerCase(Locale.ROOT),
+          positiveInt(k + "max-pruned-per-parent"));
     }
 
     /**

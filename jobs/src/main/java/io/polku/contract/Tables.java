@@ -509,7 +509,11 @@ public final class Tables {
       "Segments that passed the false-discovery threshold (q < max-q, lift > 1) but are not"
           + " ranked, with the reason (status) and the segment that accounts for them"
           + " (parent_segment_id): for analysts who ask why a segment they expected is"
-          + " missing. Same columns as root_cause_segments. Partitioned by run_date.",
+          + " missing. At most polku.rootcause.max-pruned-per-parent rows (default 20) per"
+          + " parent_segment_id (without one, per channel and metric), the largest"
+          + " excess_critical first; run_audit's root_cause_pruned row has how many passed"
+          + " (rows_in) and how many were written (rows_out). Same columns as"
+          + " root_cause_segments. Partitioned by run_date.",
       segmentColumns(),
       list("run_date"),
       list("run_date", "segment_id"));

@@ -121,13 +121,17 @@ public final class RootCauseStage implements Stage {
       lake.replaceWhere(Tables.ROOT_CAUSE_HYPOTHESES, result.hypotheses(), where);
       Output out = result.output();
       long kept = out.segments().stream().filter(Segment::kept).count();
+      PrunedRows.Selection pruned = PrunedRows.select(out.segments(), o.maxPrunedPerParent());
       return new StageResult(NAME, List.of(
           new StageResult.ObjectCounts("root_cause_segments", out.responses(), kept, 0,
               String.format(Locale.ROOT, "%d responses %s..%s, %d segments tested, %d passed"
                       + " q < %s, %d kept", out.responses(), from, runDate, out.candidates(),
                   out.segments().stream().filter(s -> s.kept()
                       || REPORTED.contains(s.status())).count(), o.maxQ(), kept),
-              true)),
+              true),
+          // rows_in: pruned segments that passed q; rows_out: the ones written.
+          new StageResult.ObjectCounts("root_cause_pruned", pruned.total(),
+              pruned.rows().size(), 0, pruned.summary(o.maxPrunedPerParent()), false)),
           warnings, Duration.between(started, Instant.now()));
     } finally {
       spark.sparkContext().clearJobGroup();
@@ -268,9 +272,11 @@ public final class RootCauseStage implements Stage {
     shortlist.forEach(s -> shortIds.add(s.segmentId()));
     List<Segment> segments = SegmentStatistics.rank(tested, list, totals, settings,
         SegmentStatistics.Overlaps.of(shortIds, pairs));
-    List<Segment> reported = segments.stream().filter(s -> s.kept()
-        || REPORTED.contains(s.status())).toList();
-    List<Segment> kept = reported.stream().filter(Segment::kept).toList();
+    List<Segment> kept = segments.stream().filter(Segment::kept).toList();
+    PrunedRows.Selection pruned = PrunedRows.select(segments, o.maxPrunedPerParent());
+    progress.accept("  " + pruned.summary(o.maxPrunedPerParent()));
+    List<Segment> reported = new ArrayList<>(kept);
+    reported.addAll(pruned.rows());
     Dataset<Row> keptMembers = members.join(
         segmentTable(spark, kept).select("segment_id"), "segment_id");
     Map<String, List<String>> words = new HashMap<>();

@@ -83,6 +83,17 @@ class PolkuConfigTest {
   }
 
   @Test
+  void thePrunedRowsPerParentArePositive() {
+    assertEquals(20, parse("polku.lake.root = \"/tmp/lake\"").rootCause().maxPrunedPerParent());
+    assertEquals(5, parse("polku.lake.root = \"/tmp/lake\"\n"
+        + "polku.rootcause.max-pruned-per-parent = 5").rootCause().maxPrunedPerParent());
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(
+        "polku.lake.root = \"/tmp/lake\"\npolku.rootcause.max-pruned-per-parent = 0"));
+    assertEquals(List.of("polku.rootcause.max-pruned-per-parent = 0 must be at least 1; set a"
+        + " positive number"), e.problems());
+  }
+
+  @Test
   void anUnsetEnvironmentVariableIsAnErrorNotAnEmptyString() throws Exception {
     Path conf = dir.resolve("bad.conf");
     Files.writeString(conf, "polku.lake.root = ${POLKU_TEST_SURELY_UNSET_VARIABLE}\n");

@@ -146,6 +146,8 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
           int eq = o.indexOf('=');
           over.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
         }
+        // Every pruned row is written, so the counts below are of all segments that pass q.
+        over.putIfAbsent("polku.rootcause.max-pruned-per-parent", "1000000");
         over.put("polku.base-dir", seedDir.toString());
         over.put("polku.lake.root", seedDir.resolve("lake").toUri().toString());
         over.put("polku.logs.dir", dir.resolve("logs").toString());

@@ -64,7 +64,9 @@ class NightlyEndToEndTest {
     List<String> all = new ArrayList<>(List.of(command));
     all.addAll(List.of("--conf", repo.resolve("conf/local.conf").toString(),
         "--set", "polku.lake.root=" + lakeDir.toUri(),
-        "--set", "polku.logs.dir=" + lakeDir.resolve("logs")));
+        "--set", "polku.logs.dir=" + lakeDir.resolve("logs"),
+        // Every segment that passed q in root_cause_pruned, for the red-herring check.
+        "--set", "polku.rootcause.max-pruned-per-parent=1000000"));
     return all.toArray(new String[0]);
   }
 

@@ -43,16 +43,21 @@ public final class PrunedRows {
    * The pruned rows of {@code segments} (every segment tested; the kept ones and those that did
    * not pass q, {@code not_significant}, {@code lower_rate} and {@code below_min_support}, are
    * never pruned rows): those with a status of {@link RootCauseStage#REPORTED} (each of which
-   * passed q, had lift &gt; 1 and min-support critical responses), grouped by
-   * {@code parentId} (rows without one by their scope, channel and metric), the
-   * {@code perParent} with the largest excess of each group (ties: segment id).
+   * passed q, had lift &gt; 1 and min-support critical responses), grouped by the kept
+   * segment their chain of parents leads to (rows whose chain reaches no kept segment by
+   * their scope, channel and metric), the {@code perParent} with the largest excess of each
+   * group (ties: segment id).
    */
   public static Selection select(List<Segment> segments, int perParent) {
     List<Segment> pruned = segments.stream()
         .filter(s -> !s.kept() && RootCauseStage.REPORTED.contains(s.status())).toList();
+    Map<String, Segment> byId = new HashMap<>();
+    for (Segment s : segments) {
+      byId.put(s.segmentId(), s);
+    }
     Map<String, List<Segment>> groups = new HashMap<>();
     for (Segment s : pruned) {
-      groups.computeIfAbsent(group(s), k -> new ArrayList<>()).add(s);
+      groups.computeIfAbsent(group(s, byId), k -> new ArrayList<>()).add(s);
     }
     Comparator<Segment> byExcess = Comparator.comparingDouble(Segment::excess).reversed()
         .thenComparing(Segment::segmentId);
@@ -64,8 +69,24 @@ public final class PrunedRows {
         pruned.size());
   }
 
-  private static String group(Segment s) {
-    return s.parentId() != null ? "parent\u0000" + s.parentId()
-        : "scope\u0000" + s.channel() + "\u0000" + s.metric();
+  /**
+   * The kept segment a pruned row leads to through its chain of parents (a row explained by a
+   * pruned row is grouped with that row's kept ancestor), or its scope when the chain ends
+   * before a kept segment.
+   */
+  private static String group(Segment s, Map<String, Segment> byId) {
+    Set<String> seen = new HashSet<>();
+    Segment at = s;
+    while (at.parentId() != null && seen.add(at.segmentId())) {
+      Segment parent = byId.get(at.parentId());
+      if (parent == null) {
+        break;
+      }
+      if (parent.kept()) {
+        return "parent\u0000" + parent.segmentId();
+      }
+      at = parent;
+    }
+    return "scope\u0000" + s.channel() + "\u0000" + s.metric();
   }
 }

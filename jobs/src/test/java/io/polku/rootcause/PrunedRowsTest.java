@@ -63,6 +63,31 @@ class PrunedRowsTest {
     assertEquals(31, s.total());
   }
 
+  /*
+   * Rows explained by pruned rows count for the kept segment their chain leads to: with
+   * a&x25 (parent A) parenting 30 more rows (excess 100..129), A's group holds 25 + 30 = 55
+   * rows and keeps the 20 largest (the 30 grandchildren have excess 100..129: the 20 from 110
+   * to 129). A chain that ends in a segment that is not in the list goes to the scope.
+   */
+  @Test
+  void rowsExplainedByPrunedRowsCountForTheKeptAncestor() {
+    List<Segment> all = segments();
+    for (int e = 100; e < 130; e++) {
+      all.add(seg("app/nps/a&x25&y" + e, "explained_by_parent", "app/nps/a&x25", e, 0.01));
+    }
+    all.add(seg("web/csat/z", "explained_by_parent", "web/csat/gone", 1000, 0.01));
+    PrunedRows.Selection s = PrunedRows.select(all, 20);
+    List<String> ids = ids(s);
+    assertEquals(62, s.total());
+    for (int e = 100; e < 130; e++) {
+      assertEquals(e >= 110, ids.contains("app/nps/a&x25&y" + e), "excess " + e);
+    }
+    assertTrue(ids.stream().noneMatch(i -> i.startsWith("app/nps/a&x") && !i.contains("&y")),
+        "the children of A with smaller excess are left out: " + ids);
+    assertTrue(ids.contains("web/csat/z"), "grouped with its scope's parentless rows");
+    assertEquals(20 + 3 + 1 + 3, ids.size(), "A's 20, B's 3, app/nps's 1, web/csat's 3");
+  }
+
   @Test
   void keptAndFailedSegmentsAreNeverPrunedRows() {
     List<String> ids = ids(PrunedRows.select(segments(), 1000));

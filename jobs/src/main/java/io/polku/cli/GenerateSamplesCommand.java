@@ -3,6 +3,7 @@ package io.polku.cli;
 import io.polku.samples.SampleGenerator;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,11 +39,27 @@ public final class GenerateSamplesCommand implements Callable<Integer> {
       + " effect on scores (a null data set for checking false discoveries).")
   boolean noScenarios;
 
+  @Option(names = "--scenarios", split = ",", paramLabel = "KIND", defaultValue = "S1,S2,S3,S4",
+      description = "Scenario kinds to plant, comma-separated, of S1-S5. S5 (a parcel that is"
+          + " never delivered: a second cause under the same vaguer 'failed web-shop step' as"
+          + " S3's late delivery) adds raw/shop/delivery_exceptions.csv, read by the source"
+          + " shop_delivery_exceptions (disabled in conf/local.conf; enable it with --set"
+          + " polku.sources.shop_delivery_exceptions.enabled=true). Default: ${DEFAULT-VALUE}"
+          + " (the committed samples).")
+  List<String> scenarios;
+
+  @Option(names = "--rated-channels", split = ",", paramLabel = "CHANNEL",
+      description = "Keep only the surveys rating these channels (of phone, chat, shop, app,"
+          + " web), e.g. --rated-channels shop for a data set with a single rated channel; the"
+          + " behaviour in every channel stays. Default: all.")
+  List<String> ratedChannels = List.of();
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     SampleGenerator.Result r = new SampleGenerator(
-        new SampleGenerator.Options(customers, days, seed, start, !noScenarios)).generate(out);
+        new SampleGenerator.Options(customers, days, seed, start, !noScenarios, scenarios,
+            ratedChannels)).generate(out);
     for (Map.Entry<String, Long> e : r.rowsPerSource().entrySet()) {
       System.out.printf(Locale.ROOT, "  %-22s rows %,9d  planted bad rows %,4d%n", e.getKey(),
           e.getValue(), r.badRowsPerSource().getOrDefault(e.getKey(), 0L));

@@ -11,6 +11,7 @@ import io.polku.samples.Records.Call;
 import io.polku.samples.Records.Chat;
 import io.polku.samples.Records.Customer;
 import io.polku.samples.Records.Delivery;
+import io.polku.samples.Records.DeliveryException;
 import io.polku.samples.Records.EmailEvent;
 import io.polku.samples.Records.Link;
 import io.polku.samples.Records.Order;
@@ -41,8 +42,12 @@ import java.util.SplittableRandom;
  *
  * <p>Behaviour uses the person's behaviour stream only, so it is identical whether scenarios are
  * planted or not; scores and comments use a separate stream. With scenarios on, a response whose
- * survey has a scenario and whose trigger really occurred in this person's generated events is
- * critical with the scenario's probability; otherwise with the survey's baseline probability.
+ * trigger (of a planted kind) really occurred in this person's generated events is critical with
+ * the scenario's probability; otherwise with the survey's baseline probability.
+ *
+ * <p>The behaviour of S1-S4 is always generated (it is everyday behaviour: failed payments, late
+ * deliveries); S5's (parcels that are never delivered, reported in the carrier's exception feed)
+ * only when S5 is among the planted kinds, so that the default samples keep their bytes.
  */
 final class PersonSimulator {
 
@@ -53,6 +58,8 @@ final class PersonSimulator {
   private static final String[] EPISODE_TOPICS = {"billing", "delivery", "returns", "contract",
     "account"};
   private static final long NEWSLETTER_LOOKBACK = 14 * DAY;
+  /** S5: share of placed orders whose parcel is never delivered (lost or returned). */
+  static final double UNDELIVERED_SHARE = 0.05;
 
   /** A scheduled e-mail campaign. */
   record Campaign(String name, long sendBase, boolean newsletter, double audience) {}
@@ -62,7 +69,7 @@ final class PersonSimulator {
 
   /** A survey invitation that was answered, not yet scored. */
   private record Pending(String id, Survey survey, long ts, String customer, String email,
-      String phone, String touchpoint, String caseRef, boolean triggered, String visitor) {}
+      String phone, String touchpoint, String caseRef, Scenario trigger, String visitor) {}
 
   /** Sequential id counters shared by all persons (generation order). */
   static final class Ids {
@@ -72,6 +79,7 @@ final class PersonSimulator {
     private long email;
     private long order;
     private long delivery;
+    private long exception;
     private long response;
 
     String web() {
@@ -98,6 +106,10 @@ final class PersonSimulator {
       return String.format("dlv-%07d", ++delivery);
     }
 
+    String exception() {
+      return String.format("dex-%07d", ++exception);
+    }
+
     String response() {
       return String.format("resp-%07d", ++response);
     }
@@ -107,6 +119,8 @@ final class PersonSimulator {
   private final long seed;
   private final int customers;
   private final boolean scenarios;
+  private final Set<Scenario> kinds;
+  private final boolean undeliveredParcels;
   private final double scale;
   private final Ids ids;
   private final List<Campaign> campaigns;
@@ -115,12 +129,15 @@ final class PersonSimulator {
   private final long phoneOffset;
   private final MessageDigest sha256;
 
-  PersonSimulator(TimeModel time, long seed, int customers, boolean scenarios, Ids ids,
-      List<Campaign> campaigns, Set<Integer> sharedUsers, String sharedDevice) {
+  PersonSimulator(TimeModel time, long seed, int customers, boolean scenarios,
+      Set<Scenario> kinds, Ids ids, List<Campaign> campaigns, Set<Integer> sharedUsers,
+      String sharedDevice) {
     this.time = time;
     this.seed = seed;
     this.customers = customers;
     this.scenarios = scenarios;
+    this.kinds = kinds;
+    this.undeliveredParcels = kinds.contains(Scenario.S5);
     this.scale = time.days / 60.0;
     this.ids = ids;
     this.campaigns = campaigns;
@@ -452,7 +469,7 @@ final class PersonSimulator {
       long at = t + Rng.between(r, 30 * SECOND, 5 * MINUTE);
       if (at < time.endMs) {
         pending.add(new Pending(ids.response(), Survey.APP_RATING_CSAT, at, p.customerId, null, null,
-            screen, "", false, null));
+            screen, "", null, null));
       }
     }
   }
@@ -539,6 +556,10 @@ final class PersonSimulator {
     LocalDate ordered = TimeModel.utcDate(order.ts());
     LocalDate promised = ordered.plusDays(2 + r.nextInt(3));
     String carrier = Vocabulary.CARRIERS[Rng.pick(r, Vocabulary.CARRIER_WEIGHTS)];
+    if (undeliveredParcels && Rng.chance(r, UNDELIVERED_SHARE)) {
+      undelivered(p, r, order, promised, carrier, pending);
+      return;
+    }
     boolean late = Rng.chance(r, "Matkahuolto".equals(carrier) ? 0.24 : 0.115);
     LocalDate delivered = late ? promised.plusDays(1 + r.nextInt(4))
         : promised.minusDays(r.nextInt(2));
@@ -552,6 +573,36 @@ final class PersonSimulator {
     long at = time.sampleTime(r, (int) day, TimeModel.DELIVERY_HOURS);
     Delivery d = new Delivery(ids.delivery(), order.id(), p.customerId, promised, at, carrier);
     p.deliveries.add(d);
+    deliverySurvey(p, r, at, d.id(), d.late() ? 1.6 : 1.0, d.late() ? Scenario.S3 : null,
+        pending);
+  }
+
+  /**
+   * The S5 behaviour: the parcel is never delivered; 3-7 days after the promised date the
+   * carrier reports it lost in transit or returned to the sender, and the shop sends the
+   * delivery survey about it.
+   */
+  private void undelivered(PersonData p, SplittableRandom r, Order order, LocalDate promised,
+      String carrier, List<Pending> pending) {
+    LocalDate reported = promised.plusDays(3 + r.nextInt(5));
+    long day = ChronoUnit.DAYS.between(time.start, reported);
+    if (day >= time.days) {
+      return;
+    }
+    long at = time.sampleTime(r, (int) day, TimeModel.DELIVERY_HOURS);
+    String exception = Rng.chance(r, 0.4) ? "lost_in_transit" : "returned_to_sender";
+    DeliveryException x = new DeliveryException(ids.exception(), ids.delivery(), order.id(),
+        p.customerId, carrier, at, exception);
+    p.deliveryExceptions.add(x);
+    deliverySurvey(p, r, at, x.deliveryId(), 1.8, Scenario.S5, pending);
+  }
+
+  /**
+   * The delivery NPS e-mail survey about a delivery (or a failed one) at {@code at}: the invite,
+   * and when the person answers, the open, the click and the response.
+   */
+  private void deliverySurvey(PersonData p, SplittableRandom r, long at, String deliveryId,
+      double boost, Scenario trigger, List<Pending> pending) {
     String email = p.emailHash();
     if (email == null || !p.crm.surveyConsent()) {
       return;
@@ -562,13 +613,13 @@ final class PersonSimulator {
     }
     p.emails.add(new EmailEvent(ids.email(), email, "delivery_survey_invite", "sent", invite));
     long submitted = invite + Rng.between(r, 10 * MINUTE, 48 * HOUR);
-    if (responds(p, r, d.late() ? 1.6 : 1.0) && submitted < time.endMs) {
+    if (responds(p, r, boost) && submitted < time.endMs) {
       p.emails.add(new EmailEvent(ids.email(), email, "delivery_survey_invite", "open",
           submitted - Rng.between(r, 1 * MINUTE, 10 * MINUTE)));
       p.emails.add(new EmailEvent(ids.email(), email, "delivery_survey_invite", "click",
           submitted - 20 * SECOND));
       pending.add(new Pending(ids.response(), Survey.DELIVERY_NPS, submitted, p.customerId, email,
-          null, "delivery", d.id(), d.late(), null));
+          null, "delivery", deliveryId, trigger, null));
     } else if (Rng.chance(r, 0.15)) {
       long open = invite + Rng.between(r, 1 * HOUR, 30 * HOUR);
       if (open < time.endMs) {
@@ -621,7 +672,8 @@ final class PersonSimulator {
       if (responds(p, r) && identifiable && at < time.endMs) {
         String email = chat.customerId() == null ? p.emailHash() : null;
         pending.add(new Pending(ids.response(), Survey.CHAT_CSAT, at, chat.customerId(), email,
-            null, chat.topic(), "", searchedWithoutResults(p, chat), chat.cookie()));
+            null, chat.topic(), "", searchedWithoutResults(p, chat) ? Scenario.S2 : null,
+            chat.cookie()));
       }
     }
     for (Call call : p.calls) {
@@ -633,12 +685,14 @@ final class PersonSimulator {
       boolean ces = Rng.chance(r, 0.85) || !csat;
       if (csat) {
         pending.add(new Pending(ids.response(), Survey.POST_CALL_CSAT, at, null, null,
-            call.phoneHash(), call.topic(), call.id(), appFailureBefore(p, call), null));
+            call.phoneHash(), call.topic(), call.id(),
+            appFailureBefore(p, call) ? Scenario.S1 : null, null));
       }
       long cesAt = at + Rng.between(r, 20 * SECOND, 90 * SECOND);
       if (ces && cesAt < time.endMs) {
         pending.add(new Pending(ids.response(), Survey.POST_CALL_CES, cesAt, null, null,
-            call.phoneHash(), call.topic(), call.id(), call.transfers() >= 2, null));
+            call.phoneHash(), call.topic(), call.id(),
+            call.transfers() >= 2 ? Scenario.S4 : null, null));
       }
     }
     int relationship = Rng.poisson(r, 0.4 * scale);
@@ -646,7 +700,7 @@ final class PersonSimulator {
       long at = time.sampleTime(r, TimeModel.ONLINE_HOURS);
       if (responds(p, r)) {
         pending.add(new Pending(ids.response(), Survey.RELATIONSHIP_NPS, at, p.customerId, null,
-            null, "relationship", "", false, null));
+            null, "relationship", "", null, null));
       }
     }
   }
@@ -690,8 +744,8 @@ final class PersonSimulator {
 
   private void score(PersonData p, List<Pending> pending, SplittableRandom s) {
     for (Pending q : pending) {
-      Scenario scenario = Scenario.forSurvey(q.survey());
-      boolean active = scenarios && scenario != null && q.triggered();
+      Scenario scenario = q.trigger();
+      boolean active = scenarios && scenario != null && kinds.contains(scenario);
       double probability = active ? scenario.criticalWith : q.survey().baselineCritical;
       if (TimeModel.isLocalMonday(q.ts())) {
         probability = Math.min(0.95, probability * 1.25);
@@ -703,7 +757,7 @@ final class PersonSimulator {
       Response response = new Response(q.id(), q.ts(), q.customer(), q.email(), q.phone(),
           q.survey().code, q.survey().question, score, comment, p.lang, q.survey().ratedLabel,
           q.touchpoint(), q.caseRef(), q.visitor());
-      p.responses.add(new Scored(response, q.survey(), scenario, q.triggered(), critical,
+      p.responses.add(new Scored(response, q.survey(), q.trigger(), critical,
           openedNewsletterBefore(p, q.ts())));
     }
   }

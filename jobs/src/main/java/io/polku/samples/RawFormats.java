@@ -6,6 +6,7 @@ import io.polku.samples.Records.AppEvent;
 import io.polku.samples.Records.Call;
 import io.polku.samples.Records.Customer;
 import io.polku.samples.Records.Delivery;
+import io.polku.samples.Records.DeliveryException;
 import io.polku.samples.Records.EmailEvent;
 import io.polku.samples.Records.Link;
 import io.polku.samples.Records.Order;
@@ -25,6 +26,8 @@ final class RawFormats {
   static final String ORDERS_HEADER = "order_id,customer_number,ordered_at,status,amount_eur,items";
   static final String DELIVERIES_HEADER =
       "delivery_id,order_id,customer_number,promised_date,delivered_at,carrier";
+  static final String DELIVERY_EXCEPTIONS_HEADER =
+      "exception_id,delivery_id,order_id,customer_number,carrier,reported_at,exception";
   static final String SURVEYS_HEADER = "response_id,submitted_at,customer_number,email_sha256,"
       + "phone_sha256,survey,question,score,comment,lang,rated_channel,touchpoint,case_ref,"
       + "chat_visitor_id";
@@ -103,6 +106,11 @@ final class RawFormats {
   static String[] deliveryFields(Delivery d) {
     return new String[] {d.id(), d.orderId(), d.customer(), d.promised().toString(),
         TimeModel.isoSeconds(d.deliveredTs()), d.carrier()};
+  }
+
+  static String[] deliveryExceptionFields(DeliveryException x) {
+    return new String[] {x.id(), x.deliveryId(), x.orderId(), x.customer(), x.carrier(),
+        TimeModel.isoSeconds(x.ts()), x.exception()};
   }
 
   static String[] responseFields(Response r) {

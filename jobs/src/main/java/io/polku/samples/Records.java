@@ -47,6 +47,13 @@ final class Records {
     }
   }
 
+  /**
+   * A carrier's report that a parcel will never be delivered (lost in transit or returned to
+   * the sender); the delivery has no row in deliveries.csv.
+   */
+  record DeliveryException(String id, String deliveryId, String orderId, String customer,
+      String carrier, long ts, String exception) {}
+
   record Response(String id, long ts, String customer, String emailHash, String phoneHash,
       String survey, String question, int score, String comment, String lang, String ratedChannel,
       String touchpoint, String caseRef, String visitorId) {}
@@ -58,11 +65,11 @@ final class Records {
 
   /**
    * A scored survey response with what the generator knows about it: the scenario whose trigger
-   * applies to its survey (null if none), whether that trigger really happened in this person's
-   * events, whether the score is critical, and whether the person opened a newsletter shortly before.
+   * really happened in this person's events before it (null if none; S3 and S5 never both),
+   * whether the score is critical, and whether the person opened a newsletter shortly before.
    */
-  record Scored(Response response, Surveys.Survey survey, Surveys.Scenario scenario,
-      boolean triggered, boolean critical, boolean newsletterOpened) {}
+  record Scored(Response response, Surveys.Survey survey, Surveys.Scenario trigger,
+      boolean critical, boolean newsletterOpened) {}
 
   /** Everything generated for one person (a customer or an anonymous prospect). */
   static final class PersonData {
@@ -85,6 +92,7 @@ final class Records {
     final List<EmailEvent> emails = new ArrayList<>();
     final List<Order> orders = new ArrayList<>();
     final List<Delivery> deliveries = new ArrayList<>();
+    final List<DeliveryException> deliveryExceptions = new ArrayList<>();
     final List<Scored> responses = new ArrayList<>();
     final List<Link> links = new ArrayList<>();
 

@@ -5,6 +5,7 @@ import io.polku.samples.BadRowPlanter.BadRow;
 import io.polku.samples.Records.AppEvent;
 import io.polku.samples.Records.Call;
 import io.polku.samples.Records.Delivery;
+import io.polku.samples.Records.DeliveryException;
 import io.polku.samples.Records.EmailEvent;
 import io.polku.samples.Records.Link;
 import io.polku.samples.Records.Order;
@@ -21,9 +22,13 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -35,12 +40,15 @@ import java.util.stream.Stream;
  * with multi-line comments), CRM customers and identity links, each in its own real-world shape.
  *
  * <p>Why: the pipeline has to ingest messy sources, resolve fragmented identities and find the
- * root causes of critical feedback. The sample therefore plants four known root-cause scenarios
- * (S1-S4) and one red herring (frequent newsletter opens without any effect), a known set of bad
+ * root causes of critical feedback. The sample therefore plants known root-cause scenarios (S1-S4
+ * by default; S5, a parcel that is never delivered, on request: with S3 it is a second cause
+ * under the same vaguer "failed web-shop step") and one red herring (frequent newsletter opens
+ * without any effect), a known set of bad
  * rows with stable reason codes, genuinely fragmented identity (unlinked phones and devices,
  * anonymous prospects, duplicated links, one shared family tablet), and writes the answers to
  * {@code GROUND_TRUTH.json} and the row counts to {@code MANIFEST.json}, so tests can check the
- * pipeline end to end.
+ * pipeline end to end. The surveys can be limited to some rated channels (all behaviour stays):
+ * a data set with a single rated channel, where a cross-channel analysis has nothing to add.
  *
  * <p>Same options, same bytes: all randomness is derived from the seed per person, maps keep
  * insertion order and the wall clock is never read. Persons are generated one at a time and the
@@ -48,11 +56,47 @@ import java.util.stream.Stream;
  */
 public final class SampleGenerator {
 
-  /** Generation options. */
-  public record Options(int customers, int days, long seed, LocalDate start, boolean scenarios) {
+  /** The scenario kinds of the committed samples and of the defaults. */
+  public static final List<String> DEFAULT_SCENARIO_KINDS = List.of("S1", "S2", "S3", "S4");
+  /** Every scenario kind the generator can plant. */
+  public static final List<String> ALL_SCENARIO_KINDS = List.of("S1", "S2", "S3", "S4", "S5");
+  /** The rated channels of the surveys (the {@code channel-map} of conf/local.conf). */
+  public static final List<String> RATED_CHANNELS = List.of("phone", "chat", "shop", "app", "web");
+
+  /**
+   * Generation options.
+   *
+   * @param scenarios whether the planted kinds' triggers raise the critical rate (false: null
+   *     data, the same behaviour without any effect)
+   * @param scenarioKinds the kinds (S1..S5) to plant; S5's behaviour and its raw file exist only
+   *     when it is listed
+   * @param ratedChannels the rated channels whose surveys are kept; empty: all
+   */
+  public record Options(int customers, int days, long seed, LocalDate start, boolean scenarios,
+      List<String> scenarioKinds, List<String> ratedChannels) {
+    /** The default kinds (S1-S4) and every rated channel. */
+    public Options(int customers, int days, long seed, LocalDate start, boolean scenarios) {
+      this(customers, days, seed, start, scenarios, DEFAULT_SCENARIO_KINDS, List.of());
+    }
+
     public static Options defaults() {
       return new Options(2000, 60, 42L, LocalDate.of(2026, 9, 1), true);
     }
+  }
+
+  /** The rated channel and metric of a scenario kind, e.g. {@code shop/nps} for S3. */
+  public static String scenarioScope(String kind) {
+    Scenario s = Scenario.parse(kind);
+    return s.survey.channel + "/" + s.survey.metric;
+  }
+
+  /**
+   * Sources the generated samples hold beyond the nine of the committed samples, which the
+   * configuration must enable to read them (conf/local.conf has them, disabled).
+   */
+  public static List<String> extraSources(Options options) {
+    return options.scenarioKinds().stream().anyMatch("S5"::equalsIgnoreCase)
+        ? List.of(DELIVERY_EXCEPTIONS) : List.of();
   }
 
   /** Records (not lines) and planted bad rows per source, and the bytes written. */
@@ -65,6 +109,7 @@ public final class SampleGenerator {
   static final String EMAIL = "email_events";
   static final String ORDERS = "shop_orders";
   static final String DELIVERIES = "shop_deliveries";
+  static final String DELIVERY_EXCEPTIONS = "shop_delivery_exceptions";
   static final String SURVEYS = "survey_responses";
   static final String CRM = "crm_customers";
   static final String LINKS = "identity_links";
@@ -73,10 +118,16 @@ public final class SampleGenerator {
   private static final LocalDate LATEST_END = LocalDate.of(2030, 1, 1);
 
   private final Options options;
+  private final Set<Scenario> kinds;
+  private final Set<String> rated;
   private final Map<String, Observed> triggerStats = new LinkedHashMap<>();
 
   public SampleGenerator(Options options) {
     this.options = validate(options);
+    this.kinds = EnumSet.noneOf(Scenario.class);
+    this.options.scenarioKinds().forEach(k -> kinds.add(Scenario.parse(k)));
+    this.rated = new LinkedHashSet<>(this.options.ratedChannels().isEmpty() ? RATED_CHANNELS
+        : this.options.ratedChannels());
   }
 
   private static Options validate(Options o) {
@@ -108,7 +159,30 @@ public final class SampleGenerator {
           + " days must lie between 2020-01-01 and 2030-01-01, because planted future timestamps"
           + " use 2030 and 2031; pass an earlier --start or fewer --days");
     }
-    return o;
+    if (o.scenarioKinds() == null || o.scenarioKinds().isEmpty()) {
+      throw new IllegalArgumentException("no scenario kinds to plant; pass --scenarios with some"
+          + " of " + String.join(",", ALL_SCENARIO_KINDS) + " (or --no-scenarios for null data)");
+    }
+    Set<Scenario> parsed = EnumSet.noneOf(Scenario.class);
+    for (String k : o.scenarioKinds()) {
+      parsed.add(Scenario.parse(k));
+    }
+    List<String> channels = o.ratedChannels() == null ? List.of() : o.ratedChannels();
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String c : channels) {
+      String channel = c.trim().toLowerCase(Locale.ROOT);
+      if (!RATED_CHANNELS.contains(channel)) {
+        throw new IllegalArgumentException("unknown rated channel '" + c + "'; expected some of "
+            + String.join(",", RATED_CHANNELS));
+      }
+      wanted.add(channel);
+    }
+    // Canonical order, so that the same choice gives the same bytes however it is written.
+    List<String> kindsInOrder = parsed.stream().map(Scenario::name).toList();
+    List<String> channelsInOrder = wanted.size() == RATED_CHANNELS.size() ? List.of()
+        : RATED_CHANNELS.stream().filter(wanted::contains).toList();
+    return new Options(o.customers(), o.days(), o.seed(), o.start(), o.scenarios(),
+        kindsInOrder, channelsInOrder);
   }
 
   public Options options() {
@@ -116,8 +190,8 @@ public final class SampleGenerator {
   }
 
   /**
-   * With/without-trigger counts of S1-S4 from the last {@link #generate} run, computed also when
-   * scenarios are off (then the trigger must make no difference).
+   * With/without-trigger counts of the planted kinds from the last {@link #generate} run,
+   * computed also when scenarios are off (then the trigger must make no difference).
    */
   Map<String, Observed> triggerStats() {
     return triggerStats;
@@ -154,6 +228,10 @@ public final class SampleGenerator {
         RawFormats.ORDERS_HEADER));
     targets.put(DELIVERIES, new Spool.Target(DELIVERIES, "raw/shop/deliveries.csv", false,
         RawFormats.DELIVERIES_HEADER));
+    if (kinds.contains(Scenario.S5)) {
+      targets.put(DELIVERY_EXCEPTIONS, new Spool.Target(DELIVERY_EXCEPTIONS,
+          "raw/shop/delivery_exceptions.csv", false, RawFormats.DELIVERY_EXCEPTIONS_HEADER));
+    }
     targets.put(SURVEYS, new Spool.Target(SURVEYS, "raw/surveys/responses.csv", false,
         RawFormats.SURVEYS_HEADER));
     targets.put(CRM, new Spool.Target(CRM, "raw/crm/customers.csv", false,
@@ -165,7 +243,7 @@ public final class SampleGenerator {
     targets.values().forEach(spool::register);
     RawFormats formats = new RawFormats();
     PersonSimulator simulator = new PersonSimulator(time, options.seed(), customers,
-        options.scenarios(), new PersonSimulator.Ids(), PersonSimulator.schedule(time),
+        options.scenarios(), kinds, new PersonSimulator.Ids(), PersonSimulator.schedule(time),
         sharedUsers, sharedDevice);
     BadRowPlanter planter = new BadRowPlanter(targets, spool, formats, time,
         Rng.stream(options.seed(), 0, 9), customers, sharedUsers);
@@ -174,6 +252,8 @@ public final class SampleGenerator {
     int prospects = (int) Math.round(customers * 0.095);
     for (int index = 1; index <= customers + prospects; index++) {
       PersonData p = simulator.simulate(index);
+      // Only the kept channels' surveys; their scores are those of the full data set.
+      p.responses.removeIf(s -> !rated.contains(s.survey().channel));
       planter.plant(p);
       write(p, targets, spool, formats);
       truth.accept(p);
@@ -226,6 +306,13 @@ public final class SampleGenerator {
     g.put("seed", options.seed());
     g.put("start", options.start().toString());
     g.put("scenarios", options.scenarios());
+    // Only when not the defaults, so that the committed samples keep their bytes.
+    if (!options.scenarioKinds().equals(DEFAULT_SCENARIO_KINDS)) {
+      g.put("scenario_kinds", options.scenarioKinds());
+    }
+    if (!options.ratedChannels().isEmpty()) {
+      g.put("rated_channels", options.ratedChannels());
+    }
     return g;
   }
 
@@ -249,6 +336,10 @@ public final class SampleGenerator {
     for (Delivery d : p.deliveries) {
       spool.add(targets.get(DELIVERIES), d.deliveredTs(),
           RawFormats.csv(RawFormats.deliveryFields(d)));
+    }
+    for (DeliveryException x : p.deliveryExceptions) {
+      spool.add(targets.get(DELIVERY_EXCEPTIONS), x.ts(),
+          RawFormats.csv(RawFormats.deliveryExceptionFields(x)));
     }
     for (Scored s : p.responses) {
       spool.add(targets.get(SURVEYS), s.response().ts(),
@@ -285,24 +376,36 @@ public final class SampleGenerator {
     final List<Map<String, Object>> persons = new ArrayList<>();
     long customersOpeningNewsletter;
 
+    /** The planted kinds whose survey is kept (their rated channel is rated). */
+    final List<Scenario> planted = new ArrayList<>();
+
     Truth() {
-      for (Scenario s : Scenario.values()) {
-        scenarioObserved.put(s.name(), new Observed());
-        affectedCustomers.put(s.name(), new TreeSet<>());
-        affectedResponses.put(s.name(), new ArrayList<>());
+      for (Scenario s : kinds) {
+        if (rated.contains(s.survey.channel)) {
+          planted.add(s);
+          scenarioObserved.put(s.name(), new Observed());
+          affectedCustomers.put(s.name(), new TreeSet<>());
+          affectedResponses.put(s.name(), new ArrayList<>());
+        }
       }
       for (Survey s : Survey.values()) {
-        herringObserved.putIfAbsent(s.channel, new Observed());
+        if (rated.contains(s.channel)) {
+          herringObserved.putIfAbsent(s.channel, new Observed());
+        }
       }
     }
 
     void accept(PersonData p) {
       for (Scored s : p.responses) {
-        if (s.scenario() != null) {
-          scenarioObserved.get(s.scenario().name()).add(s.triggered(), s.critical());
-          if (s.triggered()) {
-            affectedCustomers.get(s.scenario().name()).add(p.customerId);
-            affectedResponses.get(s.scenario().name()).add(s.response().id());
+        for (Scenario scenario : planted) {
+          if (scenario.survey != s.survey()) {
+            continue;
+          }
+          boolean with = s.trigger() == scenario;
+          scenarioObserved.get(scenario.name()).add(with, s.critical());
+          if (with) {
+            affectedCustomers.get(scenario.name()).add(p.customerId);
+            affectedResponses.get(scenario.name()).add(s.response().id());
           }
         }
         herringObserved.get(s.survey().channel).add(s.newsletterOpened(), s.critical());
@@ -327,7 +430,7 @@ public final class SampleGenerator {
       root.put("generator", generator);
       List<Map<String, Object>> scenarios = new ArrayList<>();
       if (options.scenarios()) {
-        for (Scenario s : Scenario.values()) {
+        for (Scenario s : planted) {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("id", s.name());
           m.put("name", s.title);

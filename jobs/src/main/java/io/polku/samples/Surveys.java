@@ -44,7 +44,12 @@ final class Surveys {
     }
   }
 
-  /** A planted root cause: a behaviour that raises the critical rate of one survey. */
+  /**
+   * A planted root cause: a behaviour that raises the critical rate of one survey. S3 and S5
+   * rate the same survey and are two distinct causes under one vaguer union ("any failed
+   * web-shop step before the delivery NPS"): a late delivery, and a parcel that was never
+   * delivered. A response has at most one of them (a parcel is either delivered or not).
+   */
   enum Scenario {
     S1("app_selfservice_failure_then_call",
         "A billing self-service submit FAILED in the app and the same person called about billing"
@@ -61,7 +66,16 @@ final class Surveys {
     S4("ivr_queue_transfers_high_effort",
         "A call was transferred between queues two or more times; the post-call CES after it"
             + " reports high effort far more often.",
-        Survey.POST_CALL_CES, 0.60);
+        Survey.POST_CALL_CES, 0.60),
+    S5("undelivered_order_then_nps",
+        "An order's parcel was never delivered: the carrier reported it lost or returned it to"
+            + " the sender (raw/shop/delivery_exceptions.csv); the delivery NPS e-mail survey"
+            + " about it is a detractor even more often than after a late delivery.",
+        Survey.DELIVERY_NPS, 0.90);
+
+    /** The kinds of the committed samples and of the generator's defaults. */
+    static final java.util.Set<Scenario> DEFAULT_KINDS = java.util.Collections.unmodifiableSet(
+        java.util.EnumSet.of(S1, S2, S3, S4));
 
     final String title;
     final String description;
@@ -75,14 +89,15 @@ final class Surveys {
       this.criticalWith = criticalWith;
     }
 
-    /** The scenario whose trigger applies to responses of {@code survey}, or null. */
-    static Scenario forSurvey(Survey survey) {
+    /** The scenario with this id (S1, S2, ...), or an error that lists the ids. */
+    static Scenario parse(String id) {
       for (Scenario s : values()) {
-        if (s.survey == survey) {
+        if (s.name().equalsIgnoreCase(id.trim())) {
           return s;
         }
       }
-      return null;
+      throw new IllegalArgumentException("unknown scenario '" + id + "'; expected some of "
+          + java.util.Arrays.toString(values()).replace("[", "").replace("]", ""));
     }
 
     /** A machine-readable trigger definition for the ground truth. */
@@ -120,6 +135,13 @@ final class Surveys {
           t.put("condition", "queue_transfers >= 2");
           t.put("min_queue_transfers", 2);
           t.put("response", "post_call_ces whose case_ref is that call");
+        }
+        case S5 -> {
+          t.put("channel", "shop");
+          t.put("event", "delivery_exception");
+          t.put("source", "raw/shop/delivery_exceptions.csv (no row in deliveries.csv)");
+          t.put("condition", "the parcel was reported lost_in_transit or returned_to_sender");
+          t.put("response", "delivery_nps whose case_ref is that delivery_id");
         }
         default -> throw new IllegalStateException(name());
       }

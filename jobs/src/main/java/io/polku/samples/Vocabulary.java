@@ -131,6 +131,14 @@ final class Vocabulary {
     comments("S3", "en",
         "Delivery was three days late",
         "Package arrived late, no notification, no apology.");
+    comments("S5", "fi",
+        "Tilaus ei koskaan tullut perille.",
+        "Paketti katosi matkalla, eikä kukaan kertonut mitään.",
+        "Paketti palautui lähettäjälle, vaikka osoite oli oikein.\nRahat tulivat takaisin vasta"
+            + " viikon päästä.");
+    comments("S5", "en",
+        "My order never arrived.",
+        "The parcel was lost and I had to chase the refund myself.");
     comments("S4", "fi",
         "Minut siirrettiin jonosta toiseen kolme kertaa.",
         "Jonotin puoli tuntia ja asia ei ratkennut",

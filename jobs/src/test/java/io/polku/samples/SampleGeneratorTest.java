@@ -12,13 +12,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -179,6 +185,160 @@ class SampleGeneratorTest {
     assertTrue(days.getMessage().contains("got 3") && days.getMessage().contains("--days 7"));
   }
 
+  @Test
+  void s5PlantsNeverDeliveredParcelsThatRaiseTheDeliveryNpsCriticalRate() throws IOException {
+    assertFalse(Files.exists(defaults.resolve("raw/shop/delivery_exceptions.csv")),
+        "the default kinds (the committed samples) have no carrier exception feed");
+    SampleGenerator.Options d = SampleGenerator.Options.defaults();
+    Path dir = tmp.resolve("s5");
+    new SampleGenerator(new SampleGenerator.Options(d.customers(), d.days(), d.seed(), d.start(),
+        true, SampleGenerator.ALL_SCENARIO_KINDS, List.of())).generate(dir);
+
+    // The trigger events, read from the raw files: exceptions of placed orders whose parcel
+    // has no delivery row (never delivered), so no response has both S3's and S5's trigger.
+    List<Map<String, String>> exceptions = csv(dir.resolve("raw/shop/delivery_exceptions.csv"));
+    assertTrue(exceptions.size() >= 50, "exceptions: " + exceptions.size());
+    Set<String> delivered = new HashSet<>();
+    for (Map<String, String> r : csv(dir.resolve("raw/shop/deliveries.csv"))) {
+      delivered.add(r.get("delivery_id"));
+    }
+    Map<String, String> orderStatus = new HashMap<>();
+    for (Map<String, String> r : csv(dir.resolve("raw/shop/orders.csv"))) {
+      orderStatus.put(r.get("order_id"), r.get("status"));
+    }
+    Set<String> undelivered = new HashSet<>();
+    for (Map<String, String> x : exceptions) {
+      assertFalse(delivered.contains(x.get("delivery_id")), x.toString());
+      assertEquals("placed", orderStatus.get(x.get("order_id")), x.toString());
+      assertTrue(Set.of("lost_in_transit", "returned_to_sender").contains(x.get("exception")));
+      undelivered.add(x.get("delivery_id"));
+    }
+
+    // The delivery NPS responses about those parcels: critical (0-6) with S5's probability,
+    // 0.90, raised to 0.95 on Mondays (Helsinki time) like every rate of the generator.
+    Set<String> seen = new HashSet<>();
+    TreeSet<String> affected = new TreeSet<>();
+    long critical = 0;
+    double expected = 0;
+    long others = 0;
+    long othersCritical = 0;
+    for (Map<String, String> r : csv(dir.resolve("raw/surveys/responses.csv"))) {
+      if (!"delivery_nps".equals(r.get("survey")) || !seen.add(r.get("response_id"))
+          || !r.get("score").matches("\\d+") || r.get("submitted_at").isEmpty()) {
+        continue; // another survey, a planted duplicate or a planted bad row
+      }
+      boolean isCritical = Integer.parseInt(r.get("score")) <= 6;
+      if (undelivered.contains(r.get("case_ref"))) {
+        affected.add(r.get("response_id"));
+        critical += isCritical ? 1 : 0;
+        boolean monday = Instant.parse(r.get("submitted_at")).atZone(ZoneId.of("Europe/Helsinki"))
+            .getDayOfWeek() == DayOfWeek.MONDAY;
+        expected += monday ? 0.95 : 0.90;
+      } else {
+        others++;
+        othersCritical += isCritical ? 1 : 0;
+      }
+    }
+    assertTrue(affected.size() >= 30, "S5 responses: " + affected.size());
+    double rate = (double) critical / affected.size();
+    expected /= affected.size();
+    assertTrue(Math.abs(rate - expected) < 0.1, "S5 critical rate " + rate + " vs " + expected);
+    assertTrue(rate > (double) othersCritical / others + 0.4,
+        "S5 " + rate + " vs other delivery NPS " + othersCritical + "/" + others);
+
+    JsonNode s5 = null;
+    for (JsonNode s : JSON.readTree(dir.resolve("GROUND_TRUTH.json").toFile()).get("scenarios")) {
+      if ("S5".equals(s.get("id").asText())) {
+        s5 = s;
+      }
+    }
+    assertTrue(s5 != null, "S5 in the ground truth");
+    assertEquals("shop", s5.get("rated_channel").asText());
+    assertEquals("delivery_nps", s5.get("survey").asText());
+    TreeSet<String> truthAffected = new TreeSet<>();
+    s5.get("affected_responses").forEach(n -> truthAffected.add(n.asText()));
+    assertEquals(affected, truthAffected);
+
+    // Null data with S5's behaviour: the same never-delivered parcels, no effect on scores.
+    SampleGenerator nul = new SampleGenerator(new SampleGenerator.Options(d.customers(),
+        d.days(), d.seed(), d.start(), false, SampleGenerator.ALL_SCENARIO_KINDS, List.of()));
+    nul.generate(tmp.resolve("s5-null"));
+    assertArrayEquals(Files.readAllBytes(dir.resolve("raw/shop/delivery_exceptions.csv")),
+        Files.readAllBytes(tmp.resolve("s5-null/raw/shop/delivery_exceptions.csv")));
+    Surveys.Observed o = nul.triggerStats().get("S5");
+    assertTrue(o.responsesWith >= 30 && Math.abs(o.rateWith() - o.rateWithout()) < 0.15,
+        o.toMap().toString());
+  }
+
+  @Test
+  void ratedChannelsKeepOnlyThoseSurveysAndEveryBehaviour() throws IOException {
+    SampleGenerator.Options all = new SampleGenerator.Options(300, 30, 7L,
+        LocalDate.of(2026, 9, 1), true);
+    Path full = tmp.resolve("rated-all");
+    Path shop = tmp.resolve("rated-shop");
+    new SampleGenerator(all).generate(full);
+    new SampleGenerator(new SampleGenerator.Options(all.customers(), all.days(), all.seed(),
+        all.start(), true, SampleGenerator.DEFAULT_SCENARIO_KINDS, List.of("shop")))
+        .generate(shop);
+
+    JsonNode shopTruth = JSON.readTree(shop.resolve("GROUND_TRUTH.json").toFile());
+    Set<String> bad = new HashSet<>(); // the planted bad survey rows (quarantined on ingest)
+    shopTruth.get("bad_rows").forEach(x -> {
+      if ("survey_responses".equals(x.get("source").asText())) {
+        bad.add(x.get("match").asText());
+      }
+    });
+    Map<String, String> kept = new LinkedHashMap<>();
+    for (String r : records(shop.resolve("raw/surveys/responses.csv"))) {
+      if (bad.stream().noneMatch(r::contains)) {
+        kept.put(r.substring(0, r.indexOf(',')), r);
+      }
+    }
+    Map<String, String> expected = new LinkedHashMap<>();
+    for (Map<String, String> r : csv(full.resolve("raw/surveys/responses.csv"))) {
+      if ("verkkokauppa".equals(r.get("rated_channel"))) {
+        expected.put(r.get("response_id"), null);
+      }
+    }
+    List<String> fullRecords = records(full.resolve("raw/surveys/responses.csv"));
+    for (String r : fullRecords) {
+      String id = r.substring(0, r.indexOf(','));
+      if (expected.containsKey(id) && bad.stream().noneMatch(r::contains)) {
+        expected.put(id, r);
+      }
+    }
+    expected.values().removeIf(r -> r == null); // a planted bad row in the shop-only data
+    assertTrue(kept.size() >= 20, "shop responses: " + kept.size());
+    assertEquals(expected.keySet(), kept.keySet());
+    assertTrue(expected.equals(kept), "the shop surveys keep their scores and comments");
+    for (Map<String, String> r : csv(shop.resolve("raw/surveys/responses.csv"))) {
+      String row = String.join(",", r.values());
+      assertTrue("verkkokauppa".equals(r.get("rated_channel"))
+          || bad.stream().anyMatch(row::contains), "a survey of another channel: " + row);
+    }
+
+    // Behaviour in every channel stays: every other raw file has the same bytes.
+    Map<String, byte[]> a = contents(full.resolve("raw"));
+    Map<String, byte[]> b = contents(shop.resolve("raw"));
+    assertEquals(a.keySet(), b.keySet());
+    for (String file : a.keySet()) {
+      if (!file.endsWith("responses.csv")) {
+        assertArrayEquals(a.get(file), b.get(file), file);
+      }
+    }
+    List<String> planted = new ArrayList<>();
+    shopTruth.get("scenarios").forEach(s -> planted.add(s.get("id").asText()));
+    assertEquals(List.of("S3"), planted);
+    assertEquals("[\"shop\"]", shopTruth.get("generator").get("rated_channels").toString());
+    assertEquals(Set.of("shop"), fieldNames(shopTruth.get("red_herrings").get(0)
+        .get("observed_per_rated_channel")));
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SampleGenerator(new SampleGenerator.Options(300, 30, 7L, all.start(), true,
+            SampleGenerator.DEFAULT_SCENARIO_KINDS, List.of("fax"))));
+    assertTrue(e.getMessage().contains("unknown rated channel 'fax'"), e.getMessage());
+  }
+
   // ---- an independent reader -------------------------------------------------------------
 
   /** The records of a raw file: JSON lines are lines; CSV records are split RFC-4180 style. */
@@ -211,6 +371,60 @@ class SampleGeneratorTest {
       out.add(record.toString());
     }
     return out.subList(1, out.size());
+  }
+
+  /** The records of a ',' CSV file as maps from its header's names to the unquoted fields. */
+  private static List<Map<String, String>> csv(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    List<List<String>> rows = new ArrayList<>();
+    List<String> row = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (quoted) {
+        if (ch == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+          field.append('"');
+          i++;
+        } else if (ch == '"') {
+          quoted = false;
+        } else {
+          field.append(ch);
+        }
+      } else if (ch == '"') {
+        quoted = true;
+      } else if (ch == ',') {
+        row.add(field.toString());
+        field.setLength(0);
+      } else if (ch == '\n') {
+        row.add(field.toString());
+        field.setLength(0);
+        rows.add(row);
+        row = new ArrayList<>();
+      } else {
+        field.append(ch);
+      }
+    }
+    if (field.length() > 0 || !row.isEmpty()) {
+      row.add(field.toString());
+      rows.add(row);
+    }
+    List<String> header = rows.get(0);
+    List<Map<String, String>> out = new ArrayList<>();
+    for (List<String> r : rows.subList(1, rows.size())) {
+      Map<String, String> m = new LinkedHashMap<>();
+      for (int i = 0; i < header.size(); i++) {
+        m.put(header.get(i), i < r.size() ? r.get(i) : "");
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static Set<String> fieldNames(JsonNode node) {
+    Set<String> names = new HashSet<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   private static Map<String, byte[]> contents(Path root) throws IOException {

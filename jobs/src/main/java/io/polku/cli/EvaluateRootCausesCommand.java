@@ -52,24 +52,54 @@ import picocli.CommandLine.Option;
  *       {@code failed_before=web:*} (the channel-level
  *       conditions are accepted: on the samples almost every web failure before a chat is a
  *       failed search, so they describe the same responses);</li>
- *   <li>S3 (shop NPS): a failed (late) delivery — {@code prev_failure=shop:delivery} or
- *       {@code failed_before=shop:delivery}, or
- *       {@code end=failure} / {@code prev_failure_channel=shop} in the shop NPS scope (the only
- *       failing shop step before a delivery survey is the delivery it rates);</li>
+ *   <li>S3 (shop NPS): a failed (late) delivery — {@code prev_failure=shop:delivery},
+ *       {@code failed_before=shop:delivery} (or {@code upstream_failure=shop:delivery:*},
+ *       {@code upstream_failure_type=shop:delivery}, which a survey rated in another channel
+ *       would get);</li>
+ *   <li>S5 (shop NPS): a parcel never delivered (the carrier's exception feed, touchpoint
+ *       {@code undelivered}, event type {@code delivery_exception}) —
+ *       {@code prev_failure=shop:undelivered}, {@code failed_before=shop:undelivered} (or
+ *       {@code upstream_failure=shop:undelivered:*},
+ *       {@code upstream_failure_type=shop:delivery_exception});</li>
  *   <li>S4 (phone CES): the {@code ivr_queue_transfers} signal.</li>
  * </ul>
- * <b>Precision</b> is computed over what an analyst reads first: the kept segments ranked 1 in
- * each rated channel and metric (channel scopes only, so at most one per scope): the share
+ * S3 and S5 are two causes under one vaguer union, "any failed web-shop step before the
+ * delivery NPS": {@code prev_failure_channel=shop} (for a survey rated in shop; the
+ * {@code upstream_failure*} families leave out the rated channel, so a survey rated in another
+ * channel gets {@code upstream_failure_channel=shop}), {@code end=failure},
+ * {@code failures=1}, {@code peak=3}. A segment with only such conditions describes neither
+ * cause and counts as not planted: showing the union instead of the two parts lowers recall
+ * and precision.
+ *
+ * <p><b>Precision</b> is computed over what an analyst reads first: the kept segments ranked 1
+ * in each rated channel and metric (channel scopes only, so at most one per scope): the share
  * whose conditions match a scenario planted in that scope. The top-5 share is printed too.
+ * The table per scenario kind gives, per kind, the seeds, how often it was planted (its rated
+ * channel is rated), found (recovered) and the recall, and for its scope (S3 and S5 share
+ * shop/nps) the kept segments and the share of them that describe a kind planted in that
+ * scope; scopes where nothing is planted and the cross-channel scope {@code *} get rows of
+ * their own. A kept {@code *} segment counts as describing a planted kind when it matches any
+ * planted signature, except when only one channel is rated ({@code --rated-channels shop}):
+ * then the cross-channel scope holds the same responses as that channel's scope, each of its
+ * segments repeats one of the channel's, and every kept {@code *} segment counts as false.
  * The <b>red herring</b> is flagged when any segment passing q (any status, any scope) has only
  * e-mail/newsletter conditions: every condition is about the e-mail channel alone (a path
  * n-gram of e-mail steps only, a previous or failing step in e-mail, a newsletter touchpoint);
  * a path such as {@code email>app} spans other channels and is reported, not flagged.
  */
 @Command(name = "evaluate-root-causes", mixinStandardHelpOptions = true,
-    description = "Generate samples per seed, run the nightly into a temporary lake and score"
+    description = {"Generate samples per seed, run the nightly into a temporary lake and score"
         + " root_cause_segments against the planted scenarios (recall, precision, red"
-        + " herring); with --no-scenarios count false discoveries on null data.")
+        + " herring); with --no-scenarios count false discoveries on null data.",
+        "Prints a table per scenario kind: kind, scope (rated channel/metric), seeds,"
+            + " planted, found (a kept segment of rank <= 5 and lift > 1 matches the kind's"
+            + " signature), recall, kept segments of the scope and their precision (the share"
+            + " describing a kind planted in the scope). S3 (late delivery) and S5 (parcel"
+            + " never delivered) share shop/nps and the vaguer union 'a failed web-shop step'"
+            + " (prev_failure_channel=shop, end=failure): a segment with only the union"
+            + " describes neither and counts as false. With a single rated channel"
+            + " (--rated-channels shop) every kept cross-channel (*) segment counts as false:"
+            + " it repeats the channel's scope."})
 public final class EvaluateRootCausesCommand implements Callable<Integer> {
   @Mixin
   Environment env;
@@ -94,6 +124,18 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
       + " many segments pass q per seed.")
   boolean noScenarios;
 
+  @Option(names = "--scenarios", split = ",", paramLabel = "KIND",
+      defaultValue = "S1,S2,S3,S4,S5", description = "Scenario kinds to plant (generate-samples"
+          + " --scenarios); with S5 the source shop_delivery_exceptions of the configuration is"
+          + " enabled for the runs. Default: ${DEFAULT-VALUE}.")
+  List<String> scenarios;
+
+  @Option(names = "--rated-channels", split = ",", paramLabel = "CHANNEL",
+      description = "Keep only the surveys rating these channels (generate-samples"
+          + " --rated-channels), e.g. shop for a data set with a single rated channel, where"
+          + " kept cross-channel (*) segments count as false. Default: all.")
+  List<String> ratedChannels = List.of();
+
   @Option(names = "--work", description = "Work folder (kept). Default: a new temporary"
       + " folder.")
   Path work;
@@ -105,6 +147,19 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
   @Option(names = "--rerun-stage", description = "Do not generate: re-run only the root-cause"
       + " stage on the lakes an earlier run left in --work, then score.")
   boolean rerunStage;
+
+  /** Per scenario kind over the seeds: seeds run, planted, found (recovered). */
+  static final class KindCount {
+    int seeds;
+    int planted;
+    int found;
+  }
+
+  /** Per scope (channel/metric, or the cross-channel *) over the seeds: kept, describing. */
+  static final class ScopeCount {
+    int kept;
+    int matching;
+  }
 
   /** One scenario's outcome in one seed. */
   record Hit(String scenario, String channel, String metric, Integer rank, Double lift,
@@ -131,7 +186,17 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
     long nullPassing = 0;
     int keptChecked = 0;
     int keptExplained = 0;
+    int crossKeptSingle = 0;
     List<String> summary = new ArrayList<>();
+    SampleGenerator.Options generate = new SampleGenerator.Options(customers, days, 0L, start,
+        !noScenarios, scenarios, ratedChannels);
+    // Fails early, before any generation, on an unknown kind or channel.
+    new SampleGenerator(generate);
+    Map<String, KindCount> kinds = new LinkedHashMap<>();
+    for (String k : scenarios) {
+      kinds.putIfAbsent(k.trim().toUpperCase(Locale.ROOT), new KindCount());
+    }
+    Map<String, ScopeCount> scopes = new java.util.TreeMap<>();
     try {
       for (long seed : seeds) {
         Path seedDir = dir.resolve("seed-" + seed);
@@ -139,9 +204,13 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         if (!rescore && !rerunStage) {
           new SampleGenerator(new SampleGenerator.Options(customers, days, seed, start,
-              !noScenarios)).generate(samples);
+              !noScenarios, scenarios, ratedChannels)).generate(samples);
         }
         Map<String, String> over = new LinkedHashMap<>();
+        for (String source : SampleGenerator.extraSources(generate)) {
+          requireSource(source);
+          over.put("polku.sources." + source + ".enabled", "true");
+        }
         for (String o : env.overrides) {
           int eq = o.indexOf('=');
           over.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
@@ -185,6 +254,32 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
                 r.getString(0), r.getString(1), r.getList(2), r.getString(3));
           }
         }
+        JsonNode truth = json.readTree(samples.resolve("GROUND_TRUTH.json").toFile());
+        boolean single = singleRatedChannel(truth);
+        for (String k : kinds.keySet()) {
+          kinds.get(k).seeds++;
+        }
+        for (Row r : rows) {
+          if (!"kept".equals(r.getString(3))) {
+            continue;
+          }
+          boolean cross = "*".equals(r.getString(0));
+          ScopeCount sc = scopes.computeIfAbsent(r.getString(0) + "/" + r.getString(1),
+              k -> new ScopeCount());
+          sc.kept++;
+          if (cross ? !single && matchesAnyPlanted(truth, r.getList(2))
+              : matchesPlanted(truth, r)) {
+            sc.matching++;
+          }
+          if (cross && single) {
+            crossKeptSingle++;
+            System.out.printf(Locale.ROOT, "  cross-channel segment with one rated channel"
+                + " (repeats its scope, counted false): %s rank %d%n", r.getList(2), r.getInt(4));
+          } else if (!cross && onlyShopUnion(r.getList(2))) {
+            System.out.printf(Locale.ROOT, "  the union of S3 and S5 only (counted false): %s/%s"
+                + " %s rank %d%n", r.getString(0), r.getString(1), r.getList(2), r.getInt(4));
+          }
+        }
         if (noScenarios) {
           nullPassing += rows.size();
           for (Row r : rows) {
@@ -196,7 +291,6 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
               + " only)", seed, rows.size(), herringRows));
           continue;
         }
-        JsonNode truth = json.readTree(samples.resolve("GROUND_TRUTH.json").toFile());
         System.out.printf(Locale.ROOT, "  %-4s %-11s %5s %6s %8s %10s  %s%n", "", "scope",
             "rank", "lift", "excess", "q", "conditions");
         for (JsonNode s : truth.get("scenarios")) {
@@ -217,8 +311,11 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
             }
           }
           planted++;
+          KindCount kc = kinds.computeIfAbsent(id, k -> new KindCount());
+          kc.planted++;
           if (best != null && best.recovered()) {
             recovered++;
+            kc.found++;
           }
           System.out.printf(Locale.ROOT, "  %-4s %-11s %5s %6s %8s %10s  %s%n", id,
               channel + "/" + metric, best == null ? "-" : best.rank(),
@@ -272,6 +369,11 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
       }
     }
     System.out.println();
+    System.out.print(kindTable(kinds, scopes));
+    if (crossKeptSingle > 0) {
+      System.out.printf(Locale.ROOT, "Cross-channel (*) segments kept with a single rated"
+          + " channel: %d (each repeats that channel's scope; counted false).%n", crossKeptSingle);
+    }
     if (noScenarios) {
       summary.forEach(s -> System.out.println("  " + s));
       System.out.printf(Locale.ROOT, "Null data: %d segments passing q over %d seeds"
@@ -366,6 +468,78 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
     return new int[] {explained, kept.size()};
   }
 
+  /**
+   * The table per scenario kind: kind, scope, seeds, planted, found, recall, kept segments of
+   * the scope and their precision; then the scopes where no requested kind is rated, the
+   * cross-channel scope and the total (every scope once).
+   */
+  static String kindTable(Map<String, KindCount> kinds, Map<String, ScopeCount> scopes) {
+    List<List<String>> rows = new ArrayList<>();
+    java.util.Set<String> kindScopes = new java.util.LinkedHashSet<>();
+    int seeds = 0;
+    int planted = 0;
+    int found = 0;
+    for (Map.Entry<String, KindCount> e : kinds.entrySet()) {
+      String scope = SampleGenerator.scenarioScope(e.getKey());
+      kindScopes.add(scope);
+      KindCount k = e.getValue();
+      seeds = Math.max(seeds, k.seeds);
+      planted += k.planted;
+      found += k.found;
+      rows.add(tableRow(e.getKey(), scope, k.seeds, k.planted, k.found,
+          scopes.getOrDefault(scope, new ScopeCount())));
+    }
+    int kept = 0;
+    int matching = 0;
+    for (Map.Entry<String, ScopeCount> e : scopes.entrySet()) {
+      kept += e.getValue().kept;
+      matching += e.getValue().matching;
+      if (!kindScopes.contains(e.getKey()) && !"*/*".equals(e.getKey())) {
+        rows.add(tableRow("-", e.getKey(), seeds, 0, 0, e.getValue()));
+      }
+    }
+    rows.add(tableRow("*", "*/*", seeds, 0, 0, scopes.getOrDefault("*/*", new ScopeCount())));
+    ScopeCount all = new ScopeCount();
+    all.kept = kept;
+    all.matching = matching;
+    rows.add(tableRow("all", "", seeds, planted, found, all));
+    return TextTable.render(List.of("kind", "scope", "seeds", "planted", "found", "recall",
+        "kept segments", "precision"), rows);
+  }
+
+  private static List<String> tableRow(String kind, String scope, int seeds, int planted,
+      int found, ScopeCount s) {
+    return List.of(kind, scope, Integer.toString(seeds), Integer.toString(planted),
+        planted == 0 ? "-" : Integer.toString(found),
+        planted == 0 ? "-" : String.format(Locale.ROOT, "%.2f", (double) found / planted),
+        Integer.toString(s.kept), s.kept == 0 ? "-"
+            : String.format(Locale.ROOT, "%d/%d = %.2f", s.matching, s.kept,
+                (double) s.matching / s.kept));
+  }
+
+  /** Whether the samples rate a single channel (GROUND_TRUTH.json's generator options). */
+  static boolean singleRatedChannel(JsonNode truth) {
+    JsonNode rated = truth.path("generator").path("rated_channels");
+    return rated.isArray() && rated.size() == 1;
+  }
+
+  /** A configured source (possibly disabled), or an error that says how to add it. */
+  private void requireSource(String source) {
+    boolean present;
+    try {
+      present = com.typesafe.config.ConfigFactory.parseFile(confPath().toFile())
+          .hasPath("polku.sources." + source);
+    } catch (com.typesafe.config.ConfigException e) {
+      present = true; // the configuration's own error is clearer; PolkuConfig.load reports it
+    }
+    if (!present) {
+      throw new io.polku.config.ConfigException("the samples of --scenarios " + String.join(",",
+          scenarios) + " have the source " + source + ", which " + confPath() + " does not"
+          + " configure; expected the source as in conf/local.conf; add it, or leave S5 out of"
+          + " --scenarios");
+    }
+  }
+
   private Path confPath() {
     Path p = Path.of(env.conf);
     if (!Files.exists(p) && !p.isAbsolute() && System.getenv("POLKU_HOME") != null) {
@@ -376,6 +550,29 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
 
   private static double ratio(int a, int b) {
     return b == 0 ? Double.NaN : (double) a / b;
+  }
+
+  /** Whether the conditions match the signature of any planted scenario, in any scope. */
+  private static boolean matchesAnyPlanted(JsonNode truth, List<String> conditions) {
+    for (JsonNode s : truth.get("scenarios")) {
+      if (signature(s.get("id").asText()).test(conditions)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The vaguer union of S3 and S5: any failed web-shop step before the response. */
+  static final List<String> SHOP_UNION = List.of("prev_failure_channel=shop",
+      "upstream_failure_channel=shop");
+
+  /**
+   * Conditions that name the union of S3 and S5 (a failed web-shop step) but neither part: no
+   * condition of S3's or S5's signature.
+   */
+  public static boolean onlyShopUnion(List<String> conditions) {
+    return conditions.stream().anyMatch(SHOP_UNION::contains)
+        && !signature("S3").test(conditions) && !signature("S5").test(conditions);
   }
 
   private static boolean matchesPlanted(JsonNode truth, Row r) {
@@ -424,9 +621,16 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
           && x.endsWith(":search") || x.equals("upstream_failure_type=web:search")
           || x.equals("upstream_failure_channel=web") || x.equals("prev_failure_channel=web")
           || x.startsWith("prev_failure=web:") || x.startsWith("failed_before=web:"));
+      // S3 and S5 by their own touchpoint or event type; the union they share
+      // (prev_failure_channel=shop, upstream_failure_channel=shop, end=failure) is neither.
       case "S3" -> c -> c.stream().anyMatch(x -> x.equals("prev_failure=shop:delivery")
           || x.equals("failed_before=shop:delivery")
-          || x.equals("end=failure") || x.equals("prev_failure_channel=shop"));
+          || x.startsWith("upstream_failure=shop:delivery:")
+          || x.equals("upstream_failure_type=shop:delivery"));
+      case "S5" -> c -> c.stream().anyMatch(x -> x.equals("prev_failure=shop:undelivered")
+          || x.equals("failed_before=shop:undelivered")
+          || x.startsWith("upstream_failure=shop:undelivered:")
+          || x.equals("upstream_failure_type=shop:delivery_exception"));
       case "S4" -> c -> c.contains("ivr_queue_transfers");
       default -> c -> false;
     };

@@ -229,7 +229,7 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
         Instant started = Instant.now();
         if (!rescore) {
           RunContext ctx = new RunContext(spark, config, lake, RunContext.newRunId(started),
-              start, end, started, line -> { });
+              start, end, started, rerunStage ? System.out::println : line -> { });
           if (rerunStage) {
             new io.polku.rootcause.RootCauseStage().run(ctx);
           } else {

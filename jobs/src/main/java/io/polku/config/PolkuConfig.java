@@ -98,7 +98,7 @@ public final class PolkuConfig {
       double wordPrior, double driverRegParam, double driverElasticNet,
       double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage,
       Map<String, String> conditions, List<Hypothesis> hypotheses, String defaultLanguage,
-      int maxPrunedPerParent) {
+      int maxPrunedPerParent, int driverMinSupport, int driverTopK) {
     public RootCauseOptions {
       critical = Map.copyOf(critical);
       signals = List.copyOf(signals);
@@ -106,7 +106,10 @@ public final class PolkuConfig {
       hypotheses = List.copyOf(hypotheses);
     }
 
-    /** The options as before default-language and max-pruned-per-parent: "en" and 20. */
+    /**
+     * The options as before default-language and max-pruned-per-parent ("en" and 20) and the
+     * drivers' min-support and top-k (min-support and 10).
+     */
     public RootCauseOptions(int windowDays, Map<String, CriticalThreshold> critical,
         double otherMaxNormalised, List<String> signals, int maxConditions,
         double minSupportShare, int minSupport, double maxQ, int topN, int examples, int words,
@@ -116,7 +119,7 @@ public final class PolkuConfig {
       this(windowDays, critical, otherMaxNormalised, signals, maxConditions, minSupportShare,
           minSupport, maxQ, topN, examples, words, wordPrior, driverRegParam, driverElasticNet,
           driverHoldoutShare, driverSeed, driverMaxIter, maxCoverage, conditions, hypotheses,
-          "en", 20);
+          "en", 20, minSupport, 10);
     }
   }
 
@@ -775,6 +778,9 @@ public final class PolkuConfig {
       } catch (com.typesafe.config.ConfigException e) {
         problems.add(k + "drivers.seed: " + e.getMessage() + "; expected a whole number");
       }
+      // Unset (null): the segments' min-support.
+      int driverMinSupport = c.hasPath(k + "drivers.min-support")
+          ? positiveInt(k + "drivers.min-support") : minSupport;
       double maxCoverage = share(k + "max-coverage");
       if (maxCoverage == 0) {
         problems.add(k + "max-coverage = 0 keeps no segment; expected the largest share of a"
@@ -794,7 +800,8 @@ public final class PolkuConfig {
           positiveInt(k + "examples"), positiveInt(k + "words"), prior, reg, elastic, holdout,
           seed, positiveInt(k + "drivers.max-iter"), maxCoverage, conditions, hypotheses,
           language == null ? "en" : language.trim().toLowerCase(Locale.ROOT),
-          positiveInt(k + "max-pruned-per-parent"));
+          positiveInt(k + "max-pruned-per-parent"), driverMinSupport,
+          positiveInt(k + "drivers.top-k"));
     }
 
     /**

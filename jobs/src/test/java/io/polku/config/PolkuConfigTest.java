@@ -131,6 +131,34 @@ class PolkuConfigTest {
     assertEquals(null, PolkuConfig.resolveLocation("lake", null));
   }
   @Test
+  void keyDriverSupportDefaultsToTheSegmentsMinSupportAndIsValidated() {
+    PolkuConfig.RootCauseOptions o = parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.rootcause.min-support = 25")).rootCause();
+    assertEquals(25, o.driverMinSupport(), "unset: polku.rootcause.min-support");
+    assertEquals(10, o.driverTopK());
+    o = parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.rootcause.drivers.min-support = 30",
+        "polku.rootcause.drivers.top-k = 5")).rootCause();
+    assertEquals(30, o.driverMinSupport());
+    assertEquals(10, o.minSupport());
+    assertEquals(5, o.driverTopK());
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.rootcause.drivers.min-support = 0",
+        "polku.rootcause.drivers.top-k = x",
+        "polku.rootcause.drivers.topk = 3")));
+    List<String> p = e.problems();
+    assertTrue(p.contains("polku.rootcause.drivers.min-support = 0 must be at least 1; set a"
+        + " positive number"), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.rootcause.drivers.top-k:")),
+        p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.rootcause.drivers.topk is not a"
+        + " Polku setting; did you mean polku.rootcause.drivers.top-k?")), p.toString());
+  }
+
+  @Test
   void profileAndSurveyOptionsAreValidatedTogether() {
     ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
         "polku.lake.root = \"/tmp/lake\"",

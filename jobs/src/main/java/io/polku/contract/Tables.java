@@ -542,23 +542,65 @@ public final class Tables {
   public static final TableSpec ROOT_CAUSE_DRIVERS = new TableSpec(
       "root_cause_drivers",
       "gold",
-      "Key drivers of critical feedback per rated channel and metric: an elastic-net"
-          + " logistic regression of critical on the journey conditions (binary features),"
-          + " with odds ratios, support and the model's holdout AUC. Partitioned by run_date.",
+      "Key drivers of critical feedback per rated channel and metric: a logistic regression of"
+          + " critical on groups of journey conditions (binary features). Conditions that hold"
+          + " for the same responses, or exactly for the others (complements), are one group;"
+          + " a group enters only with enough support. An elastic-net fit ranks the groups and"
+          + " gives the holdout AUC; the top groups are refitted without penalty for odds ratios"
+          + " with 95% intervals. 'order by channel, metric, rank' reads each model's strongest"
+          + " drivers first. Partitioned by run_date.",
       list(
           col("run_date", DateType, false, "The run's last date; the partition column."),
           col("channel", StringType, false, "Rated channel."),
           col("metric", StringType, false, "Metric modelled."),
-          col("condition", StringType, false, "The condition (a binary feature)."),
+          col("condition", StringType, false,
+              "The group's name: its conditions joined with ' | ', the complements as 'not c',"
+                  + " e.g. 'prev_channel=shop | not no_history'."),
+          col("conditions", DataTypes.createArrayType(StringType, false), false,
+              "The group's conditions, sorted: they hold for exactly the same responses of the"
+                  + " channel and metric. The feature is 1 on them."),
+          col("complement_conditions", DataTypes.createArrayType(StringType, false), false,
+              "Conditions that hold for exactly the other responses of the channel and metric"
+                  + " (the feature is 0 on them); empty when none."),
+          col("rank", IntegerType, false,
+              "Rank within the channel and metric by |standardized_coefficient|, 1 = strongest."),
           col("coefficient", DoubleType, false,
-              "Log odds ratio, the other conditions held fixed (0 = shrunk away)."),
+              "Log odds ratio in the elastic-net fit, the other groups held fixed (0 = shrunk"
+                  + " away). Penalised: shrunk towards 0."),
           col("odds_ratio", DoubleType, false, "exp(coefficient)."),
-          col("responses_with", LongType, false, "Responses with the condition (support)."),
-          col("critical_with", LongType, false, "Critical responses with the condition."),
+          col("standardized_coefficient", DoubleType, false,
+              "coefficient x the feature's standard deviation in the scope: the change in log"
+                  + " odds per standard deviation, what the rank orders by."),
+          col("refit_odds_ratio", DoubleType, true,
+              "Odds ratio of the unpenalised refit of the top groups (polku.rootcause.drivers"
+                  + ".top-k with a non-zero coefficient) on all responses of the channel and"
+                  + " metric, the other top groups held fixed; null for the other groups or when"
+                  + " the refit gave no standard errors."),
+          col("refit_odds_ratio_lower", DoubleType, true,
+              "Wald 95% interval of refit_odds_ratio, lower bound (conditional on the groups"
+                  + " chosen: the selection by the penalised fit is not accounted for)."),
+          col("refit_odds_ratio_upper", DoubleType, true,
+              "Wald 95% interval, upper bound; null when infinite (a group whose responses are"
+                  + " all critical or none)."),
+          col("refit_p_value", DoubleType, true,
+              "Two-sided Wald p-value of the refit coefficient (not adjusted for multiple"
+                  + " testing)."),
+          col("responses_with", LongType, false,
+              "Responses with the group's conditions (support)."),
+          col("critical_with", LongType, false, "Critical responses with the conditions."),
           col("critical_rate_with", DoubleType, false, "critical_with / responses_with."),
-          col("intercept", DoubleType, false, "The model's intercept."),
+          col("critical_rate_without", DoubleType, false,
+              "Critical rate of the channel and metric's other responses."),
+          col("in_kept_segment", BooleanType, false,
+              "Whether one of the group's conditions (either side) is among the conditions of a"
+                  + " kept segment of the same channel and metric (root_cause_segments): the"
+                  + " driver and the segments point the same way."),
+          col("kept_segment_id", StringType, true,
+              "The best-ranked such segment (root_cause_segments.segment_id); null if none."),
+          col("intercept", DoubleType, false, "The elastic-net model's intercept."),
           col("auc_holdout", DoubleType, true,
-              "Area under the ROC curve on the random holdout; null if it has one class."),
+              "Area under the ROC curve of the elastic-net model on the random holdout; null if"
+                  + " it has one class."),
           col("train_responses", LongType, false, "Responses in the training split."),
           col("holdout_responses", LongType, false, "Responses in the holdout split."),
           col("reg_param", DoubleType, false, "Regularisation strength."),

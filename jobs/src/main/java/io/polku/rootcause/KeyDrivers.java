@@ -1,83 +1,389 @@
 package io.polku.rootcause;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftRightUnsigned;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
-import org.apache.spark.ml.feature.CountVectorizer;
 import org.apache.spark.ml.feature.CountVectorizerModel;
+import org.apache.spark.ml.feature.VectorSlicer;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.regression.GeneralizedLinearRegression;
+import org.apache.spark.ml.regression.GeneralizedLinearRegressionModel;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The key-driver model of one scope (rated channel and metric): an elastic-net regularised
- * logistic regression of "critical" on the conditions as binary features
- * ({@code CountVectorizer(binary = true)}, conditions found in fewer than {@code minSupport}
- * responses left out), fitted on a random training split with a fixed seed and scored by the
- * area under the ROC curve on the holdout. A condition's odds ratio is exp(coefficient): how
- * the odds of critical feedback change with the condition, the other conditions held fixed —
- * unlike a segment's lift, which is marginal. Regularisation shrinks correlated conditions
- * towards each other and unstable ones towards 1.
+ * The key-driver models: per scope (rated channel and metric), a logistic regression of
+ * "critical" on the scope's conditions as binary features, after three steps that make its
+ * coefficients readable.
  *
- * <p>Cost: each fit runs Spark jobs (the vectorizer's vocabulary, one job per optimizer
- * iteration, the evaluator); the model's coefficients (bounded by the vocabulary) come back to
- * the driver. Not a pure transform: it is called from the stage.
+ * <ol>
+ *   <li><b>Groups.</b> Conditions that hold for exactly the same responses of the scope
+ *   (identical) or for exactly the other responses (complements, e.g. {@code no_history} and
+ *   {@code prev_channel=shop} in a scope where every response has one or the other) are one
+ *   feature, since no model can tell them apart: with both in, a penalised fit splits the weight
+ *   between duplicates and gives a complement pair equal and opposite coefficients. Found
+ *   without collecting responses: per scope and condition a {@link Fingerprint} of its responses
+ *   (count, critical count, XOR and the sums of the two 32-bit halves of a 64-bit hash of each
+ *   response_id) is aggregated in Spark; equal fingerprints are identical sets, and a
+ *   fingerprint that adds up with another to the scope's own is its complement (a false match
+ *   needs a 64-bit XOR and two sums to collide at once). A group is modelled on its side with
+ *   fewer responses and named by its conditions, the other side's as {@code not ...}:
+ *   {@code prev_channel=shop | not no_history}.</li>
+ *   <li><b>Support.</b> A group enters the model only when each cell of its 2x2 table (with /
+ *   without the group x critical / not) would hold at least {@code minSupport} responses if
+ *   the group made no difference: min(with, without) x min(critical, not critical) / responses
+ *   of the scope &gt;= minSupport. This is the expected-count rule of the chi-square test (with
+ *   minSupport in place of 5), the same for a group and its complement, and it does not look at
+ *   the group's own critical count, so it neither favours nor drops a strong effect; it drops
+ *   rare groups (11 responses in a scope of thousands: a coefficient from a handful of critical
+ *   responses) and near-universal ones (nothing to compare with).</li>
+ *   <li><b>Two fits.</b> An elastic-net fit on a random training split (fixed seed) ranks the
+ *   groups and gives the holdout AUC; the groups are ranked by |coefficient x standard
+ *   deviation of the feature| (the change in log odds per standard deviation: a rare group needs
+ *   a larger coefficient than a common one to explain as much). The top {@code topK} groups with
+ *   a non-zero coefficient are then refitted together without a penalty on all of the scope's
+ *   responses ({@link GeneralizedLinearRegression}, binomial family, logit link, IRLS), which
+ *   gives each an adjusted odds ratio with a Wald 95% interval and p-value. The interval is
+ *   conditional on the groups chosen: it does not account for the selection by the first
+ *   fit.</li>
+ * </ol>
+ *
+ * <p>Cost: one aggregation for the fingerprints of every scope (output bounded by scopes x
+ * conditions); per scope the training and holdout splits are materialised
+ * ({@code localCheckpoint}) and the fits run Spark jobs (one per optimizer iteration, the
+ * evaluator). Scopes are fitted in {@link #THREADS} driver threads at once (the jobs are small
+ * and mostly scheduling overhead). Back to the driver come the fingerprints and the models'
+ * coefficients, never responses.
  */
 public final class KeyDrivers {
   private KeyDrivers() {}
 
-  /** One condition of a fitted model. */
-  public record Driver(String condition, double coefficient, double oddsRatio) {}
+  /** Scopes fitted at once, in driver threads (Spark runs their jobs side by side). */
+  static final int THREADS = 4;
 
-  /** A fitted model: its coefficients, intercept, holdout AUC (null if not computable). */
+  /** Settings of the models ({@code polku.rootcause.drivers}). */
+  public record Settings(int minSupport, double regParam, double elasticNet,
+      double holdoutShare, long seed, int maxIter, int topK) {}
+
+  /**
+   * An order-independent fingerprint of a set of responses: its size, critical responses and
+   * three 64-bit aggregates of a hash of each response_id (XOR, and the sums of the low and high
+   * 32 bits, which cannot overflow).
+   */
+  public record Fingerprint(long responses, long critical, long xor, long low, long high) {
+    /** The fingerprint of the other responses of {@code scope}. */
+    public Fingerprint complement(Fingerprint scope) {
+      return new Fingerprint(scope.responses - responses, scope.critical - critical,
+          scope.xor ^ xor, scope.low - low, scope.high - high);
+    }
+  }
+
+  /**
+   * Conditions that hold for the same responses of a scope, modelled as one feature.
+   *
+   * @param name the conditions joined with " | ", complements as "not c"
+   * @param conditions the conditions of the modelled side (sorted), the feature is 1 on them
+   * @param complements conditions that hold exactly on the scope's other responses (sorted)
+   * @param responses responses of the modelled side
+   * @param critical critical responses of the modelled side
+   */
+  public record Group(String name, List<String> conditions, List<String> complements,
+      long responses, long critical) {
+    /** Every condition of the group, both sides. */
+    public List<String> allConditions() {
+      List<String> all = new ArrayList<>(conditions);
+      all.addAll(complements);
+      return all;
+    }
+  }
+
+  /** One group of a fitted model. */
+  public record Driver(Group group, int rank, double coefficient, double standardized,
+      Double refitCoefficient, Double refitLower, Double refitUpper, Double refitP) {}
+
+  /** A fitted model: its drivers in rank order, intercept, holdout AUC (null if one class). */
   public record Fit(List<Driver> drivers, double intercept, Double auc, long train,
       long holdout) {}
 
   /**
-   * Fits the model on the scope's responses ({@code conditions}, {@code critical} not null).
-   * Returns null when there is nothing to learn (one class only or no frequent condition).
+   * The outcome for one scope: the fit (null when there was nothing to learn, with the reason),
+   * the groups the scope's conditions formed and how many of them lacked support.
    */
-  public static Fit fit(Dataset<Row> responses, int minSupport, double regParam,
-      double elasticNet, double holdoutShare, long seed, int maxIter) {
-    Dataset<Row> data = responses.select(col("conditions"),
-        when(col("critical"), 1.0).otherwise(0.0).as("label"));
-    CountVectorizerModel vectorizer = new CountVectorizer().setInputCol("conditions")
-        .setOutputCol("features").setBinary(true).setMinDF(minSupport).fit(data);
-    String[] vocabulary = vectorizer.vocabulary();
-    if (vocabulary.length == 0) {
-      return null;
+  public record ScopeFit(String channel, String metric, Fit fit, String reason,
+      int conditions, int groups, int unsupported, String refitProblem) {}
+
+  /**
+   * Per scope and condition the fingerprint of its responses, and per scope (condition null)
+   * the fingerprint of all its responses: {@code scope_channel, scope_metric, condition,
+   * responses, critical, hash_xor, hash_low, hash_high}. Expects {@code scope_channel,
+   * scope_metric, response_id, critical (not null), conditions (distinct)}. Pure; its output is
+   * bounded by scopes x conditions.
+   */
+  public static Dataset<Row> fingerprints(Dataset<Row> responses) {
+    Dataset<Row> hashed = responses.select(col("scope_channel"), col("scope_metric"),
+        col("critical"), col("conditions"), xxhash64(col("response_id")).as("h"));
+    Column[] aggregates = {
+        count(lit(1)).as("responses"),
+        sum(when(col("critical"), 1L).otherwise(0L)).as("critical"),
+        expr("bit_xor(h)").as("hash_xor"),
+        sum(col("h").bitwiseAND(lit(0xFFFFFFFFL))).as("hash_low"),
+        sum(shiftRightUnsigned(col("h"), 32)).as("hash_high")};
+    Dataset<Row> perCondition = hashed
+        .select(col("scope_channel"), col("scope_metric"), col("critical"), col("h"),
+            explode(col("conditions")).as("condition"))
+        .groupBy("scope_channel", "scope_metric", "condition")
+        .agg(aggregates[0], aggregates[1], aggregates[2], aggregates[3], aggregates[4]);
+    Dataset<Row> perScope = hashed.groupBy("scope_channel", "scope_metric")
+        .agg(aggregates[0], aggregates[1], aggregates[2], aggregates[3], aggregates[4])
+        .select(col("scope_channel"), col("scope_metric"),
+            lit(null).cast("string").as("condition"), col("responses"), col("critical"),
+            col("hash_xor"), col("hash_low"), col("hash_high"));
+    return perCondition.unionByName(perScope);
+  }
+
+  /** The fingerprint in a row of {@link #fingerprints}. */
+  static Fingerprint fingerprint(Row r) {
+    return new Fingerprint(r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6),
+        r.getLong(7));
+  }
+
+  /**
+   * The groups of a scope's conditions (identical sets and complements merged), ordered by
+   * name. Pure.
+   */
+  public static List<Group> groups(Map<String, Fingerprint> conditions, Fingerprint scope) {
+    Map<Fingerprint, List<String>> bySet = new HashMap<>();
+    for (var e : new TreeMap<>(conditions).entrySet()) {
+      bySet.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
     }
-    Dataset<Row> features = vectorizer.transform(data);
-    Dataset<Row>[] split = features.randomSplit(new double[] {1 - holdoutShare, holdoutShare},
-        seed);
+    java.util.Set<Fingerprint> done = new java.util.HashSet<>();
+    List<Group> groups = new ArrayList<>();
+    for (var e : new TreeMap<>(conditions).entrySet()) {
+      Fingerprint f = e.getValue();
+      if (!done.add(f)) {
+        continue;
+      }
+      Fingerprint other = f.complement(scope);
+      List<String> side = bySet.get(f);
+      List<String> otherSide = other.equals(f) ? null : bySet.get(other);
+      if (otherSide != null) {
+        done.add(other);
+      }
+      boolean flip = otherSide != null && (other.responses() < f.responses()
+          || other.responses() == f.responses() && otherSide.get(0).compareTo(side.get(0)) < 0);
+      List<String> modelled = flip ? otherSide : side;
+      List<String> complements = flip ? side : otherSide == null ? List.of() : otherSide;
+      Fingerprint m = flip ? other : f;
+      List<String> names = new ArrayList<>(modelled);
+      complements.forEach(c -> names.add("not " + c));
+      groups.add(new Group(String.join(" | ", names), List.copyOf(modelled),
+          List.copyOf(complements), m.responses(), m.critical()));
+    }
+    groups.sort(Comparator.comparing(Group::name));
+    return groups;
+  }
+
+  /**
+   * Whether a group has the support to enter the model: each cell of its 2x2 table expected to
+   * hold at least {@code minSupport} responses if it made no difference (see the class
+   * comment). Pure.
+   */
+  public static boolean supported(Group g, Fingerprint scope, int minSupport) {
+    long n = scope.responses();
+    if (n == 0) {
+      return false;
+    }
+    long with = Math.min(g.responses(), n - g.responses());
+    long criticalMinority = Math.min(scope.critical(), n - scope.critical());
+    return (double) with * criticalMinority / n >= minSupport;
+  }
+
+  /**
+   * Fits the model of every channel scope in {@code responses} ({@code scope_channel,
+   * scope_metric, response_id, critical} not null, {@code conditions}): fingerprints, groups,
+   * support, then the fits, {@link #THREADS} scopes at once. Scopes in the order of
+   * {@code scopes} (channel, metric pairs).
+   */
+  public static List<ScopeFit> fitAll(Dataset<Row> responses, List<String[]> scopes,
+      Settings s) {
+    Map<String, Map<String, Fingerprint>> byScope = new LinkedHashMap<>();
+    Map<String, Fingerprint> scopeTotals = new HashMap<>();
+    for (Row r : fingerprints(responses).collectAsList()) {
+      String scope = r.getString(0) + "/" + r.getString(1);
+      if (r.isNullAt(2)) {
+        scopeTotals.put(scope, fingerprint(r));
+      } else {
+        byScope.computeIfAbsent(scope, k -> new HashMap<>()).put(r.getString(2), fingerprint(r));
+      }
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      List<Future<ScopeFit>> futures = new ArrayList<>();
+      for (String[] sc : scopes) {
+        String key = sc[0] + "/" + sc[1];
+        Map<String, Fingerprint> conditions = byScope.getOrDefault(key, Map.of());
+        Fingerprint total = scopeTotals.get(key);
+        futures.add(pool.submit(() -> fitScope(responses, sc[0], sc[1], conditions, total, s)));
+      }
+      List<ScopeFit> out = new ArrayList<>();
+      for (Future<ScopeFit> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("key-driver models interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a key-driver model failed: " + e.getCause(),
+          e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static ScopeFit fitScope(Dataset<Row> responses, String channel, String metric,
+      Map<String, Fingerprint> conditions, Fingerprint total, Settings s) {
+    if (total == null) {
+      return new ScopeFit(channel, metric, null, "no responses", 0, 0, 0, null);
+    }
+    List<Group> all = groups(conditions, total);
+    List<Group> supported = all.stream().filter(g -> supported(g, total, s.minSupport()))
+        .toList();
+    int unsupported = all.size() - supported.size();
+    if (supported.isEmpty()) {
+      return new ScopeFit(channel, metric, null, "no group of conditions with the support"
+          + " (every cell of its 2x2 table expected >= " + s.minSupport() + ")",
+          conditions.size(), all.size(), unsupported, null);
+    }
+    Dataset<Row> scope = responses.filter(col("scope_channel").equalTo(channel)
+        .and(col("scope_metric").equalTo(metric)));
+    String[] problem = new String[1];
+    Fit fit = fit(scope, supported, total, s, problem);
+    return new ScopeFit(channel, metric, fit, fit == null ? "one class in the training split"
+        : null, conditions.size(), all.size(), unsupported, problem[0]);
+  }
+
+  /**
+   * Fits the two models of one scope on {@code groups} (each group's feature is "the response
+   * has its first condition"). Returns null when the training split has one class only.
+   * {@code problem[0]} gets the reason when the refit gave no intervals.
+   */
+  static Fit fit(Dataset<Row> responses, List<Group> groups, Fingerprint scope, Settings s,
+      String[] problem) {
+    String[] vocabulary = groups.stream().map(g -> g.conditions().get(0))
+        .toArray(String[]::new);
+    Dataset<Row> features = new CountVectorizerModel(vocabulary).setInputCol("conditions")
+        .setOutputCol("features").setBinary(true)
+        .transform(responses.select(col("conditions"),
+            when(col("critical"), 1.0).otherwise(0.0).as("label")))
+        .select("features", "label");
+    Dataset<Row>[] split = features.randomSplit(
+        new double[] {1 - s.holdoutShare(), s.holdoutShare()}, s.seed());
     Dataset<Row> train = split[0].localCheckpoint(true);
     Dataset<Row> holdout = split[1].localCheckpoint(true);
-    List<Row> classes = train.groupBy("label").count().collectAsList();
-    if (classes.size() < 2) {
+    long[] trainCounts = classCounts(train);
+    if (trainCounts[0] == 0 || trainCounts[1] == 0) {
       return null;
     }
-    LogisticRegressionModel model = new LogisticRegression().setRegParam(regParam)
-        .setElasticNetParam(elasticNet).setMaxIter(maxIter).setStandardization(true)
+    LogisticRegressionModel model = new LogisticRegression().setRegParam(s.regParam())
+        .setElasticNetParam(s.elasticNet()).setMaxIter(s.maxIter()).setStandardization(true)
         .fit(train);
+    long[] holdoutCounts = classCounts(holdout);
     Double auc = null;
-    long holdoutRows = holdout.count();
-    long holdoutPositives = holdout.filter(col("label").equalTo(1.0)).count();
-    if (holdoutPositives > 0 && holdoutPositives < holdoutRows) {
+    if (holdoutCounts[0] > 0 && holdoutCounts[1] > 0) {
       auc = new BinaryClassificationEvaluator().setMetricName("areaUnderROC")
           .setRawPredictionCol("rawPrediction").evaluate(model.transform(holdout));
     }
-    Vector coefficients = model.coefficients();
-    List<Driver> drivers = new ArrayList<>();
-    for (int i = 0; i < vocabulary.length; i++) {
-      double b = coefficients.apply(i);
-      drivers.add(new Driver(vocabulary[i], b, Math.exp(b)));
+    Vector b = model.coefficients();
+    double n = scope.responses();
+    List<Integer> order = new ArrayList<>();
+    double[] standardized = new double[groups.size()];
+    for (int i = 0; i < groups.size(); i++) {
+      double p = groups.get(i).responses() / n;
+      standardized[i] = b.apply(i) * Math.sqrt(p * (1 - p));
+      order.add(i);
     }
-    long trainRows = classes.stream().mapToLong(r -> r.getLong(1)).sum();
-    return new Fit(drivers, model.intercept(), auc, trainRows, holdoutRows);
+    order.sort(Comparator.<Integer>comparingDouble(i -> -Math.abs(standardized[i]))
+        .thenComparing(i -> groups.get(i).name()));
+    List<Integer> top = order.stream().filter(i -> b.apply(i) != 0).limit(s.topK()).toList();
+    Map<Integer, double[]> refit = refit(train.union(holdout), top, problem);
+    List<Driver> drivers = new ArrayList<>();
+    int rank = 0;
+    for (int i : order) {
+      double[] r = refit.get(i);
+      drivers.add(new Driver(groups.get(i), ++rank, b.apply(i), standardized[i],
+          r == null ? null : r[0], r == null ? null : finite(Math.exp(r[0] - 1.959964 * r[1])),
+          r == null ? null : finite(Math.exp(r[0] + 1.959964 * r[1])),
+          r == null ? null : r[2]));
+    }
+    return new Fit(drivers, model.intercept(), auc, trainCounts[0] + trainCounts[1],
+        holdoutCounts[0] + holdoutCounts[1]);
+  }
+
+  /**
+   * The unpenalised refit on the features {@code indices}: per index {coefficient, standard
+   * error, p-value}; empty (and {@code problem[0]} set) when it gives no standard errors.
+   */
+  private static Map<Integer, double[]> refit(Dataset<Row> data, List<Integer> indices,
+      String[] problem) {
+    Map<Integer, double[]> out = new HashMap<>();
+    if (indices.isEmpty()) {
+      return out;
+    }
+    Dataset<Row> sliced = new VectorSlicer().setInputCol("features").setOutputCol("top")
+        .setIndices(indices.stream().mapToInt(Integer::intValue).toArray()).transform(data);
+    try {
+      GeneralizedLinearRegressionModel glm = new GeneralizedLinearRegression()
+          .setFamily("binomial").setLink("logit").setFeaturesCol("top").setLabelCol("label")
+          .setMaxIter(25).fit(sliced);
+      double[] se = glm.summary().coefficientStandardErrors();
+      double[] p = glm.summary().pValues();
+      Vector b = glm.coefficients();
+      for (int j = 0; j < indices.size(); j++) {
+        if (Double.isFinite(b.apply(j)) && Double.isFinite(se[j])) {
+          out.put(indices.get(j), new double[] {b.apply(j), se[j], p[j]});
+        }
+      }
+    } catch (RuntimeException e) {
+      // Singular (an exact linear dependence among three or more groups) or not converged.
+      problem[0] = String.format(Locale.ROOT, "unpenalised refit of the top %d groups gave no"
+          + " standard errors (%s)", indices.size(), e.getMessage());
+    }
+    return out;
+  }
+
+  private static long[] classCounts(Dataset<Row> data) {
+    long[] counts = new long[2];
+    for (Row r : data.groupBy("label").count().collectAsList()) {
+      counts[r.getDouble(0) == 1.0 ? 1 : 0] = r.getLong(1);
+    }
+    return counts;
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
   }
 }

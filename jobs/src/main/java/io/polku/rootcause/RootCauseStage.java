@@ -1,12 +1,8 @@
 package io.polku.rootcause;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.when;
 
 import io.polku.config.PolkuConfig;
 import io.polku.contract.Tables;
@@ -302,7 +298,8 @@ public final class RootCauseStage implements Stage {
           s.kept() ? (w == null ? new String[0] : w.toArray(new String[0])) : null, fromDate,
           run, runId));
     }
-    Dataset<Row> drivers = drivers(spark, scoped, sizes, o, run, fromDate, runId, warnings);
+    Dataset<Row> drivers = drivers(spark, scoped, sizes, o, run, fromDate, runId, warnings,
+        kept);
     progress.accept(String.format(Locale.ROOT, "  key-driver models fitted (%.1f s)",
         seconds(t0)));
     return new Result(new Output(segments, analysed, list.size()),
@@ -322,43 +319,65 @@ public final class RootCauseStage implements Stage {
             col("score"), col("critical"), col("comment"), col("last_steps"));
   }
 
-  /** Key-driver rows of every channel scope with enough critical responses. */
+  /**
+   * Key-driver rows of every channel scope with enough critical responses ({@link KeyDrivers}),
+   * each group marked with the best-ranked kept segment of its scope that shares a condition.
+   */
   static Dataset<Row> drivers(SparkSession spark, Dataset<Row> scoped, List<Row> sizes,
       PolkuConfig.RootCauseOptions o, Date run, Date from, String runId,
-      List<String> warnings) {
+      List<String> warnings, List<Segment> kept) {
     Dataset<Row> channelScoped = scoped.filter(col("scope_channel").notEqual("*")
         .and(col("critical").isNotNull()));
-    Map<String, long[]> support = new HashMap<>();
-    for (Row r : channelScoped.select(col("scope_channel"), col("scope_metric"),
-            col("critical"), explode(col("conditions")).as("condition"))
-        .groupBy("scope_channel", "scope_metric", "condition")
-        .agg(count(lit(1)).as("n"), sum(when(col("critical"), 1).otherwise(0)).as("x"))
-        .collectAsList()) {
-      support.put(r.getString(0) + "/" + r.getString(1) + "/" + r.getString(2),
-          new long[] {r.getLong(3), r.getLong(4)});
-    }
-    List<Row> rows = new ArrayList<>();
+    List<String[]> scopes = new ArrayList<>();
+    Map<String, long[]> totals = new HashMap<>();
     for (Row s : sizes) {
-      String ch = s.getString(0);
-      String metric = s.getString(1);
-      if ("*".equals(ch) || s.getLong(3) < o.minSupport()) {
+      if (!"*".equals(s.getString(0)) && s.getLong(3) >= o.minSupport()) {
+        scopes.add(new String[] {s.getString(0), s.getString(1)});
+        totals.put(s.getString(0) + "/" + s.getString(1), new long[] {s.getLong(2),
+            s.getLong(3)});
+      }
+    }
+    if (scopes.isEmpty()) {
+      return empty(spark, Tables.ROOT_CAUSE_DRIVERS);
+    }
+    KeyDrivers.Settings settings = new KeyDrivers.Settings(o.driverMinSupport(),
+        o.driverRegParam(), o.driverElasticNet(), o.driverHoldoutShare(), o.driverSeed(),
+        o.driverMaxIter(), o.driverTopK());
+    List<Row> rows = new ArrayList<>();
+    for (KeyDrivers.ScopeFit sf : KeyDrivers.fitAll(channelScoped, scopes, settings)) {
+      String ch = sf.channel();
+      String metric = sf.metric();
+      if (sf.fit() == null) {
+        warnings.add("key drivers of " + ch + "/" + metric + ": nothing to learn (" + sf.reason()
+            + ")");
         continue;
       }
-      KeyDrivers.Fit fit = KeyDrivers.fit(channelScoped.filter(col("scope_channel").equalTo(ch)
-              .and(col("scope_metric").equalTo(metric))), o.minSupport(), o.driverRegParam(),
-          o.driverElasticNet(), o.driverHoldoutShare(), o.driverSeed(), o.driverMaxIter());
-      if (fit == null) {
-        warnings.add("key drivers of " + ch + "/" + metric + ": nothing to learn (one class"
-            + " in the training split or no condition with min-support responses)");
-        continue;
+      if (sf.refitProblem() != null) {
+        warnings.add("key drivers of " + ch + "/" + metric + ": " + sf.refitProblem());
       }
+      long[] total = totals.get(ch + "/" + metric);
+      KeyDrivers.Fit fit = sf.fit();
       for (KeyDrivers.Driver d : fit.drivers()) {
-        long[] nx = support.getOrDefault(ch + "/" + metric + "/" + d.condition(),
-            new long[] {0, 0});
-        rows.add(RowFactory.create(run, ch, metric, d.condition(), d.coefficient(),
-            d.oddsRatio(), nx[0], nx[1], nx[0] == 0 ? 0.0 : (double) nx[1] / nx[0],
-            fit.intercept(), fit.auc(), fit.train(), fit.holdout(), o.driverRegParam(),
-            o.driverElasticNet(), from, run, runId));
+        KeyDrivers.Group g = d.group();
+        Segment agrees = null;
+        for (Segment s : kept) {
+          if (s.channel().equals(ch) && s.metric().equals(metric)
+              && g.allConditions().stream().anyMatch(s.conditions()::contains)
+              && (agrees == null || s.rank() < agrees.rank())) {
+            agrees = s;
+          }
+        }
+        long outside = total[0] - g.responses();
+        rows.add(RowFactory.create(run, ch, metric, g.name(),
+            g.conditions().toArray(new String[0]), g.complements().toArray(new String[0]),
+            d.rank(), d.coefficient(), Math.exp(d.coefficient()), d.standardized(),
+            d.refitCoefficient() == null ? null : Math.exp(d.refitCoefficient()),
+            d.refitLower(), d.refitUpper(), d.refitP(), g.responses(), g.critical(),
+            g.responses() == 0 ? 0.0 : (double) g.critical() / g.responses(),
+            outside == 0 ? 0.0 : (double) (total[1] - g.critical()) / outside,
+            agrees != null, agrees == null ? null : agrees.segmentId(), fit.intercept(),
+            fit.auc(), fit.train(), fit.holdout(), o.driverRegParam(), o.driverElasticNet(),
+            from, run, runId));
       }
     }
     return spark.createDataFrame(rows, Tables.ROOT_CAUSE_DRIVERS.schema());

@@ -86,6 +86,9 @@ import picocli.CommandLine.Option;
  * e-mail/newsletter conditions: every condition is about the e-mail channel alone (a path
  * n-gram of e-mail steps only, a previous or failing step in e-mail, a newsletter touchpoint);
  * a path such as {@code email>app} spans other channels and is reported, not flagged.
+ * The <b>key drivers</b> (root_cause_drivers) are scored per scenario: the rank, in the
+ * scenario's scope, of the best group whose conditions on the side that raises the odds match
+ * the signature; the target is the top 3.
  */
 @Command(name = "evaluate-root-causes", mixinStandardHelpOptions = true,
     description = {"Generate samples per seed, run the nightly into a temporary lake and score"
@@ -187,6 +190,8 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
     int keptChecked = 0;
     int keptExplained = 0;
     int crossKeptSingle = 0;
+    int driversPlanted = 0;
+    int driversTop3 = 0;
     List<String> summary = new ArrayList<>();
     SampleGenerator.Options generate = new SampleGenerator.Options(customers, days, 0L, start,
         !noScenarios, scenarios, ratedChannels);
@@ -352,6 +357,12 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
           System.out.printf(Locale.ROOT, "  first in %-11s %s %s%n", r.getString(0) + "/"
               + r.getString(1), r.getList(2), m ? "(a planted scenario)" : "(NOT planted)");
         }
+        for (JsonNode sc : truth.get("scenarios")) {
+          driversPlanted++;
+          if (plantedDriver(lake, end, sc)) {
+            driversTop3++;
+          }
+        }
         int[] explained = explainedByPlanted(spark, lake, config, end, truth);
         keptChecked += explained[1];
         keptExplained += explained[0];
@@ -385,6 +396,8 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
             + " in %d of %d seeds.%n", recovered, planted, ratio(recovered, planted),
         top1Matching, top1, ratio(top1Matching, top1), top5Matching, top5,
         ratio(top5Matching, top5), herrings, seeds.size());
+    System.out.printf(Locale.ROOT, "Key drivers: the planted condition's group in the top 3 of"
+        + " its scope (root_cause_drivers.rank) %d/%d.%n", driversTop3, driversPlanted);
     System.out.printf(Locale.ROOT, "Precision (kept channel segments whose excess comes from"
         + " planted responses: without them, not critical more often than the rest at one-sided"
         + " p < 0.05) %d/%d = %.2f.%n", keptExplained, keptChecked,
@@ -538,6 +551,47 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
           + " configure; expected the source as in conf/local.conf; add it, or leave S5 out of"
           + " --scenarios");
     }
+  }
+
+  /**
+   * Prints the key-driver model of a scenario's scope (its top 3 groups, AUC) and where the
+   * best group matching the scenario's signature ranks; true when it is in the top 3. A group
+   * matches on the side that raises the odds: its conditions when the coefficient is positive,
+   * its complements when negative.
+   */
+  static boolean plantedDriver(Lake lake, LocalDate end, JsonNode scenario) {
+    String id = scenario.get("id").asText();
+    String channel = scenario.get("rated_channel").asText();
+    String metric = scenario.get("metric").asText();
+    List<Row> drivers = lake.read(Tables.ROOT_CAUSE_DRIVERS)
+        .filter(col("run_date").equalTo(lit(Date.valueOf(end))).and(col("channel")
+            .equalTo(channel)).and(col("metric").equalTo(metric)))
+        .select("rank", "condition", "conditions", "complement_conditions", "coefficient",
+            "refit_odds_ratio", "refit_odds_ratio_lower", "refit_odds_ratio_upper",
+            "responses_with", "in_kept_segment", "auc_holdout")
+        .orderBy("rank").collectAsList();
+    Predicate<List<String>> sig = signature(id);
+    Row best = null;
+    for (Row r : drivers) {
+      List<String> raising = r.getDouble(4) > 0 ? r.getList(2) : r.getList(3);
+      if (r.getDouble(4) != 0 && sig.test(raising)) {
+        best = r;
+        break;
+      }
+    }
+    System.out.printf(Locale.ROOT, "  drivers %s %s/%s (%d groups, AUC %s): planted group %s%n",
+        id, channel, metric, drivers.size(), drivers.isEmpty() || drivers.get(0).isNullAt(10)
+            ? "-" : String.format(Locale.ROOT, "%.3f", drivers.get(0).getDouble(10)),
+        best == null ? "not found" : "rank " + best.getInt(0) + " " + best.getString(1));
+    for (Row r : drivers.subList(0, Math.min(3, drivers.size()))) {
+      System.out.printf(Locale.ROOT, "    %d %-60s b %+.2f refit OR %s n %d%s%n", r.getInt(0),
+          r.getString(1), r.getDouble(4), r.isNullAt(5) ? "-" : String.format(Locale.ROOT,
+              "%.2f [%s, %s]", r.getDouble(5), r.isNullAt(6) ? "-" : String.format(Locale.ROOT,
+                  "%.2f", r.getDouble(6)), r.isNullAt(7) ? "inf" : String.format(Locale.ROOT,
+                  "%.2f", r.getDouble(7))), r.getLong(8),
+          r.getBoolean(9) ? " (in a kept segment)" : "");
+    }
+    return best != null && best.getInt(0) <= 3;
   }
 
   private Path confPath() {

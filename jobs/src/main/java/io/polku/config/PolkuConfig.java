@@ -98,7 +98,8 @@ public final class PolkuConfig {
       double wordPrior, double driverRegParam, double driverElasticNet,
       double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage,
       Map<String, String> conditions, List<Hypothesis> hypotheses, String defaultLanguage,
-      int maxPrunedPerParent, int driverMinSupport, int driverTopK) {
+      int maxPrunedPerParent, int driverMinSupport, int driverTopK,
+      double driverMergeJaccard) {
     public RootCauseOptions {
       critical = Map.copyOf(critical);
       signals = List.copyOf(signals);
@@ -108,7 +109,7 @@ public final class PolkuConfig {
 
     /**
      * The options as before default-language and max-pruned-per-parent ("en" and 20) and the
-     * drivers' min-support and top-k (min-support and 10).
+     * drivers' min-support, top-k and merge-jaccard (min-support, 10 and 0.7).
      */
     public RootCauseOptions(int windowDays, Map<String, CriticalThreshold> critical,
         double otherMaxNormalised, List<String> signals, int maxConditions,
@@ -119,7 +120,7 @@ public final class PolkuConfig {
       this(windowDays, critical, otherMaxNormalised, signals, maxConditions, minSupportShare,
           minSupport, maxQ, topN, examples, words, wordPrior, driverRegParam, driverElasticNet,
           driverHoldoutShare, driverSeed, driverMaxIter, maxCoverage, conditions, hypotheses,
-          "en", 20, minSupport, 10);
+          "en", 20, minSupport, 10, 0.7);
     }
   }
 
@@ -778,6 +779,11 @@ public final class PolkuConfig {
       } catch (com.typesafe.config.ConfigException e) {
         problems.add(k + "drivers.seed: " + e.getMessage() + "; expected a whole number");
       }
+      double mergeJaccard = share(k + "drivers.merge-jaccard");
+      if (mergeJaccard == 0) {
+        problems.add(k + "drivers.merge-jaccard = 0 would merge every group into one; expected"
+            + " a similarity in (0, 1] such as 0.7 (1 merges only identical sets)");
+      }
       // Unset (null): the segments' min-support.
       int driverMinSupport = c.hasPath(k + "drivers.min-support")
           ? positiveInt(k + "drivers.min-support") : minSupport;
@@ -801,7 +807,7 @@ public final class PolkuConfig {
           seed, positiveInt(k + "drivers.max-iter"), maxCoverage, conditions, hypotheses,
           language == null ? "en" : language.trim().toLowerCase(Locale.ROOT),
           positiveInt(k + "max-pruned-per-parent"), driverMinSupport,
-          positiveInt(k + "drivers.top-k"));
+          positiveInt(k + "drivers.top-k"), mergeJaccard);
     }
 
     /**

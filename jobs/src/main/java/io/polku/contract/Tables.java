@@ -545,7 +545,7 @@ public final class Tables {
       "Key drivers of critical feedback per rated channel and metric: a logistic regression of"
           + " critical on groups of journey conditions (binary features). Conditions that hold"
           + " for the same responses, or exactly for the others (complements), are one group;"
-          + " a group enters only with enough support. An elastic-net fit ranks the groups and"
+          + " a group enters only with enough support; near-duplicate groups are merged. An elastic-net fit ranks the groups and"
           + " gives the holdout AUC; the top groups are refitted without penalty for odds ratios"
           + " with 95% intervals. 'order by channel, metric, rank' reads each model's strongest"
           + " drivers first. Partitioned by run_date.",
@@ -562,6 +562,11 @@ public final class Tables {
           col("complement_conditions", DataTypes.createArrayType(StringType, false), false,
               "Conditions that hold for exactly the other responses of the channel and metric"
                   + " (the feature is 0 on them); empty when none."),
+          col("similar_conditions", DataTypes.createArrayType(StringType, false), false,
+              "Conditions of near-duplicate groups merged into this one: their responses overlap"
+                  + " this group's with Jaccard similarity >= polku.rootcause.drivers"
+                  + ".merge-jaccard ('not c': c overlaps the other responses so); the group was"
+                  + " the most strongly associated with critical feedback and stands for them."),
           col("rank", IntegerType, false,
               "Rank within the channel and metric by |standardized_coefficient|, 1 = strongest."),
           col("coefficient", DoubleType, false,
@@ -574,8 +579,10 @@ public final class Tables {
           col("refit_odds_ratio", DoubleType, true,
               "Odds ratio of the unpenalised refit of the top groups (polku.rootcause.drivers"
                   + ".top-k with a non-zero coefficient) on all responses of the channel and"
-                  + " metric, the other top groups held fixed; null for the other groups or when"
-                  + " the refit gave no standard errors."),
+                  + " metric, the other top groups held fixed; null for the other groups, when"
+                  + " the refit gave no standard errors, or when the group is not estimable (an"
+                  + " odds ratio beyond e^10 or a standard error of its log above 5: its"
+                  + " responses are all critical or none, or other top groups add up to it)."),
           col("refit_odds_ratio_lower", DoubleType, true,
               "Wald 95% interval of refit_odds_ratio, lower bound (conditional on the groups"
                   + " chosen: the selection by the penalised fit is not accounted for)."),
@@ -592,7 +599,8 @@ public final class Tables {
           col("critical_rate_without", DoubleType, false,
               "Critical rate of the channel and metric's other responses."),
           col("in_kept_segment", BooleanType, false,
-              "Whether one of the group's conditions (either side) is among the conditions of a"
+              "Whether one of the group's conditions (either side, or a similar one) is among the"
+                  + " conditions of a"
                   + " kept segment of the same channel and metric (root_cause_segments): the"
                   + " driver and the segments point the same way."),
           col("kept_segment_id", StringType, true,

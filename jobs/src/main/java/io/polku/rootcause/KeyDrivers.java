@@ -1,5 +1,6 @@
 package io.polku.rootcause;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,6 +62,13 @@ import org.apache.spark.sql.Row;
  *   the group's own critical count, so it neither favours nor drops a strong effect; it drops
  *   rare groups (11 responses in a scope of thousands: a coefficient from a handful of critical
  *   responses) and near-universal ones (nothing to compare with).</li>
+ *   <li><b>Near-duplicates.</b> Groups with support whose responses nearly coincide (Jaccard
+ *   similarity at least {@code minJaccard}, e.g. {@code upstream_failure=app:billing:self_service}
+ *   and {@code failed_before=app:billing}, the same failures seen two ways) are merged into the
+ *   one most strongly associated with critical feedback ({@link #merge}): in one model they would
+ *   share the weight, or take equal and opposite weights, and the cause they describe would
+ *   rank below conditions that are alone in what they say. Their pair overlaps come from one
+ *   Spark aggregation (bounded by scopes x supported groups squared).</li>
  *   <li><b>Two fits.</b> An elastic-net fit on a random training split (fixed seed) ranks the
  *   groups and gives the holdout AUC; the groups are ranked by |coefficient x standard
  *   deviation of the feature| (the change in log odds per standard deviation: a rare group needs
@@ -83,10 +92,18 @@ public final class KeyDrivers {
 
   /** Scopes fitted at once, in driver threads (Spark runs their jobs side by side). */
   static final int THREADS = 4;
+  /**
+   * A refit coefficient beyond this (an odds ratio beyond e^10, about 22,000) or with a standard
+   * error beyond {@link #MAX_REFIT_SE} (a 95% interval wider than a factor e^20 each way) is
+   * not estimable: the group's responses are (nearly) all critical or none, or it is a linear
+   * combination of other top groups. Such groups get no refit values.
+   */
+  static final double MAX_REFIT_LOG_ODDS = 10;
+  static final double MAX_REFIT_SE = 5;
 
   /** Settings of the models ({@code polku.rootcause.drivers}). */
   public record Settings(int minSupport, double regParam, double elasticNet,
-      double holdoutShare, long seed, int maxIter, int topK) {}
+      double holdoutShare, long seed, int maxIter, int topK, double minJaccard) {}
 
   /**
    * An order-independent fingerprint of a set of responses: its size, critical responses and
@@ -107,15 +124,23 @@ public final class KeyDrivers {
    * @param name the conditions joined with " | ", complements as "not c"
    * @param conditions the conditions of the modelled side (sorted), the feature is 1 on them
    * @param complements conditions that hold exactly on the scope's other responses (sorted)
+   * @param similar conditions of near-duplicate groups merged into this one (see
+   *     {@link #merge}), "not c" for a condition that nearly holds on the other responses
    * @param responses responses of the modelled side
    * @param critical critical responses of the modelled side
    */
   public record Group(String name, List<String> conditions, List<String> complements,
-      long responses, long critical) {
-    /** Every condition of the group, both sides. */
+      List<String> similar, long responses, long critical) {
+    public Group(String name, List<String> conditions, List<String> complements,
+        long responses, long critical) {
+      this(name, conditions, complements, List.of(), responses, critical);
+    }
+
+    /** Every condition of the group: both sides and the similar ones, without "not ". */
     public List<String> allConditions() {
       List<String> all = new ArrayList<>(conditions);
       all.addAll(complements);
+      similar.forEach(c -> all.add(c.startsWith("not ") ? c.substring(4) : c));
       return all;
     }
   }
@@ -130,10 +155,11 @@ public final class KeyDrivers {
 
   /**
    * The outcome for one scope: the fit (null when there was nothing to learn, with the reason),
-   * the groups the scope's conditions formed and how many of them lacked support.
+   * the groups the scope's conditions formed, how many of them lacked support and how many
+   * supported groups were merged into a near-duplicate.
    */
   public record ScopeFit(String channel, String metric, Fit fit, String reason,
-      int conditions, int groups, int unsupported, String refitProblem) {}
+      int conditions, int groups, int unsupported, int merged, String refitProblem) {}
 
   /**
    * Per scope and condition the fingerprint of its responses, and per scope (condition null)
@@ -222,10 +248,113 @@ public final class KeyDrivers {
   }
 
   /**
+   * Near-duplicates: groups whose responses overlap with Jaccard similarity at least
+   * {@code minJaccard} (|A and B| / |A or B|, each group taken on its minority side: itself, or
+   * its complement when it holds for more than half of the scope's responses; a group whose
+   * minority side is the other's complement is merged as "not") are merged. Greedy and
+   * deterministic: the groups in order of their marginal association with critical feedback
+   * (the chi-square statistic of the 2x2 table, strongest first; ties by name) each join the
+   * first merged group whose first member (its seed, which names it and is its feature) is
+   * that similar, else start one. Every member is similar to the seed, so chains of
+   * pairwise-similar groups cannot drift. {@code overlaps} holds |A and B| by the pair of
+   * indices into {@code groups} ({@link #pairKey}); a missing pair is 0. Pure.
+   */
+  public static List<Group> merge(List<Group> groups, Map<Long, Long> overlaps,
+      Fingerprint scope, double minJaccard) {
+    long n = scope.responses();
+    List<Integer> order = new ArrayList<>();
+    double[] chi = new double[groups.size()];
+    for (int i = 0; i < groups.size(); i++) {
+      chi[i] = chiSquare(groups.get(i), scope);
+      order.add(i);
+    }
+    order.sort(Comparator.<Integer>comparingDouble(i -> -chi[i])
+        .thenComparing(i -> groups.get(i).name()));
+    List<Integer> seeds = new ArrayList<>();
+    Map<Integer, List<String>> similar = new HashMap<>();
+    for (int g : order) {
+      Group a = groups.get(g);
+      boolean joined = false;
+      for (int seed : seeds) {
+        Group b = groups.get(seed);
+        long both = overlaps.getOrDefault(pairKey(seed, g), 0L);
+        // Compared on their minority sides (a group, or its complement when it holds for more
+        // than half of the scope): two large sets overlap by chance (each on 90% of the
+        // responses: Jaccard 0.82 when independent), two small ones do not.
+        boolean aFlip = 2 * a.responses() > n;
+        boolean bFlip = 2 * b.responses() > n;
+        long sizeA = aFlip ? n - a.responses() : a.responses();
+        long sizeB = bFlip ? n - b.responses() : b.responses();
+        long inter = !aFlip && !bFlip ? both
+            : aFlip && !bFlip ? b.responses() - both
+            : !aFlip ? a.responses() - both
+            : n - a.responses() - b.responses() + both;
+        double jaccard = sizeA + sizeB - inter == 0 ? 0
+            : (double) inter / (sizeA + sizeB - inter);
+        if (jaccard >= minJaccard) {
+          List<String> into = similar.get(seed);
+          boolean flip = aFlip != bFlip;
+          a.conditions().forEach(c -> into.add(flip ? "not " + c : c));
+          a.complements().forEach(c -> into.add(flip ? c : "not " + c));
+          joined = true;
+          break;
+        }
+      }
+      if (!joined) {
+        seeds.add(g);
+        similar.put(g, new ArrayList<>());
+      }
+    }
+    List<Group> merged = new ArrayList<>();
+    for (int seed : seeds) {
+      Group b = groups.get(seed);
+      merged.add(new Group(b.name(), b.conditions(), b.complements(),
+          List.copyOf(similar.get(seed)), b.responses(), b.critical()));
+    }
+    merged.sort(Comparator.comparing(Group::name));
+    return merged;
+  }
+
+  /** The key of the unordered pair of group indices {i, j} in an overlap map. */
+  public static long pairKey(int i, int j) {
+    return ((long) Math.min(i, j) << 32) | Math.max(i, j);
+  }
+
+  /** Pearson's chi-square of a group's 2x2 table (with / without x critical / not). */
+  static double chiSquare(Group g, Fingerprint scope) {
+    double n = scope.responses();
+    double a = g.critical();
+    double b = g.responses() - g.critical();
+    double c = scope.critical() - g.critical();
+    double d = n - g.responses() - c;
+    double den = (a + b) * (c + d) * (a + c) * (b + d);
+    return den == 0 ? 0 : n * Math.pow(a * d - b * c, 2) / den;
+  }
+
+  /**
+   * |A and B| for every pair of conditions in {@code conditions} ({@code scope_channel,
+   * scope_metric, condition, idx}) within each scope: {@code scope_channel, scope_metric, i, j
+   * (i < j), both}. One self-join of the responses' listed conditions on the response, grouped
+   * by pair; the output is bounded by scopes x listed conditions squared. Pure.
+   */
+  public static Dataset<Row> overlaps(Dataset<Row> responses, Dataset<Row> conditions) {
+    Dataset<Row> tagged = responses
+        .select(col("scope_channel"), col("scope_metric"), col("response_id"),
+            explode(col("conditions")).as("condition"))
+        .join(broadcast(conditions), new String[] {"scope_channel", "scope_metric",
+            "condition"}).select("scope_channel", "scope_metric", "response_id", "idx");
+    Dataset<Row> a = tagged.toDF("scope_channel", "scope_metric", "response_id", "i");
+    Dataset<Row> b = tagged.toDF("scope_channel", "scope_metric", "response_id", "j");
+    return a.join(b, new String[] {"scope_channel", "scope_metric", "response_id"})
+        .filter(col("i").lt(col("j")))
+        .groupBy("scope_channel", "scope_metric", "i", "j").agg(count(lit(1)).as("both"));
+  }
+
+  /**
    * Fits the model of every channel scope in {@code responses} ({@code scope_channel,
    * scope_metric, response_id, critical} not null, {@code conditions}): fingerprints, groups,
-   * support, then the fits, {@link #THREADS} scopes at once. Scopes in the order of
-   * {@code scopes} (channel, metric pairs).
+   * support, near-duplicates, then the fits, {@link #THREADS} scopes at once. Scopes in the
+   * order of {@code scopes} (channel, metric pairs).
    */
   public static List<ScopeFit> fitAll(Dataset<Row> responses, List<String[]> scopes,
       Settings s) {
@@ -239,14 +368,68 @@ public final class KeyDrivers {
         byScope.computeIfAbsent(scope, k -> new HashMap<>()).put(r.getString(2), fingerprint(r));
       }
     }
+    // Groups with support per scope, and the overlaps of every pair of them (one job).
+    Map<String, List<Group>> supported = new HashMap<>();
+    Map<String, Integer> groupCounts = new HashMap<>();
+    List<Row> listed = new ArrayList<>();
+    for (String[] sc : scopes) {
+      String key = sc[0] + "/" + sc[1];
+      Fingerprint total = scopeTotals.get(key);
+      if (total == null) {
+        continue;
+      }
+      List<Group> all = groups(byScope.getOrDefault(key, Map.of()), total);
+      List<Group> kept = all.stream().filter(g -> supported(g, total, s.minSupport())).toList();
+      groupCounts.put(key, all.size());
+      supported.put(key, kept);
+      for (int i = 0; i < kept.size(); i++) {
+        listed.add(org.apache.spark.sql.RowFactory.create(sc[0], sc[1],
+            kept.get(i).conditions().get(0), i));
+      }
+    }
+    Map<String, Map<Long, Long>> pairs = new HashMap<>();
+    if (!listed.isEmpty()) {
+      Dataset<Row> table = responses.sparkSession().createDataFrame(listed,
+          new org.apache.spark.sql.types.StructType()
+              .add("scope_channel", "string").add("scope_metric", "string")
+              .add("condition", "string").add("idx", "int"));
+      for (Row r : overlaps(responses, table).collectAsList()) {
+        pairs.computeIfAbsent(r.getString(0) + "/" + r.getString(1), k -> new HashMap<>())
+            .put(pairKey(r.getInt(2), r.getInt(3)), r.getLong(4));
+      }
+    }
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
       List<Future<ScopeFit>> futures = new ArrayList<>();
       for (String[] sc : scopes) {
         String key = sc[0] + "/" + sc[1];
-        Map<String, Fingerprint> conditions = byScope.getOrDefault(key, Map.of());
         Fingerprint total = scopeTotals.get(key);
-        futures.add(pool.submit(() -> fitScope(responses, sc[0], sc[1], conditions, total, s)));
+        int conditions = byScope.getOrDefault(key, Map.of()).size();
+        if (total == null) {
+          futures.add(CompletableFuture.completedFuture(new ScopeFit(sc[0], sc[1], null,
+              "no responses", 0, 0, 0, 0, null)));
+          continue;
+        }
+        List<Group> kept = supported.get(key);
+        int unsupported = groupCounts.get(key) - kept.size();
+        if (kept.isEmpty()) {
+          futures.add(CompletableFuture.completedFuture(new ScopeFit(sc[0], sc[1], null,
+              "no group of conditions with the support (every cell of its 2x2 table expected"
+                  + " >= " + s.minSupport() + ")", conditions, groupCounts.get(key), unsupported,
+              0, null)));
+          continue;
+        }
+        List<Group> merged = merge(kept, pairs.getOrDefault(key, Map.of()), total,
+            s.minJaccard());
+        Dataset<Row> scope = responses.filter(col("scope_channel").equalTo(sc[0])
+            .and(col("scope_metric").equalTo(sc[1])));
+        futures.add(pool.submit(() -> {
+          String[] problem = new String[1];
+          Fit fit = fit(scope, merged, total, s, problem);
+          return new ScopeFit(sc[0], sc[1], fit, fit == null ? "one class in the training"
+              + " split" : null, conditions, groupCounts.get(key), unsupported,
+              kept.size() - merged.size(), problem[0]);
+        }));
       }
       List<ScopeFit> out = new ArrayList<>();
       for (Future<ScopeFit> f : futures) {
@@ -262,28 +445,6 @@ public final class KeyDrivers {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  private static ScopeFit fitScope(Dataset<Row> responses, String channel, String metric,
-      Map<String, Fingerprint> conditions, Fingerprint total, Settings s) {
-    if (total == null) {
-      return new ScopeFit(channel, metric, null, "no responses", 0, 0, 0, null);
-    }
-    List<Group> all = groups(conditions, total);
-    List<Group> supported = all.stream().filter(g -> supported(g, total, s.minSupport()))
-        .toList();
-    int unsupported = all.size() - supported.size();
-    if (supported.isEmpty()) {
-      return new ScopeFit(channel, metric, null, "no group of conditions with the support"
-          + " (every cell of its 2x2 table expected >= " + s.minSupport() + ")",
-          conditions.size(), all.size(), unsupported, null);
-    }
-    Dataset<Row> scope = responses.filter(col("scope_channel").equalTo(channel)
-        .and(col("scope_metric").equalTo(metric)));
-    String[] problem = new String[1];
-    Fit fit = fit(scope, supported, total, s, problem);
-    return new ScopeFit(channel, metric, fit, fit == null ? "one class in the training split"
-        : null, conditions.size(), all.size(), unsupported, problem[0]);
   }
 
   /**
@@ -363,7 +524,8 @@ public final class KeyDrivers {
       double[] p = glm.summary().pValues();
       Vector b = glm.coefficients();
       for (int j = 0; j < indices.size(); j++) {
-        if (Double.isFinite(b.apply(j)) && Double.isFinite(se[j])) {
+        // Not estimable (separation, or collinearity left among the top groups): no refit.
+        if (Math.abs(b.apply(j)) <= MAX_REFIT_LOG_ODDS && se[j] <= MAX_REFIT_SE) {
           out.put(indices.get(j), new double[] {b.apply(j), se[j], p[j]});
         }
       }

@@ -299,7 +299,7 @@ public final class RootCauseStage implements Stage {
           run, runId));
     }
     Dataset<Row> drivers = drivers(spark, scoped, sizes, o, run, fromDate, runId, warnings,
-        kept);
+        kept, progress);
     progress.accept(String.format(Locale.ROOT, "  key-driver models fitted (%.1f s)",
         seconds(t0)));
     return new Result(new Output(segments, analysed, list.size()),
@@ -325,7 +325,8 @@ public final class RootCauseStage implements Stage {
    */
   static Dataset<Row> drivers(SparkSession spark, Dataset<Row> scoped, List<Row> sizes,
       PolkuConfig.RootCauseOptions o, Date run, Date from, String runId,
-      List<String> warnings, List<Segment> kept) {
+      List<String> warnings, List<Segment> kept,
+      java.util.function.Consumer<String> progress) {
     Dataset<Row> channelScoped = scoped.filter(col("scope_channel").notEqual("*")
         .and(col("critical").isNotNull()));
     List<String[]> scopes = new ArrayList<>();
@@ -342,7 +343,7 @@ public final class RootCauseStage implements Stage {
     }
     KeyDrivers.Settings settings = new KeyDrivers.Settings(o.driverMinSupport(),
         o.driverRegParam(), o.driverElasticNet(), o.driverHoldoutShare(), o.driverSeed(),
-        o.driverMaxIter(), o.driverTopK());
+        o.driverMaxIter(), o.driverTopK(), o.driverMergeJaccard());
     List<Row> rows = new ArrayList<>();
     for (KeyDrivers.ScopeFit sf : KeyDrivers.fitAll(channelScoped, scopes, settings)) {
       String ch = sf.channel();
@@ -352,6 +353,10 @@ public final class RootCauseStage implements Stage {
             + ")");
         continue;
       }
+      progress.accept(String.format(Locale.ROOT, "    drivers of %s/%s: %d conditions in %d"
+          + " groups, %d without support, %d merged into near-duplicates, %d modelled", ch,
+          metric, sf.conditions(), sf.groups(), sf.unsupported(), sf.merged(),
+          sf.fit().drivers().size()));
       if (sf.refitProblem() != null) {
         warnings.add("key drivers of " + ch + "/" + metric + ": " + sf.refitProblem());
       }
@@ -370,7 +375,7 @@ public final class RootCauseStage implements Stage {
         long outside = total[0] - g.responses();
         rows.add(RowFactory.create(run, ch, metric, g.name(),
             g.conditions().toArray(new String[0]), g.complements().toArray(new String[0]),
-            d.rank(), d.coefficient(), Math.exp(d.coefficient()), d.standardized(),
+            g.similar().toArray(new String[0]), d.rank(), d.coefficient(), Math.exp(d.coefficient()), d.standardized(),
             d.refitCoefficient() == null ? null : Math.exp(d.refitCoefficient()),
             d.refitLower(), d.refitUpper(), d.refitP(), g.responses(), g.critical(),
             g.responses() == 0 ? 0.0 : (double) g.critical() / g.responses(),

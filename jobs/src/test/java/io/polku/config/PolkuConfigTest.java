@@ -137,6 +137,7 @@ class PolkuConfigTest {
         "polku.rootcause.min-support = 25")).rootCause();
     assertEquals(25, o.driverMinSupport(), "unset: polku.rootcause.min-support");
     assertEquals(10, o.driverTopK());
+    assertEquals(0.7, o.driverMergeJaccard());
     o = parse(String.join("\n",
         "polku.lake.root = \"/tmp/lake\"",
         "polku.rootcause.drivers.min-support = 30",
@@ -148,12 +149,16 @@ class PolkuConfigTest {
         "polku.lake.root = \"/tmp/lake\"",
         "polku.rootcause.drivers.min-support = 0",
         "polku.rootcause.drivers.top-k = x",
-        "polku.rootcause.drivers.topk = 3")));
+        "polku.rootcause.drivers.topk = 3",
+        "polku.rootcause.drivers.merge-jaccard = 0")));
     List<String> p = e.problems();
     assertTrue(p.contains("polku.rootcause.drivers.min-support = 0 must be at least 1; set a"
         + " positive number"), p.toString());
     assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.rootcause.drivers.top-k:")),
         p.toString());
+    assertTrue(p.contains("polku.rootcause.drivers.merge-jaccard = 0 would merge every group"
+        + " into one; expected a similarity in (0, 1] such as 0.7 (1 merges only identical"
+        + " sets)"), p.toString());
     assertTrue(p.stream().anyMatch(s -> s.startsWith("polku.rootcause.drivers.topk is not a"
         + " Polku setting; did you mean polku.rootcause.drivers.top-k?")), p.toString());
   }

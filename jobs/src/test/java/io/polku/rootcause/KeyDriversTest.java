@@ -44,18 +44,21 @@ import org.junit.jupiter.api.Test;
  *     A & C 16/25, A & not C 14/25, not A & C 15/75, not A & not C 10/75
  *   A's 2x2 table: with 60 of 100 critical, without 50 of 300: odds ratio
  *     (60/40) / (50/250) = 7.5, the value the refit's interval must contain
+ *   path_bigram=app>phone  A less 5 of its critical responses, plus 4 non-critical others: a
+ *               near-duplicate of A (Jaccard 95 / 104 = 0.91), weaker (55 of 99 critical)
  *   noise=x     11 responses of not A, 1 critical (odds ratio about 0.3): too rare
  *   channel=app on all 400: nothing to compare with
  * </pre>
  * Support with min-support 10: 110 critical of 400, so a group needs min(with, without) x
  * 110 / 400 >= 10, i.e. 37 responses on each side: A (100), B (200) and C (200) enter, the noise
- * (11) and channel=app (0 without) do not.
+ * (11) and channel=app (0 without) do not; the near-duplicate is merged into A.
  */
 class KeyDriversTest {
   private static final String PLANTED = "upstream_failure=app:billing";
   private static final String DUPLICATE = "prev_failure=app:billing";
+  private static final String NEAR_DUPLICATE = "path_bigram=app>phone";
   private static final KeyDrivers.Settings SETTINGS =
-      new KeyDrivers.Settings(10, 0.01, 0.5, 0.25, 42, 50, 10);
+      new KeyDrivers.Settings(10, 0.01, 0.5, 0.25, 42, 50, 10, 0.8);
 
   private static SparkSession spark;
   private static Dataset<Row> responses;
@@ -68,6 +71,8 @@ class KeyDriversTest {
     planted2x2 = new long[2][2];
     int id = 0;
     int noise = 0;
+    int dropped = 0;
+    int added = 0;
     for (boolean a : new boolean[] {true, false}) {
       for (boolean b : new boolean[] {true, false}) {
         for (boolean c : new boolean[] {true, false}) {
@@ -83,6 +88,10 @@ class KeyDriversTest {
             conditions.add(b ? "no_history" : "prev_channel=shop");
             if (c) {
               conditions.add("weekend");
+            }
+            // The near-duplicate: A less 5 critical responses, plus 4 others not critical.
+            if (a && (!isCritical || dropped++ >= 5) || !a && !isCritical && added++ < 4) {
+              conditions.add(NEAR_DUPLICATE);
             }
             // The noise: 1 critical and 10 not, among the responses without A.
             if (!a && (isCritical && noise == 0 || !isCritical && noise > 0 && noise < 11)) {
@@ -135,7 +144,7 @@ class KeyDriversTest {
     Map<String, Group> groups = KeyDrivers.groups(app, scope).stream()
         .collect(Collectors.toMap(Group::name, g -> g));
     assertEquals(List.of("channel=app", "no_history | not prev_channel=shop", "noise=x",
-            DUPLICATE + " | " + PLANTED, "weekend"),
+            NEAR_DUPLICATE, DUPLICATE + " | " + PLANTED, "weekend"),
         groups.keySet().stream().sorted().toList());
     Group pair = groups.get("no_history | not prev_channel=shop");
     assertEquals(List.of("no_history"), pair.conditions());
@@ -163,6 +172,40 @@ class KeyDriversTest {
   }
 
   @Test
+  void nearDuplicatesAndNearComplementsMergeIntoTheStrongerGroup() {
+    // 1000 responses, 200 critical. Chi-square order: a (60 of 100 critical, 111), b (50 of
+    // 95, 70), c (150 of 890, 50), d (70 of 300, 3).
+    // b: 90 of a's responses and 5 others: J(b, a) = 90 / 105 = 0.86, merged.
+    // c: 890 responses, 3 of them a's; compared on its minority side, its 110 other responses,
+    //    97 of them a's: J = 97 / (110 + 100 - 97) = 0.86, merged as "not c" (and its
+    //    complement c2 as "c2").
+    // d: 300 responses, 20 of them a's: J 20 / 380 = 0.05.
+    Fingerprint scope = new Fingerprint(1000, 200, 0, 0, 0);
+    Group a = new Group("a", List.of("a"), List.of(), 100, 60);
+    Group b = new Group("b", List.of("b"), List.of(), 95, 50);
+    Group c = new Group("c | not c2", List.of("c"), List.of("c2"), 890, 150);
+    Group d = new Group("d", List.of("d"), List.of(), 300, 70);
+    List<Group> groups = List.of(a, b, c, d);
+    Map<Long, Long> overlaps = Map.of(KeyDrivers.pairKey(0, 1), 90L,
+        KeyDrivers.pairKey(0, 2), 3L, KeyDrivers.pairKey(0, 3), 20L,
+        KeyDrivers.pairKey(1, 2), 5L, KeyDrivers.pairKey(1, 3), 20L,
+        KeyDrivers.pairKey(2, 3), 280L);
+    List<Group> merged = KeyDrivers.merge(groups, overlaps, scope, 0.8);
+    assertEquals(List.of("a", "d"), merged.stream().map(Group::name).toList());
+    assertEquals(List.of("b", "not c", "c2"), merged.get(0).similar());
+    assertEquals(List.of(), merged.get(1).similar());
+    assertEquals(List.of("a", "b", "c", "c2"), merged.get(0).allConditions());
+    // Two large sets overlap by chance: e on 900 and f on 910 responses, independent (819
+    // shared), have Jaccard 0.82, but their minority sides (100 and 90, 9 shared) 0.05.
+    List<Group> large = List.of(new Group("e", List.of("e"), List.of(), 900, 180),
+        new Group("f", List.of("f"), List.of(), 910, 182));
+    assertEquals(2, KeyDrivers.merge(large, Map.of(KeyDrivers.pairKey(0, 1), 819L), scope, 0.8)
+        .size());
+    // At 1, nothing but identical sets would merge.
+    assertEquals(4, KeyDrivers.merge(groups, overlaps, scope, 1.0).size());
+  }
+
+  @Test
   void thePlantedGroupRanksFirstAndItsIntervalHoldsTheTwoByTwoOddsRatio() {
     List<ScopeFit> fits = KeyDrivers.fitAll(responses,
         List.of(new String[] {"app", "csat"}, new String[] {"web", "nps"}), SETTINGS);
@@ -173,9 +216,10 @@ class KeyDriversTest {
     ScopeFit app = fits.get(0);
     assertNotNull(app.fit(), app.reason());
     assertNull(app.refitProblem());
-    assertEquals(7, app.conditions());
-    assertEquals(5, app.groups());
+    assertEquals(8, app.conditions());
+    assertEquals(6, app.groups());
     assertEquals(2, app.unsupported());
+    assertEquals(1, app.merged());
     List<Driver> drivers = app.fit().drivers();
     drivers.forEach(d -> System.out.printf(java.util.Locale.ROOT, "driver %d %s b=%.3f std=%.3f"
             + " refit OR %s [%s, %s] p=%s%n", d.rank(), d.group().name(), d.coefficient(),
@@ -187,6 +231,7 @@ class KeyDriversTest {
         .toList());
     Driver top = drivers.get(0);
     assertEquals(1, top.rank());
+    assertEquals(List.of(NEAR_DUPLICATE), top.group().similar());
     assertTrue(top.coefficient() > 1, "penalised coefficient " + top.coefficient());
     double byHand = ((double) planted2x2[0][0] / planted2x2[0][1])
         / ((double) planted2x2[1][0] / planted2x2[1][1]);
@@ -217,7 +262,7 @@ class KeyDriversTest {
     List<String> warnings = new ArrayList<>();
     Date run = Date.valueOf("2026-10-30");
     List<Row> rows = RootCauseStage.drivers(spark, responses, sizes, o, run, run, "r1",
-        warnings, List.of(kept)).orderBy("rank").collectAsList();
+        warnings, List.of(kept), line -> { }).orderBy("rank").collectAsList();
     assertEquals(Tables.ROOT_CAUSE_DRIVERS.schema().fieldNames().length, rows.get(0).size());
     Row first = rows.get(0);
     assertEquals(DUPLICATE + " | " + PLANTED, first.getAs("condition"));

@@ -435,6 +435,13 @@ class NightlyEndToEndTest {
         .first();
     // Planted: 60% high effort after 2+ transfers vs 15% otherwise, an odds ratio near 8.5.
     assertTrue(d.<Double>getAs("odds_ratio") > 2, "odds ratio " + d.getAs("odds_ratio"));
+    // Grouped, supported and refitted (issue 17): ranked 1 with refit odds ratio 8.45 [5.22,
+    // 13.68] on these samples under conf/local.conf (measured 2026-12-07), and it is the
+    // condition of the scope's first kept segment.
+    assertTrue(d.<Integer>getAs("rank") <= 3, "rank " + d.getAs("rank"));
+    assertTrue(d.<Double>getAs("refit_odds_ratio_lower") > 1,
+        "refit interval " + d.getAs("refit_odds_ratio_lower"));
+    assertTrue(d.<Boolean>getAs("in_kept_segment"));
     // The holdout has only ~120 CES responses: its AUC scatters (0.54-0.70 over seeds 1-5,
     // measured), so only "better than chance" is asserted.
     assertTrue(d.<Double>getAs("auc_holdout") > 0.5, "AUC " + d.getAs("auc_holdout"));

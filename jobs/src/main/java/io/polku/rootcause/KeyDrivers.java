@@ -38,7 +38,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * The key-driver models: per scope (rated channel and metric), a logistic regression of
- * "critical" on the scope's conditions as binary features, after three steps that make its
+ * "critical" on the scope's conditions as binary features, in four steps that make its
  * coefficients readable.
  *
  * <ol>
@@ -81,7 +81,7 @@ import org.apache.spark.sql.Row;
  * </ol>
  *
  * <p>Cost: one aggregation for the fingerprints of every scope (output bounded by scopes x
- * conditions); per scope the training and holdout splits are materialised
+ * conditions) and one for the pair overlaps; per scope the training and holdout splits are materialised
  * ({@code localCheckpoint}) and the fits run Spark jobs (one per optimizer iteration, the
  * evaluator). Scopes are fitted in {@link #THREADS} driver threads at once (the jobs are small
  * and mostly scheduling overhead). Back to the driver come the fingerprints and the models'
@@ -94,7 +94,7 @@ public final class KeyDrivers {
   static final int THREADS = 4;
   /**
    * A refit coefficient beyond this (an odds ratio beyond e^10, about 22,000) or with a standard
-   * error beyond {@link #MAX_REFIT_SE} (a 95% interval wider than a factor e^20 each way) is
+   * error beyond {@link #MAX_REFIT_SE} (a 95% interval wider than a factor e^9.8 each way) is
    * not estimable: the group's responses are (nearly) all critical or none, or it is a linear
    * combination of other top groups. Such groups get no refit values.
    */

@@ -556,8 +556,9 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
   /**
    * Prints the key-driver model of a scenario's scope (its top 3 groups, AUC) and where the
    * best group matching the scenario's signature ranks; true when it is in the top 3. A group
-   * matches on the side that raises the odds: its conditions when the coefficient is positive,
-   * its complements when negative.
+   * matches on the side that raises the odds: its conditions and the similar conditions on
+   * their side when the coefficient is positive, its complements and the similar "not"
+   * conditions when negative.
    */
   static boolean plantedDriver(Lake lake, LocalDate end, JsonNode scenario) {
     String id = scenario.get("id").asText();
@@ -568,12 +569,18 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
             .equalTo(channel)).and(col("metric").equalTo(metric)))
         .select("rank", "condition", "conditions", "complement_conditions", "coefficient",
             "refit_odds_ratio", "refit_odds_ratio_lower", "refit_odds_ratio_upper",
-            "responses_with", "in_kept_segment", "auc_holdout")
+            "responses_with", "in_kept_segment", "auc_holdout", "similar_conditions")
         .orderBy("rank").collectAsList();
     Predicate<List<String>> sig = signature(id);
     Row best = null;
     for (Row r : drivers) {
-      List<String> raising = r.getDouble(4) > 0 ? r.getList(2) : r.getList(3);
+      boolean positive = r.getDouble(4) > 0;
+      List<String> raising = new ArrayList<>(positive ? r.getList(2) : r.getList(3));
+      for (String c : r.<String>getList(11)) {
+        if (c.startsWith("not ") != positive) {
+          raising.add(positive ? c : c.substring(4));
+        }
+      }
       if (r.getDouble(4) != 0 && sig.test(raising)) {
         best = r;
         break;

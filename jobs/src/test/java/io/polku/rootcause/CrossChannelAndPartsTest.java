@@ -145,24 +145,11 @@ class CrossChannelAndPartsTest {
    */
   @Test
   void distinctCausesInsideAVaguerUnionAreShownAndTheUnionIsExplainedByThem() {
-    String u = "upstream_failure_channel=shop";
-    String a = "upstream_failure=shop:delivery:missing";
-    String b = "upstream_failure=shop:delivery:late";
-    Candidate cu = new Candidate("shop", "csat", List.of(u), List.of(cell("shop", 3257, 2498)));
-    Candidate ca = new Candidate("shop", "csat", List.of(a), List.of(cell("shop", 2913, 2272)));
-    Candidate cb = new Candidate("shop", "csat", List.of(b), List.of(cell("shop", 346, 228)));
-    List<Candidate> all = List.of(cu, ca, cb);
-    List<Cell> totals = List.of(cell("shop", 10000, 3250));
-    String uid = "shop/csat/" + u;
-    String aid = "shop/csat/" + a;
-    String bid = "shop/csat/" + b;
-    Map<String, List<Cell>> pairs = Map.of(
-        aid + "\n" + uid, List.of(cell("shop", 2913, 2272)),
-        bid + "\n" + uid, List.of(cell("shop", 346, 228)),
-        aid + "\n" + bid, List.of(cell("shop", 2, 2)));
-    List<Segment> tested = SegmentStatistics.test(all, totals, SETTINGS);
-    Map<String, Segment> r = byConditions(SegmentStatistics.rank(tested, all, totals,
-        SETTINGS, SegmentStatistics.Overlaps.of(Set.of(uid, aid, bid), pairs)));
+    Map<String, Segment> r = rankUnion(3257, 2498);
+    String u = U;
+    String a = A;
+    String b = B;
+    String aid = "shop/csat/" + A;
     assertEquals(2134.8, r.get(u).excess(), 0.05);
     assertEquals(1870.0, r.get(a).excess(), 0.05);
     assertEquals(119.7, r.get(b).excess(), 0.05);
@@ -181,26 +168,35 @@ class CrossChannelAndPartsTest {
    */
   @Test
   void aUnionWithSignalOfItsOwnBeyondItsPartsStaysBesideThem() {
-    String u = "upstream_failure_channel=shop";
-    String a = "upstream_failure=shop:delivery:missing";
-    String b = "upstream_failure=shop:delivery:late";
-    Candidate cu = new Candidate("shop", "csat", List.of(u), List.of(cell("shop", 3657, 2698)));
-    Candidate ca = new Candidate("shop", "csat", List.of(a), List.of(cell("shop", 2913, 2272)));
-    Candidate cb = new Candidate("shop", "csat", List.of(b), List.of(cell("shop", 346, 228)));
+    Map<String, Segment> r = rankUnion(3657, 2698);
+    String u = U;
+    String a = A;
+    String b = B;
+    assertEquals("kept", r.get(u).status());
+    assertEquals("kept", r.get(a).status());
+    assertEquals("kept", r.get(b).status());
+  }
+
+  private static final String U = "upstream_failure_channel=shop";
+  private static final String A = "upstream_failure=shop:delivery:missing";
+  private static final String B = "upstream_failure=shop:delivery:late";
+
+  /** Ranks U (n / x as given), A and B over shop 10000 / 3250 with A, B inside U. */
+  private static Map<String, Segment> rankUnion(long uN, long uX) {
+    Candidate cu = new Candidate("shop", "csat", List.of(U), List.of(cell("shop", uN, uX)));
+    Candidate ca = new Candidate("shop", "csat", List.of(A), List.of(cell("shop", 2913, 2272)));
+    Candidate cb = new Candidate("shop", "csat", List.of(B), List.of(cell("shop", 346, 228)));
     List<Candidate> all = List.of(cu, ca, cb);
     List<Cell> totals = List.of(cell("shop", 10000, 3250));
-    String uid = "shop/csat/" + u;
-    String aid = "shop/csat/" + a;
-    String bid = "shop/csat/" + b;
+    String uid = "shop/csat/" + U;
+    String aid = "shop/csat/" + A;
+    String bid = "shop/csat/" + B;
     Map<String, List<Cell>> pairs = Map.of(
         aid + "\n" + uid, List.of(cell("shop", 2913, 2272)),
         bid + "\n" + uid, List.of(cell("shop", 346, 228)),
         aid + "\n" + bid, List.of(cell("shop", 2, 2)));
     List<Segment> tested = SegmentStatistics.test(all, totals, SETTINGS);
-    Map<String, Segment> r = byConditions(SegmentStatistics.rank(tested, all, totals,
-        SETTINGS, SegmentStatistics.Overlaps.of(Set.of(uid, aid, bid), pairs)));
-    assertEquals("kept", r.get(u).status());
-    assertEquals("kept", r.get(a).status());
-    assertEquals("kept", r.get(b).status());
+    return byConditions(SegmentStatistics.rank(tested, all, totals, SETTINGS,
+        SegmentStatistics.Overlaps.of(Set.of(uid, aid, bid), pairs)));
   }
 }

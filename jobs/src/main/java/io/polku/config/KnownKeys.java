@@ -52,7 +52,8 @@ final class KnownKeys {
    */
   static final Map<String, Set<String>> NAMED = Map.of(
       "polku.sources", Set.of("kind", "format", "paths", "options", "schema", "columns",
-          "channel-map", "max-quarantine-share", "enabled", "encoding"),
+          "channel-map", "max-quarantine-share", "enabled", "encoding",
+          "file-date-pattern", "file-date-margin-days"),
       "polku.rootcause.critical", Set.of(),
       "polku.surveys.surveys", Set.of());
 

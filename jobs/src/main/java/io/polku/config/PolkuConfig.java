@@ -56,6 +56,7 @@ public final class PolkuConfig {
   private final Duration futureTolerance;
   private final java.time.Instant earliestTimestamp;
   private final int maxFieldChars;
+  private final int duplicateWindowDays;
   private final List<String> channels;
   private final UnknownChannel unknownChannel;
   private final Map<String, SourceConfig> sources;
@@ -193,6 +194,7 @@ public final class PolkuConfig {
     this.futureTolerance = b.futureTolerance;
     this.earliestTimestamp = b.earliestTimestamp;
     this.maxFieldChars = b.maxFieldChars;
+    this.duplicateWindowDays = b.duplicateWindowDays;
     this.channels = List.copyOf(b.channels);
     this.unknownChannel = b.unknownChannel;
     this.sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
@@ -362,6 +364,15 @@ public final class PolkuConfig {
     return maxFieldChars;
   }
 
+  /**
+   * Days before and after a run's dates whose existing rows ingest compares incoming ids with
+   * ({@code polku.ingest.duplicate-window-days}): an id already written for a date that far
+   * away is a duplicate; the check reads only those dates' ids, not the table's history.
+   */
+  public int duplicateWindowDays() {
+    return duplicateWindowDays;
+  }
+
   public List<String> channels() {
     return channels;
   }
@@ -457,6 +468,7 @@ public final class PolkuConfig {
     private Duration futureTolerance;
     private java.time.Instant earliestTimestamp = java.time.Instant.EPOCH;
     private int maxFieldChars = Integer.MAX_VALUE;
+    private int duplicateWindowDays = 7;
     private List<String> channels = List.of();
     private UnknownChannel unknownChannel = UnknownChannel.QUARANTINE;
     private final Map<String, SourceConfig> sources = new LinkedHashMap<>();
@@ -532,6 +544,7 @@ public final class PolkuConfig {
         }
       }
       maxFieldChars = positiveInt("polku.ingest.max-field-chars");
+      duplicateWindowDays = positiveInt("polku.ingest.duplicate-window-days");
       try {
         channels = c.getStringList("polku.ingest.channels").stream()
             .map(s -> s.toLowerCase(Locale.ROOT)).toList();
@@ -706,9 +719,40 @@ public final class PolkuConfig {
       double share = s.hasPath("max-quarantine-share")
           ? shareOf(s, "max-quarantine-share", key + ".max-quarantine-share")
           : maxQuarantineShare;
+      java.util.regex.Pattern fileDate = null;
+      if (s.hasPath("file-date-pattern")) {
+        String regex = s.getString("file-date-pattern");
+        try {
+          fileDate = java.util.regex.Pattern.compile(regex);
+        } catch (java.util.regex.PatternSyntaxException e) {
+          problems.add(key + ".file-date-pattern = \"" + regex + "\" is not a regular"
+              + " expression (" + e.getDescription() + "); expected one whose first group"
+              + " captures the file's date as yyyy-MM-dd or yyyyMMdd, e.g."
+              + " \"clickstream-(\\\\d{4}-\\\\d{2}-\\\\d{2})\"; fix the value");
+        }
+        if ("delta".equals(format)) {
+          problems.add(key + ".file-date-pattern is set on a delta source; expected it only on"
+              + " file sources (csv, json, parquet, orc), whose files are selected by name;"
+              + " remove it (a Delta source is filtered by its data, not its files)");
+        }
+      }
+      int margin = 1;
+      if (s.hasPath("file-date-margin-days")) {
+        try {
+          margin = s.getInt("file-date-margin-days");
+        } catch (RuntimeException e) {
+          margin = -1;
+        }
+        if (margin < 0 || margin > 366) {
+          problems.add(key + ".file-date-margin-days = "
+              + s.getValue("file-date-margin-days").render() + " is not a whole number of days"
+              + " from 0 to 366; expected e.g. 1 (a file dated one day before or after the"
+              + " run's dates may hold its rows); fix the value");
+        }
+      }
       if (problems.size() == before) {
         sources.put(name, new SourceConfig(name, kind, format, paths, options, encoding, schema,
-            ddl, columns, channelMap, share));
+            ddl, columns, channelMap, share, fileDate, margin));
       }
     }
 

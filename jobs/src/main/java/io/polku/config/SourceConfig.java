@@ -19,6 +19,10 @@ import org.apache.spark.sql.types.StructType;
  * @param columns canonical column name to Spark SQL expression over the source columns
  * @param channelMap raw channel value (lower case) to a canonical channel
  * @param maxQuarantineShare the data-quality threshold for this source
+ * @param fileDatePattern when set, a run reads only the files (glob matches) whose path's
+ *     first group of this pattern is a date within the run's dates widened by
+ *     {@code fileDateMarginDays}, plus the matches that carry no date; null reads every file
+ * @param fileDateMarginDays days before and after the run's dates whose files are read too
  */
 public record SourceConfig(
     String name,
@@ -31,13 +35,21 @@ public record SourceConfig(
     String schemaDdl,
     Map<String, String> columns,
     Map<String, String> channelMap,
-    double maxQuarantineShare) {
+    double maxQuarantineShare,
+    java.util.regex.Pattern fileDatePattern,
+    int fileDateMarginDays) {
 
   public SourceConfig {
     paths = List.copyOf(paths);
     options = Map.copyOf(options);
     columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
     channelMap = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(channelMap));
+  }
+
+  /** This source reading only the given paths (files or globs) instead of its configured ones. */
+  public SourceConfig withPaths(List<String> selected) {
+    return new SourceConfig(name, kind, format, selected, options, encoding, schema, schemaDdl,
+        columns, channelMap, maxQuarantineShare, fileDatePattern, fileDateMarginDays);
   }
 
   /** Whether the source's text is declared UTF-8 (the default). */

@@ -39,6 +39,12 @@ public enum ReasonCode {
   INVALID_VALUE,
   /** A score outside its scale [scale_min, scale_max]. */
   SCORE_OUT_OF_RANGE,
+  /**
+   * A row dated further from the date in its file's name than the source's
+   * {@code file-date-margin-days}: a run reads only the files within that margin of its dates,
+   * so such a row would come and go with the runs' ranges.
+   */
+  FILE_DATE_OUTSIDE_MARGIN,
   /** A second record with an id already seen in this batch or already in the table. */
   DUPLICATE_ID
 }

@@ -173,7 +173,8 @@ public final class Tables {
               "Stable code: BAD_ENCODING, MALFORMED_RECORD, FIELD_COUNT, BAD_TYPE,"
                   + " FIELD_TOO_LONG, MISSING_ID, MISSING_TIMESTAMP, BAD_TIMESTAMP,"
                   + " FUTURE_TIMESTAMP, TIMESTAMP_TOO_OLD, MISSING_REQUIRED, NO_IDENTIFIER,"
-                  + " UNKNOWN_CHANNEL, INVALID_VALUE, SCORE_OUT_OF_RANGE, DUPLICATE_ID."),
+                  + " UNKNOWN_CHANNEL, INVALID_VALUE, SCORE_OUT_OF_RANGE, FILE_DATE_OUTSIDE_MARGIN,"
+                  + " DUPLICATE_ID."),
           col("reason", StringType, false, "The value, what was expected, and the fix."),
           col("raw", StringType, false, "The original record as JSON (or the raw line)."),
           col("ingested_ts", TimestampType, false, "When the record was first quarantined.")),

@@ -37,8 +37,9 @@ import org.apache.spark.storage.StorageLevel;
  * reason, de-duplicates by id (within the batch and against rows other runs wrote), and writes
  * the valid rows of the run's date range to the silver tables.
  *
- * <p>Writes are idempotent: dated tables get one Delta {@code replaceWhere} commit per source
- * over the run's dates ({@code date in range AND source = name}); customers are upserted by
+ * <p>Writes are idempotent: a dated table gets one Delta {@code replaceWhere} commit per run,
+ * over the run's dates and the sources that had rows ({@code date in range AND source IN
+ * (...)}); a source that read no rows keeps its existing rows; customers are upserted by
  * key; quarantine rows are inserted once by a content-derived id. A row whose content is
  * unchanged keeps the {@code ingest_run_id} of the run that first wrote it, so re-running a
  * date leaves every table's contents identical.
@@ -51,8 +52,12 @@ import org.apache.spark.storage.StorageLevel;
  * and counted as erased: snapshots and quarantine would otherwise bring them back. Invariant,
  * checked for every source: read == valid + out of range + quarantined + erased.
  *
- * <p>Cost per source: one scan of the source, one shuffle on the id (duplicates), one scan of
- * the target table's ids outside the range, one join for unchanged-row lineage; the
+ * <p>A source with {@code file-date-pattern} is read only from its files dated within the
+ * run's dates (and a margin), see {@link SourceFiles}: a one-day run reads one day's files.
+ *
+ * <p>Cost per source: one scan of the source (of its selected files), one shuffle on the id
+ * (duplicates), one scan of the target table's ids of the dates near the range
+ * ({@code polku.ingest.duplicate-window-days}), one join for unchanged-row lineage; the
  * classified rows are persisted (memory and disk) between counting and writing; on the driver,
  * one listing of the source's files (a warning per zero-byte file; CSV with a header also reads
  * each file's first line). Collected to the driver: per-source counts by reason code only.
@@ -92,7 +97,14 @@ public final class IngestStage implements Stage {
   public StageResult run(RunContext ctx) {
     Instant started = Instant.now();
     Lake lake = ctx.lake();
-    List<SourceConfig> sources = selected(ctx);
+    // Each source narrowed to the files this run's dates need (file-date-pattern).
+    Map<String, SourceFiles.Selection> files = new LinkedHashMap<>();
+    for (SourceConfig source : selected(ctx)) {
+      files.put(source.name(),
+          SourceFiles.forRun(ctx.spark(), source, ctx.dateFrom(), ctx.dateTo()));
+    }
+    List<SourceConfig> sources = files.values().stream().map(SourceFiles.Selection::source)
+        .toList();
     // Schema drift of any source stops the run before anything (even an empty table) is
     // written: all problems of all sources together.
     List<String> drift = new ArrayList<>();
@@ -136,29 +148,45 @@ public final class IngestStage implements Stage {
         }
         ctx.progress().accept(String.format(Locale.ROOT,
             "  %-22s read %,9d  valid %,9d  out of range %,8d  quarantined %,6d  erased %,d"
-                + "  (%.1f s)",
+                + "  (%.1f s)%s",
             source.name(), c.read(), c.valid(), c.outOfRange(), c.quarantined(), c.erased(),
-            Duration.between(t0, Instant.now()).toMillis() / 1000.0));
+            Duration.between(t0, Instant.now()).toMillis() / 1000.0,
+            files.get(source.name()).listed() < 0 ? ""
+                : "  " + files.get(source.name()).note()));
       }
       writeQuarantine(ctx, sources, classified);
       if (!breaches.isEmpty()) {
         throw new DataQualityException(breaches);
       }
       Map<String, Long> tableRows = new TreeMap<>();
+      // One commit per target table: the dated sources of a table are written together.
+      Map<TableSpec, List<SourceConfig>> byTable = new LinkedHashMap<>();
       for (SourceConfig source : sources) {
         SourceCounts c = counts.get(source.name());
-        if (c.read() > 0) {
-          ctx.spark().sparkContext().setJobGroup("polku-ingest-write-" + source.name(),
-              "write " + source.name(), false);
-          writeSilver(ctx, source, notErased(classified.get(source.name())));
-        }
         tableRows.merge(source.kind().table().name(), c.valid(), Long::sum);
+        if (c.read() > 0) {
+          byTable.computeIfAbsent(source.kind().table(), t -> new ArrayList<>()).add(source);
+        }
+      }
+      for (Map.Entry<TableSpec, List<SourceConfig>> e : byTable.entrySet()) {
+        Instant t0 = Instant.now();
+        TableSpec table = e.getKey();
+        ctx.spark().sparkContext().setJobGroup("polku-ingest-write-" + table.name(),
+            "write " + table.name(), false);
+        writeSilver(ctx, table, e.getValue(), classified);
+        ctx.progress().accept(String.format(Locale.ROOT,
+            "  wrote %-20s %,9d rows from %d source(s) in one commit  (%.1f s)",
+            table.name(), tableRows.get(table.name()), e.getValue().size(),
+            Duration.between(t0, Instant.now()).toMillis() / 1000.0));
       }
       List<StageResult.ObjectCounts> objects = new ArrayList<>();
       for (SourceCounts c : counts.values()) {
         objects.add(new StageResult.ObjectCounts(c.source(), c.read(), c.valid(),
             c.quarantined(), "table=" + c.table() + " out_of_range=" + c.outOfRange()
-            + " erased=" + c.erased() + " reasons=" + c.reasons(), true));
+            + " erased=" + c.erased() + " reasons=" + c.reasons()
+            + (files.get(c.source()).listed() < 0 ? ""
+                : " files_read=" + files.get(c.source()).selected() + " files_listed="
+                    + files.get(c.source()).listed()), true));
       }
       for (Map.Entry<String, Long> e : tableRows.entrySet()) {
         objects.add(new StageResult.ObjectCounts(e.getKey(), 0, e.getValue(), 0,
@@ -196,11 +224,15 @@ public final class IngestStage implements Stage {
     SourceKind kind = source.kind();
     Dataset<Row> typed = SourceReader.read(ctx.spark(), source);
     Dataset<Row> mapped = SourceMapping.toCanonical(typed, source, rules, ctx.runId());
+    mapped = SourceMapping.markOutsideFileDate(mapped, source);
     mapped = SourceMapping.markDuplicates(mapped, kind);
     Dataset<Row> flagged = SourceMapping.flagRange(mapped, kind, ctx.dateFrom(), ctx.dateTo());
     if (kind.dateColumn() != null) {
+      int window = ctx.config().duplicateWindowDays();
+      String near = kind.dateColumn() + " >= DATE'" + ctx.dateFrom().minusDays(window)
+          + "' AND " + kind.dateColumn() + " <= DATE'" + ctx.dateTo().plusDays(window) + "'";
       Dataset<Row> existing = ctx.lake().read(kind.table())
-          .filter("NOT (" + ctx.dateRangePredicate(kind.dateColumn()) + ")")
+          .filter(near + " AND NOT (" + ctx.dateRangePredicate(kind.dateColumn()) + ")")
           .select(kind.keyColumn(), kind.dateColumn());
       flagged = SourceMapping.markAlreadyIngested(flagged, existing, kind);
     }
@@ -290,22 +322,34 @@ public final class IngestStage implements Stage {
   }
 
   /**
-   * Writes one source's valid rows of the run's range. Rows identical to what the table holds
-   * keep their original ingest_run_id.
+   * Writes the valid rows of the run's range of the sources of one table. A dated table gets
+   * one {@code replaceWhere} commit over the run's dates and these sources (the rows of other
+   * sources and other dates stay); rows identical to what the table holds keep their original
+   * ingest_run_id. A table without a date column (customers) is upserted by key, one source
+   * after the other (two sources may hold the same key; the later source wins).
    */
-  private static void writeSilver(RunContext ctx, SourceConfig source, Dataset<Row> rows) {
-    SourceKind kind = source.kind();
-    TableSpec table = kind.table();
+  private static void writeSilver(RunContext ctx, TableSpec table, List<SourceConfig> sources,
+      Map<String, Dataset<Row>> classified) {
+    SourceKind kind = sources.get(0).kind();
     Lake lake = ctx.lake();
-    Dataset<Row> valid = SourceMapping.validRows(rows, table);
     if (kind.dateColumn() == null) {
       List<String> compare = new ArrayList<>(table.columnNames());
       compare.remove("ingest_run_id");
-      lake.upsert(table, valid, compare);
+      for (SourceConfig source : sources) {
+        lake.upsert(table, SourceMapping.validRows(notErased(classified.get(source.name())),
+            table), compare);
+      }
       return;
     }
-    String predicate = ctx.dateRangePredicate(kind.dateColumn()) + " AND source = '"
-        + source.name() + "'";
+    Dataset<Row> valid = null;
+    List<String> names = new ArrayList<>();
+    for (SourceConfig source : sources) {
+      Dataset<Row> v = SourceMapping.validRows(notErased(classified.get(source.name())), table);
+      valid = valid == null ? v : valid.unionByName(v);
+      names.add("'" + source.name() + "'");
+    }
+    String predicate = ctx.dateRangePredicate(kind.dateColumn()) + " AND source IN ("
+        + String.join(", ", names) + ")";
     Set<String> lineage = Set.of("ingest_run_id");
     Dataset<Row> previous = lake.read(table).filter(predicate)
         .select(col(kind.keyColumn()).as("_prev_key"),

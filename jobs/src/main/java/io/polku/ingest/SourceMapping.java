@@ -383,6 +383,41 @@ public final class SourceMapping {
   }
 
   /**
+   * For a source with {@code file-date-pattern}: quarantines (FILE_DATE_OUTSIDE_MARGIN) the
+   * valid rows dated more than {@code file-date-margin-days} from the date in their file's
+   * name. A run over other dates would not read that file (see {@link SourceFiles}), so such a
+   * row would be in the table after one run and gone after another; quarantined, every run
+   * agrees, and the reason says to widen the margin. Rows of files whose name carries no date
+   * are left alone.
+   */
+  public static Dataset<Row> markOutsideFileDate(Dataset<Row> mapped, SourceConfig source) {
+    SourceKind kind = source.kind();
+    if (source.fileDatePattern() == null || kind.dateColumn() == null) {
+      return mapped;
+    }
+    int group = source.fileDatePattern().matcher("").groupCount() > 0 ? 1 : 0;
+    Column text = functions.regexp_extract(col(SourceReader.FILE),
+        source.fileDatePattern().pattern(), group);
+    Column fileDate = coalesce(functions.to_date(text, "yyyy-MM-dd"),
+        functions.to_date(text, "yyyyMMdd"));
+    Column date = col(kind.dateColumn());
+    Column far = col(REASON_CODE).isNull().and(fileDate.isNotNull()).and(date.isNotNull())
+        .and(functions.abs(functions.datediff(date, fileDate))
+            .gt(source.fileDateMarginDays()));
+    return mapped
+        .withColumn(REASON, when(far, concat(lit(kind.dateColumn() + " "),
+            date.cast("string"), lit(" is more than " + source.fileDateMarginDays()
+                + " day(s) from the date "), fileDate.cast("string"),
+            lit(" in its file's name ("), col(SourceReader.FILE), lit("); expected within "
+                + source.key("file-date-margin-days") + " = " + source.fileDateMarginDays()
+                + ", as a run reads only the files dated within that margin of its dates;"
+                + " widen the margin (or fix the file's date) and re-run the row's date")))
+            .otherwise(col(REASON)))
+        .withColumn(REASON_CODE, when(far, lit(ReasonCode.FILE_DATE_OUTSIDE_MARGIN.name()))
+            .otherwise(col(REASON_CODE)));
+  }
+
+  /**
    * Flags the run's rows: {@value #IN_RANGE} is true for valid rows dated within the run's
    * range (undated kinds are always in range).
    */

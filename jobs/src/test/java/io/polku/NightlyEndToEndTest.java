@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.polku.cli.EvaluateRootCausesCommand;
+import io.polku.cli.ExitCodes;
 import io.polku.cli.Polku;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
@@ -277,6 +278,18 @@ class NightlyEndToEndTest {
     long sum = lines.stream().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[1])).sum();
     assertEquals(total, sum);
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("phone,")), out);
+
+    // A view and its tables, named only inside a CTE, are registered on demand.
+    String view = captured(() -> assertEquals(0, Polku.execute(args("sql",
+        "with k as (select * from kpi_daily_last_90_days) select count(*) as n from k",
+        "--format", "csv"))));
+    // The samples span 60 days: the 90-day view holds every row of kpi_daily.
+    assertEquals(lake.read(Tables.KPI_DAILY).count(),
+        Long.parseLong(view.lines().skip(1).findFirst().orElseThrow()), view);
+    String unknown = capturedErr(() -> assertEquals(ExitCodes.USAGE, Polku.execute(args("sql",
+        "select * from no_such_table"))));
+    assertTrue(unknown.contains("`no_such_table` is not in the lake; expected one of the lake's"
+        + " tables or views (events, feedback,"), unknown);
 
     String tables = captured(() -> assertEquals(0, Polku.execute(args("tables"))));
     for (TableSpec t : Tables.ALL) {

@@ -67,15 +67,25 @@ public final class Environment {
     return p;
   }
 
-  /** Opens Spark and the lake; the caller stops the session. */
+  /** Opens Spark and the lake with every table and view registered; the caller stops it. */
   public static Opened open(PolkuConfig config, String logName) {
+    Opened opened = openUnregistered(config, logName);
+    opened.lake().registerExisting();
+    return opened;
+  }
+
+  /**
+   * Opens Spark and the lake with nothing registered: for commands that read tables by
+   * location or register only what they need ({@code sql}, {@code tables}); registering all
+   * ~30 tables and views reads every Delta log and costs tens of seconds on 2 cores.
+   */
+  public static Opened openUnregistered(PolkuConfig config, String logName) {
     redirectLogs(config, logName);
     // A session that already exists (a test JVM, a notebook) belongs to its owner: reuse it
     // and leave it running.
     boolean owned = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = SparkSessions.build(config);
     Lake lake = new Lake(spark, config.lakeRoot(), config.database());
-    lake.registerExisting();
     return new Opened(config, spark, lake, owned);
   }
 

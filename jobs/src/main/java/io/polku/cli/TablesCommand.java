@@ -25,7 +25,7 @@ public final class TablesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Environment.Opened opened = Environment.open(env.config(), "tables")) {
+    try (Environment.Opened opened = Environment.openUnregistered(env.config(), "tables")) {
       Lake lake = opened.lake();
       boolean audit = lake.exists(Tables.RUN_AUDIT);
       List<List<String>> rows = new ArrayList<>();

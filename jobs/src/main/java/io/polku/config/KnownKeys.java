@@ -54,6 +54,8 @@ final class KnownKeys {
       "polku.sources", Set.of("kind", "format", "paths", "options", "schema", "columns",
           "channel-map", "max-quarantine-share", "enabled", "encoding"),
       "polku.rootcause.critical", Set.of(),
+      "polku.rootcause.properties", Set.of("key", "channel", "event-type", "edges",
+          "quantiles"),
       "polku.surveys.surveys", Set.of());
 
   private static final Node KNOWN = build(

@@ -170,6 +170,75 @@ public final class Conditions {
     return new Extra(st.enabled(), st.withEventType(), vocabulary, props);
   }
 
+  /** The vocabulary key that applies to every scope ({@link #forConditions}). */
+  static final String ANY_SCOPE = "*";
+
+  /**
+   * The step and property conditions needed to recognise the given conditions (e.g. those of
+   * the kept segments and the configured fixes), without touching the data: the vocabulary is
+   * exactly their step and categorical tokens, in every scope, and a numeric property's edges
+   * are the bounds of its buckets among them. A value in one of those buckets gets the same
+   * bucket as in the run that found it (the bounds used are a subset of that run's edges with
+   * none between a bucket's two bounds); other values may get coarser buckets, which no given
+   * condition names. For the follow-ups, which match responses to segments found earlier.
+   */
+  public static Extra forConditions(java.util.Collection<String> conditions,
+      PolkuConfig.RootCauseOptions o) {
+    List<String> vocabulary = new ArrayList<>();
+    Map<String, java.util.TreeSet<Double>> bounds = new TreeMap<>();
+    boolean steps = false;
+    for (String c : new java.util.TreeSet<>(conditions)) {
+      String f = family(c);
+      if (f.equals(STEP) || f.equals(STEP_PAIR)) {
+        steps = true;
+        vocabulary.add(c);
+      } else if (f.startsWith(PROPERTY_PREFIX)) {
+        PolkuConfig.PropertyCondition p = o.properties().get(
+            f.substring(PROPERTY_PREFIX.length()));
+        if (p == null) {
+          continue; // no longer configured: nothing can match it
+        }
+        if (!p.numeric()) {
+          vocabulary.add(c);
+        } else {
+          bounds.computeIfAbsent(p.name(), k -> new java.util.TreeSet<>())
+              .addAll(bucketBounds(value(c)));
+        }
+      }
+    }
+    List<ResolvedProperty> props = new ArrayList<>();
+    for (PolkuConfig.PropertyCondition p : o.properties().values()) {
+      if (!p.numeric()) {
+        props.add(new ResolvedProperty(p, List.of()));
+      } else if (bounds.containsKey(p.name())) {
+        props.add(new ResolvedProperty(p, new ArrayList<>(bounds.get(p.name()))));
+      }
+    }
+    boolean withType = o.steps().withEventType();
+    return new Extra(steps, withType, vocabulary.isEmpty() ? Map.of()
+        : Map.of(ANY_SCOPE, vocabulary), props);
+  }
+
+  /** The bounds of a bucket label: {@code <a}: a; {@code a-<b}: a, b; {@code b+}: b. */
+  static List<Double> bucketBounds(String bucket) {
+    try {
+      if (bucket.startsWith("<")) {
+        return List.of(Double.parseDouble(bucket.substring(1)));
+      }
+      int range = bucket.indexOf("-<", 1);
+      if (range > 0) {
+        return List.of(Double.parseDouble(bucket.substring(0, range)),
+            Double.parseDouble(bucket.substring(range + 2)));
+      }
+      if (bucket.endsWith("+")) {
+        return List.of(Double.parseDouble(bucket.substring(0, bucket.length() - 1)));
+      }
+    } catch (NumberFormatException e) {
+      return List.of(); // not a bucket of ours
+    }
+    return List.of();
+  }
+
   /** Distinct ascending edges of approximate quantiles (ties of a lumpy variable collapse). */
   static List<Double> quantileEdges(double[] q) {
     java.util.TreeSet<Double> set = new java.util.TreeSet<>();
@@ -325,7 +394,15 @@ public final class Conditions {
       Column raw = rawTokens(extra.steps(), extra.withEventType(), categorical);
       Column key = concat(col("channel"), lit("/"), lower(col("metric")));
       Column capped = null;
+      List<String> any = extra.vocabulary().get(ANY_SCOPE);
+      if (any != null) {
+        Column vocab = array(any.stream().map(functions::lit).toArray(Column[]::new));
+        capped = when(lit(true), filter(raw, t -> array_contains(vocab, t)));
+      }
       for (var e : extra.vocabulary().entrySet()) {
+        if (e.getKey().equals(ANY_SCOPE)) {
+          continue;
+        }
         Column vocab = array(e.getValue().stream().map(functions::lit).toArray(Column[]::new));
         Column kept = filter(raw, t -> array_contains(vocab, t));
         capped = capped == null ? when(key.equalTo(e.getKey()), kept)

@@ -215,4 +215,22 @@ class StepAndPropertyConditionsTest {
     assertEquals("with carrier Posti", Labels.phrase("prop.carrier=Posti", "shop", Map.of()));
     assertEquals("prop.basket", Conditions.family("prop.basket=4+"));
   }
+
+  @Test
+  void bucketBoundsGiveTheSameBucketToValuesInIt() {
+    assertEquals(List.of(2.0), Conditions.bucketBounds("<2"));
+    assertEquals(List.of(2.0, 4.0), Conditions.bucketBounds("2-<4"));
+    assertEquals(List.of(4.0), Conditions.bucketBounds("4+"));
+    assertEquals(List.of(-1.5), Conditions.bucketBounds("-1.5+"));
+    assertEquals(List.of(), Conditions.bucketBounds("x"));
+    // a run with edges 2, 4, 7, 9 found 4-<7; the follow-ups know only 4 and 7: 5 and 6.9 are
+    // still 4-<7, 9.5 (9+ in the run) becomes 7+, which no segment names
+    List<Row> got = spark.range(1).select(
+        Conditions.edgeBucket(org.apache.spark.sql.functions.lit(5.0), List.of(4.0, 7.0)),
+        Conditions.edgeBucket(org.apache.spark.sql.functions.lit(6.9), List.of(4.0, 7.0)),
+        Conditions.edgeBucket(org.apache.spark.sql.functions.lit(9.5), List.of(4.0, 7.0)))
+        .collectAsList();
+    assertEquals(List.of("4-<7", "4-<7", "7+"), List.of(got.get(0).getString(0),
+        got.get(0).getString(1), got.get(0).getString(2)));
+  }
 }

@@ -245,7 +245,7 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
           if (rerunStage) {
             new io.polku.rootcause.RootCauseStage().run(ctx);
           } else {
-            NightlyPipeline.standard().run(ctx);
+            throughRootCauses().run(ctx);
           }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -680,6 +680,18 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
   /** Conditions that mention e-mail at all (reported, for transparency). */
   static boolean mentionsEmail(List<String> conditions) {
     return conditions.stream().anyMatch(c -> c.contains("email") || c.contains("newsletter"));
+  }
+
+  /**
+   * The nightly's stages up to and including the root causes: everything the scores read
+   * (root_cause_segments, _pruned, _drivers, feedback_context, identity_map, customers); the
+   * later stages would change no score and cost most of a seed's time.
+   */
+  static NightlyPipeline throughRootCauses() {
+    return new NightlyPipeline(List.of(
+        new io.polku.ingest.IngestStage(io.polku.ingest.IngestStage.Options.all()),
+        new io.polku.identity.IdentityStage(), new io.polku.journey.JourneyStage(),
+        new io.polku.rootcause.RootCauseStage()));
   }
 
   static final String NOTICE = "price_change_notice";

@@ -61,7 +61,12 @@ import picocli.CommandLine.Option;
  *       {@code prev_failure=shop:undelivered}, {@code failed_before=shop:undelivered} (or
  *       {@code upstream_failure=shop:undelivered:*},
  *       {@code upstream_failure_type=shop:delivery_exception});</li>
- *   <li>S4 (phone CES): the {@code ivr_queue_transfers} signal.</li>
+ *   <li>S4 (phone CES): the {@code ivr_queue_transfers} signal;</li>
+ *   <li>S6 (phone CES): a content path with no failure, named by a touchpoint of it —
+ *       {@code step=} or {@code step_pair=} with {@code email:price_change_notice} or
+ *       {@code web:/contract/terms} (the step conditions are turned on when S6 is planted);</li>
+ *   <li>S7 (shop NPS): a large basket, {@code prop.basket_items=4+} (the order's items property
+ *       is configured, edges 2 and 4, when S7 is planted).</li>
  * </ul>
  * S3 and S5 are two causes under one vaguer union, "any failed web-shop step before the
  * delivery NPS": {@code prev_failure_channel=shop} (for a survey rated in shop; the
@@ -130,7 +135,8 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
   @Option(names = "--scenarios", split = ",", paramLabel = "KIND",
       defaultValue = "S1,S2,S3,S4,S5", description = "Scenario kinds to plant (generate-samples"
           + " --scenarios); with S5 the source shop_delivery_exceptions of the configuration is"
-          + " enabled for the runs. Default: ${DEFAULT-VALUE}.")
+          + " enabled for the runs, with S6 the step conditions (steps.top-k = 30), with S7 the"
+          + " property condition basket_items. Default: ${DEFAULT-VALUE}.")
   List<String> scenarios;
 
   @Option(names = "--rated-channels", split = ",", paramLabel = "CHANNEL",
@@ -216,6 +222,7 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
           requireSource(source);
           over.put("polku.sources." + source + ".enabled", "true");
         }
+        over.putAll(scenarioConditions(scenarios));
         for (String o : env.overrides) {
           int eq = o.indexOf('=');
           over.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
@@ -238,7 +245,7 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
           if (rerunStage) {
             new io.polku.rootcause.RootCauseStage().run(ctx);
           } else {
-            NightlyPipeline.standard().run(ctx);
+            throughRootCauses().run(ctx);
           }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -661,6 +668,11 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
       if (family.startsWith("path_")) {
         return java.util.Arrays.stream(value.split(">")).allMatch("email"::equals);
       }
+      if (family.equals("step") || family.equals("step_pair")) {
+        // e-mail touchpoints only, other than the planted S6 notice
+        return java.util.Arrays.stream(value.split(">"))
+            .allMatch(t -> t.startsWith("email:") && !t.contains(NOTICE));
+      }
       return value.equals("email") || value.startsWith("email:");
     });
   }
@@ -668,6 +680,39 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
   /** Conditions that mention e-mail at all (reported, for transparency). */
   static boolean mentionsEmail(List<String> conditions) {
     return conditions.stream().anyMatch(c -> c.contains("email") || c.contains("newsletter"));
+  }
+
+  /**
+   * The nightly's stages up to and including the root causes: everything the scores read
+   * (root_cause_segments, _pruned, _drivers, feedback_context, identity_map, customers); the
+   * later stages would change no score and cost most of a seed's time.
+   */
+  static NightlyPipeline throughRootCauses() {
+    return new NightlyPipeline(List.of(
+        new io.polku.ingest.IngestStage(io.polku.ingest.IngestStage.Options.all()),
+        new io.polku.identity.IdentityStage(), new io.polku.journey.JourneyStage(),
+        new io.polku.rootcause.RootCauseStage()));
+  }
+
+  static final String NOTICE = "price_change_notice";
+  static final String TERMS_PAGE = "/contract/terms";
+  static final String BASKET_CONDITION = "prop.basket_items=4+";
+
+  /**
+   * The configuration the planted kinds need to be nameable: S6 the step conditions
+   * ({@code polku.rootcause.steps.top-k = 30}), S7 the order's items property bucketed at 2
+   * and 4 ({@code polku.rootcause.properties.basket_items}). A {@code --set} overrides them.
+   */
+  static Map<String, String> scenarioConditions(List<String> kinds) {
+    Map<String, String> over = new LinkedHashMap<>();
+    if (kinds.stream().anyMatch("S6"::equalsIgnoreCase)) {
+      over.put("polku.rootcause.steps.top-k", "30");
+    }
+    if (kinds.stream().anyMatch("S7"::equalsIgnoreCase)) {
+      over.put("polku.rootcause.properties", "{ basket_items { key = items, channel = shop,"
+          + " event-type = purchase, edges = [2, 4] } }");
+    }
+    return over;
   }
 
   /** The signature of each planted scenario (see the class comment). */
@@ -693,6 +738,12 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
           || x.startsWith("upstream_failure=shop:undelivered:")
           || x.equals("upstream_failure_type=shop:delivery_exception"));
       case "S4" -> c -> c.contains("ivr_queue_transfers");
+      // S6 by a touchpoint of its path: the notice e-mail or the terms page (alone or in a
+      // step pair); the call's own topic (step=phone:contract) or channel paths are not it.
+      case "S6" -> c -> c.stream().anyMatch(x -> (x.startsWith("step=")
+          || x.startsWith("step_pair=")) && (x.contains("email:" + NOTICE)
+          || x.contains("web:" + TERMS_PAGE)));
+      case "S7" -> c -> c.contains(BASKET_CONDITION);
       default -> c -> false;
     };
   }

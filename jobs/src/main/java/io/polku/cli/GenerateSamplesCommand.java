@@ -40,11 +40,14 @@ public final class GenerateSamplesCommand implements Callable<Integer> {
   boolean noScenarios;
 
   @Option(names = "--scenarios", split = ",", paramLabel = "KIND", defaultValue = "S1,S2,S3,S4",
-      description = "Scenario kinds to plant, comma-separated, of S1-S5. S5 (a parcel that is"
+      description = "Scenario kinds to plant, comma-separated, of S1-S7. S5 (a parcel that is"
           + " never delivered: a second cause under the same vaguer 'failed web-shop step' as"
           + " S3's late delivery) adds raw/shop/delivery_exceptions.csv, read by the source"
           + " shop_delivery_exceptions (disabled in conf/local.conf; enable it with --set"
-          + " polku.sources.shop_delivery_exceptions.enabled=true). Default: ${DEFAULT-VALUE}"
+          + " polku.sources.shop_delivery_exceptions.enabled=true). S6 (a price-change notice"
+          + " e-mail, the contract terms page and a call, no failure) adds those events; S7 (an"
+          + " order of 4+ items, a small effect on the delivery NPS) only its effect. Name them"
+          + " with polku.rootcause.steps and polku.rootcause.properties. Default: ${DEFAULT-VALUE}"
           + " (the committed samples).")
   List<String> scenarios;
 

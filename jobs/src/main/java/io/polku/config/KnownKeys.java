@@ -55,6 +55,8 @@ final class KnownKeys {
           "channel-map", "max-quarantine-share", "enabled", "encoding",
           "file-date-pattern", "file-date-margin-days"),
       "polku.rootcause.critical", Set.of(),
+      "polku.rootcause.properties", Set.of("key", "channel", "event-type", "edges",
+          "quantiles"),
       "polku.surveys.surveys", Set.of());
 
   private static final Node KNOWN = build(

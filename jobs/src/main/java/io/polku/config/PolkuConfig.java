@@ -100,9 +100,11 @@ public final class PolkuConfig {
       double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage,
       Map<String, String> conditions, List<Hypothesis> hypotheses, String defaultLanguage,
       int maxPrunedPerParent, int driverMinSupport, int driverTopK,
-      double driverMergeJaccard) {
+      double driverMergeJaccard, StepConditions steps,
+      Map<String, PropertyCondition> properties) {
     public RootCauseOptions {
       critical = Map.copyOf(critical);
+      properties = java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
       signals = List.copyOf(signals);
       conditions = java.util.Collections.unmodifiableMap(new TreeMap<>(conditions));
       hypotheses = List.copyOf(hypotheses);
@@ -121,7 +123,42 @@ public final class PolkuConfig {
       this(windowDays, critical, otherMaxNormalised, signals, maxConditions, minSupportShare,
           minSupport, maxQ, topN, examples, words, wordPrior, driverRegParam, driverElasticNet,
           driverHoldoutShare, driverSeed, driverMaxIter, maxCoverage, conditions, hypotheses,
-          "en", 20, minSupport, 10, 0.7);
+          "en", 20, minSupport, 10, 0.7, StepConditions.OFF, Map.of());
+    }
+  }
+
+  /**
+   * The touchpoints of any step as conditions ({@code polku.rootcause.steps}): per rated channel
+   * and metric the {@code topK} most frequent {@code step=} and {@code step_pair=} tokens held
+   * by at least {@code minResponses} responses and at most {@code maxShare} of the scope's;
+   * {@code topK = 0} turns them off. With {@code withEventType} a token is
+   * channel:touchpoint:event_type instead of channel:touchpoint.
+   */
+  public record StepConditions(int topK, int minResponses, double maxShare,
+      boolean withEventType) {
+    /** No step conditions. */
+    public static final StepConditions OFF = new StepConditions(0, 10, 0.5, false);
+
+    public boolean enabled() {
+      return topK > 0;
+    }
+  }
+
+  /**
+   * An event property as a condition ({@code polku.rootcause.properties.<name>}): the value of
+   * {@code key} on the last of the response's last steps that carries it (of {@code channel}
+   * and {@code eventType} when set). Numeric with {@code edges} (ascending) or
+   * {@code quantiles} (that many equal-count buckets, edges from the data), else categorical
+   * (its {@code topK} most frequent values per scope, the steps' cap).
+   */
+  public record PropertyCondition(String name, String key, String channel, String eventType,
+      List<Double> edges, int quantiles) {
+    public PropertyCondition {
+      edges = List.copyOf(edges);
+    }
+
+    public boolean numeric() {
+      return !edges.isEmpty() || quantiles > 0;
     }
   }
 
@@ -851,7 +888,99 @@ public final class PolkuConfig {
           seed, positiveInt(k + "drivers.max-iter"), maxCoverage, conditions, hypotheses,
           language == null ? "en" : language.trim().toLowerCase(Locale.ROOT),
           positiveInt(k + "max-pruned-per-parent"), driverMinSupport,
-          positiveInt(k + "drivers.top-k"), mergeJaccard);
+          positiveInt(k + "drivers.top-k"), mergeJaccard, readSteps(k + "steps.", minSupport),
+          readProperties(k + "properties"));
+    }
+
+    /** {@code polku.rootcause.steps}: the vocabulary cap of the step conditions. */
+    private StepConditions readSteps(String k, int minSupport) {
+      int topK = 0;
+      try {
+        topK = c.getInt(k + "top-k");
+        if (topK < 0) {
+          problems.add(k + "top-k = " + topK + " is negative; expected 0 (off) or the number of"
+              + " most frequent touchpoints kept per rated channel and metric, e.g. 30");
+        }
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(k + "top-k: " + e.getMessage() + "; expected a whole number >= 0");
+      }
+      int min = c.hasPath(k + "min-responses") ? positiveInt(k + "min-responses") : minSupport;
+      double maxShare = share(k + "max-share");
+      if (maxShare == 0) {
+        problems.add(k + "max-share = 0 keeps no touchpoint; expected the largest share of a"
+            + " scope's responses a touchpoint may hold, such as 0.5");
+      }
+      boolean withType = false;
+      try {
+        withType = c.getBoolean(k + "with-event-type");
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(k + "with-event-type: " + e.getMessage() + "; expected true or false");
+      }
+      return new StepConditions(Math.max(0, topK), min, maxShare, withType);
+    }
+
+    /** {@code polku.rootcause.properties}: name -> { key, channel, event-type, edges, quantiles }. */
+    private Map<String, PropertyCondition> readProperties(String key) {
+      Map<String, PropertyCondition> out = new TreeMap<>();
+      if (!c.hasPath(key)) {
+        return out;
+      }
+      if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
+        problems.add(key + " is a " + c.getValue(key).valueType() + "; expected an object of"
+            + " name = { key = ..., channel = ..., edges = [...] }, e.g. { basket_items ="
+            + " { key = items, channel = shop, edges = [2, 4] } }");
+        return out;
+      }
+      for (String name : new java.util.TreeSet<>(c.getObject(key).keySet())) {
+        String shown = key + "." + name;
+        String path = key + "." + ConfigUtil.quoteString(name);
+        if (!name.matches("[A-Za-z0-9_]+")) {
+          problems.add(shown + ": the name '" + name + "' is not a word; expected letters,"
+              + " digits and '_' (it becomes the condition prop." + name + "=...)");
+          continue;
+        }
+        if (c.getValue(path).valueType() != ConfigValueType.OBJECT) {
+          problems.add(shown + " is a " + c.getValue(path).valueType() + "; expected"
+              + " { key = \"items\", channel = shop, edges = [2, 4] }");
+          continue;
+        }
+        Config p = c.getConfig(path);
+        String prop = p.hasPath("key") ? p.getString("key") : name;
+        String channel = p.hasPath("channel") ? p.getString("channel").toLowerCase(Locale.ROOT)
+            : null;
+        String type = p.hasPath("event-type") ? p.getString("event-type") : null;
+        List<Double> edges = List.of();
+        if (p.hasPath("edges")) {
+          try {
+            edges = p.getDoubleList("edges");
+          } catch (com.typesafe.config.ConfigException e) {
+            problems.add(shown + ".edges: " + e.getMessage() + "; expected ascending numbers,"
+                + " e.g. [2, 4]");
+            continue;
+          }
+          for (int i = 1; i < edges.size(); i++) {
+            if (!(edges.get(i) > edges.get(i - 1))) {
+              problems.add(shown + ".edges = " + edges + " is not strictly ascending; expected"
+                  + " e.g. [2, 4] (buckets <2, 2-<4, 4+)");
+              break;
+            }
+          }
+        }
+        int quantiles = 0;
+        if (p.hasPath("quantiles")) {
+          quantiles = p.getInt("quantiles");
+          if (quantiles < 2 || quantiles > 20) {
+            problems.add(shown + ".quantiles = " + quantiles + " is outside 2..20; expected"
+                + " the number of equal-count buckets, e.g. 4");
+          }
+          if (!edges.isEmpty()) {
+            problems.add(shown + " has both edges and quantiles; expected one of them (or"
+                + " neither: a categorical property)");
+          }
+        }
+        out.put(name, new PropertyCondition(name, prop, channel, type, edges, quantiles));
+      }
+      return out;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.polku.followup;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
@@ -94,12 +95,20 @@ public final class FollowupStage implements Stage {
       Dataset<Row> values = master ? FollowupTransforms.customerValue(
           lake.read(Tables.IDENTITY_MAP), lake.read(Tables.CUSTOMERS)) : null;
       double repeatHours = ctx.config().journeys().repeatWindow().toMinutes() / 60.0;
+      Dataset<Row> segments = latestSegments(lake, runDate);
+      // The step and property conditions the segments and fixes name (collected: bounded by
+      // the segments' conditions), recognised exactly as the root-cause run bucketed them.
+      java.util.Set<String> named = new java.util.TreeSet<>();
+      for (Row r : segments.select(explode(col("conditions"))).distinct().collectAsList()) {
+        named.add(r.getString(0));
+      }
+      o.fixes().forEach(f -> named.addAll(f.conditions()));
       Dataset<Row> analysed = CriticalFeedback.withCritical(
-          Conditions.withConditions(context, attributes, signals, repeatHours),
+          Conditions.withConditions(context, attributes, signals, repeatHours,
+              Conditions.forConditions(named, rc)),
           rc.critical(), rc.otherMaxNormalised()).localCheckpoint(true);
       Dataset<Row> inRange = analysed.filter(ctx.dateRangePredicate("response_date"));
 
-      Dataset<Row> segments = latestSegments(lake, runDate);
       Dataset<Row> rows = FollowupTransforms.followups(inRange, segments, values, o,
           rc.critical());
       lake.mergeKeepingColumns(Tables.FOLLOWUPS, rows, FollowupTransforms.RUN_COLUMNS,

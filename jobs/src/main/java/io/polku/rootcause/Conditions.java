@@ -1,6 +1,16 @@
 package io.polku.rootcause;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.substring_index;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
@@ -21,8 +31,13 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import io.polku.config.ConfigException;
+import io.polku.config.PolkuConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,11 +71,19 @@ import org.apache.spark.sql.types.StringType;
  *   <li>{@code segment=S}, {@code tenure=<1y|1-3y|3y+}: customer attributes (when known);</li>
  *   <li>every registered {@link JourneySignal}: its name (boolean) or {@code name=value};</li>
  *   <li>{@code sql:N}: the Spark SQL expression named N in {@code polku.rootcause.conditions}
- *       is true ({@link SqlCondition}); family {@value #SQL_FAMILY}, value N.</li>
+ *       is true ({@link SqlCondition}); family {@value #SQL_FAMILY}, value N;</li>
+ *   <li>when configured ({@link Extra}): {@code step=C:T} a step of any outcome among the last
+ *       steps, {@code step_pair=C:T>C:T} two consecutive ones (repeats collapsed), both capped
+ *       by a vocabulary per scope ({@code polku.rootcause.steps}); {@code prop.N=V} the value
+ *       of a configured event property on the last step that carries it, bucketed when numeric
+ *       ({@code polku.rootcause.properties}).</li>
  * </ul>
  *
- * <p>Pure: no reads, writes or actions. Cost: the customer attributes are a join of the
- * responses with a per-person table (one row per customer_key; Spark broadcasts it when small).
+ * <p>Pure: no reads, writes or actions, except {@link #resolve}, which the stage calls at its
+ * edge to fix the step vocabulary and the quantile edges (one aggregation each, collected:
+ * bounded by top-k x families x scopes, and by the quantiles). Cost: the customer attributes
+ * are a join of the responses with a per-person table (one row per customer_key; Spark
+ * broadcasts it when small).
  */
 public final class Conditions {
   /** Upper bounds, in hours, of the failure-recency buckets; older failures get no bucket. */
@@ -71,7 +94,329 @@ public final class Conditions {
   /** The prefix of a SQL condition: {@code sql:<name>}. */
   public static final String SQL_PREFIX = SQL_FAMILY + ":";
 
+  /** The families of the step conditions. */
+  public static final String STEP = "step";
+  public static final String STEP_PAIR = "step_pair";
+  /** The prefix of a property condition's family: {@code prop.<name>}. */
+  public static final String PROPERTY_PREFIX = "prop.";
+  /** Categorical values kept per property and scope when the step conditions are off. */
+  static final int DEFAULT_PROPERTY_VALUES = 20;
+
   private Conditions() {}
+
+  /**
+   * The step vocabulary and the properties with their edges, resolved against the data by
+   * {@link #resolve}: {@code vocabulary} maps a scope {@code channel/metric} to the step and
+   * categorical property tokens its responses may get; {@code properties} the configured
+   * properties, numeric ones with their final edges (empty for categorical).
+   */
+  public record Extra(boolean steps, boolean withEventType, Map<String, List<String>> vocabulary,
+      List<ResolvedProperty> properties) {
+    public static final Extra NONE = new Extra(false, false, Map.of(), List.of());
+
+    public Extra {
+      vocabulary = Map.copyOf(vocabulary);
+      properties = List.copyOf(properties);
+    }
+
+    boolean any() {
+      return steps || !properties.isEmpty();
+    }
+  }
+
+  /** A configured property with its edges (ascending; empty: categorical). */
+  public record ResolvedProperty(PolkuConfig.PropertyCondition spec, List<Double> edges) {
+    public ResolvedProperty {
+      edges = List.copyOf(edges);
+    }
+  }
+
+  /**
+   * Resolves the step vocabulary and the quantile edges of numeric properties against
+   * feedback_context rows: the stage's edge, it runs Spark jobs (one aggregation for the
+   * vocabulary, one approximate quantile per quantile property) and collects bounded results.
+   */
+  public static Extra resolve(Dataset<Row> context, PolkuConfig.RootCauseOptions o) {
+    PolkuConfig.StepConditions st = o.steps();
+    if (!st.enabled() && o.properties().isEmpty()) {
+      return Extra.NONE;
+    }
+    List<ResolvedProperty> props = new ArrayList<>();
+    List<PolkuConfig.PropertyCondition> categorical = new ArrayList<>();
+    for (PolkuConfig.PropertyCondition p : o.properties().values()) {
+      if (!p.numeric()) {
+        categorical.add(p);
+        props.add(new ResolvedProperty(p, List.of()));
+      } else if (!p.edges().isEmpty()) {
+        props.add(new ResolvedProperty(p, p.edges()));
+      } else {
+        double[] probs = new double[p.quantiles() - 1];
+        for (int i = 0; i < probs.length; i++) {
+          probs[i] = (i + 1.0) / p.quantiles();
+        }
+        double[] q = propertyValues(context, p).stat().approxQuantile("v", probs, 0.001);
+        props.add(new ResolvedProperty(p, quantileEdges(q)));
+      }
+    }
+    Map<String, List<String>> vocabulary = new TreeMap<>();
+    if (st.enabled() || !categorical.isEmpty()) {
+      int topK = st.enabled() ? st.topK() : DEFAULT_PROPERTY_VALUES;
+      for (Row r : vocabulary(context, st.enabled(), st.withEventType(), categorical, topK,
+          st.minResponses(), st.maxShare()).collectAsList()) {
+        vocabulary.computeIfAbsent(r.getString(0) + "/" + r.getString(1),
+            k -> new ArrayList<>()).add(r.getString(2));
+      }
+    }
+    return new Extra(st.enabled(), st.withEventType(), vocabulary, props);
+  }
+
+  /** The vocabulary key that applies to every scope ({@link #forConditions}). */
+  static final String ANY_SCOPE = "*";
+
+  /**
+   * The step and property conditions needed to recognise the given conditions (e.g. those of
+   * the kept segments and the configured fixes), without touching the data: the vocabulary is
+   * exactly their step and categorical tokens, in every scope, and a numeric property's edges
+   * are the bounds of its buckets among them. A value in one of those buckets gets the same
+   * bucket as in the run that found it (the bounds used are a subset of that run's edges with
+   * none between a bucket's two bounds); other values may get coarser buckets, which no given
+   * condition names. For the follow-ups, which match responses to segments found earlier.
+   */
+  public static Extra forConditions(java.util.Collection<String> conditions,
+      PolkuConfig.RootCauseOptions o) {
+    List<String> vocabulary = new ArrayList<>();
+    Map<String, java.util.TreeSet<Double>> bounds = new TreeMap<>();
+    boolean steps = false;
+    for (String c : new java.util.TreeSet<>(conditions)) {
+      String f = family(c);
+      if (f.equals(STEP) || f.equals(STEP_PAIR)) {
+        steps = true;
+        vocabulary.add(c);
+      } else if (f.startsWith(PROPERTY_PREFIX)) {
+        PolkuConfig.PropertyCondition p = o.properties().get(
+            f.substring(PROPERTY_PREFIX.length()));
+        if (p == null) {
+          continue; // no longer configured: nothing can match it
+        }
+        if (!p.numeric()) {
+          vocabulary.add(c);
+        } else {
+          bounds.computeIfAbsent(p.name(), k -> new java.util.TreeSet<>())
+              .addAll(bucketBounds(value(c)));
+        }
+      }
+    }
+    List<ResolvedProperty> props = new ArrayList<>();
+    for (PolkuConfig.PropertyCondition p : o.properties().values()) {
+      if (!p.numeric()) {
+        props.add(new ResolvedProperty(p, List.of()));
+      } else if (bounds.containsKey(p.name())) {
+        props.add(new ResolvedProperty(p, new ArrayList<>(bounds.get(p.name()))));
+      }
+    }
+    boolean withType = o.steps().withEventType();
+    return new Extra(steps, withType, vocabulary.isEmpty() ? Map.of()
+        : Map.of(ANY_SCOPE, vocabulary), props);
+  }
+
+  /** The bounds of a bucket label: {@code <a}: a; {@code a-<b}: a, b; {@code b+}: b. */
+  static List<Double> bucketBounds(String bucket) {
+    try {
+      if (bucket.startsWith("<")) {
+        return List.of(Double.parseDouble(bucket.substring(1)));
+      }
+      int range = bucket.indexOf("-<", 1);
+      if (range > 0) {
+        return List.of(Double.parseDouble(bucket.substring(0, range)),
+            Double.parseDouble(bucket.substring(range + 2)));
+      }
+      if (bucket.endsWith("+")) {
+        return List.of(Double.parseDouble(bucket.substring(0, bucket.length() - 1)));
+      }
+    } catch (NumberFormatException e) {
+      return List.of(); // not a bucket of ours
+    }
+    return List.of();
+  }
+
+  /** Distinct ascending edges of approximate quantiles (ties of a lumpy variable collapse). */
+  static List<Double> quantileEdges(double[] q) {
+    java.util.TreeSet<Double> set = new java.util.TreeSet<>();
+    for (double v : q) {
+      if (!Double.isNaN(v)) {
+        set.add(v);
+      }
+    }
+    return new ArrayList<>(set);
+  }
+
+  /**
+   * Per scope (rated channel, lower-case metric): the tokens of each step family and
+   * categorical property held by at least {@code minResponses} responses — step tokens by at
+   * most {@code maxShare} of the scope's — the {@code topK} most frequent of each family:
+   * {@code channel, metric, token}. Pure; one aggregation, output bounded by
+   * topK x families x scopes.
+   */
+  public static Dataset<Row> vocabulary(Dataset<Row> context, boolean steps,
+      boolean withEventType, List<PolkuConfig.PropertyCondition> categorical, int topK,
+      int minResponses, double maxShare) {
+    Column metric = lower(col("metric"));
+    Dataset<Row> tokens = context.select(col("channel"), metric.as("metric"),
+        explode(array_distinct(rawTokens(steps, withEventType, categorical))).as("token"))
+        .withColumn("family", substring_index(col("token"), "=", 1));
+    Dataset<Row> scopes = context.groupBy(col("channel").as("s_channel"),
+        metric.as("s_metric")).agg(count(lit(1)).as("scope_n"));
+    Dataset<Row> counted = tokens.groupBy(col("channel"), col("metric"), col("family"),
+        col("token")).agg(count(lit(1)).as("n"));
+    Column isStep = col("family").isin(STEP, STEP_PAIR);
+    return counted.join(scopes, col("channel").equalTo(col("s_channel"))
+            .and(col("metric").equalTo(col("s_metric"))))
+        .filter(col("n").geq(minResponses)
+            .and(not(isStep).or(col("n").leq(col("scope_n").multiply(maxShare)))))
+        .withColumn("k", row_number().over(Window.partitionBy("channel", "metric", "family")
+            .orderBy(col("n").desc(), col("token"))))
+        .filter(col("k").leq(topK))
+        .select("channel", "metric", "token");
+  }
+
+  /** The numeric values of a property, one per response that has one: column {@code v}. */
+  public static Dataset<Row> propertyValues(Dataset<Row> context,
+      PolkuConfig.PropertyCondition p) {
+    return context.select(numeric(propertyValue(p)).as("v")).filter(col("v").isNotNull());
+  }
+
+  /**
+   * Step and categorical property tokens before the vocabulary cap: {@code step=C:T},
+   * {@code step_pair=C:T>C:T}, {@code prop.N=V}.
+   */
+  static Column rawTokens(boolean steps, boolean withEventType,
+      List<PolkuConfig.PropertyCondition> categorical) {
+    List<Column> parts = new ArrayList<>();
+    if (steps) {
+      parts.add(stepConditions(withEventType));
+    }
+    for (PolkuConfig.PropertyCondition p : categorical) {
+      parts.add(single(PROPERTY_PREFIX + p.name(), propertyValue(p)));
+    }
+    if (parts.isEmpty()) {
+      return expr("array()").cast("array<string>");
+    }
+    return array_distinct(flatten(array(parts.toArray(new Column[0]))));
+  }
+
+  /** Each step's token: channel:touchpoint (or channel:touchpoint:event_type). */
+  static Column stepToken(Column s, boolean withEventType) {
+    Column t = concat(coalesce(s.getField("channel"), lit("?")), lit(":"),
+        coalesce(s.getField("touchpoint"), lit("?")));
+    return withEventType ? concat(t, lit(":"), coalesce(s.getField("event_type"), lit("?")))
+        : t;
+  }
+
+  /**
+   * {@code step=} every step's token and {@code step_pair=A>B} every two consecutive tokens
+   * that differ (a repeat of the same touchpoint is one visit).
+   */
+  static Column stepConditions(boolean withEventType) {
+    Column tok = transform(coalesce(col("last_steps"), expr("array()").cast(
+        org.apache.spark.sql.types.DataTypes.createArrayType(io.polku.contract.Tables.STEP))),
+        s -> stepToken(s, withEventType));
+    Column visits = transform(array_distinct(tok), t -> concat(lit(STEP + "="), t));
+    Column n = size(tok);
+    Column pairs = filter(transform(sequence(lit(1), greatest(n.minus(1), lit(1))),
+            i -> when(element_at(tok, i).notEqual(element_at(tok, i.plus(1))),
+                concat(lit(STEP_PAIR + "="), element_at(tok, i), lit(">"),
+                    element_at(tok, i.plus(1))))),
+        c -> c.isNotNull());
+    return when(n.lt(2), visits)
+        .otherwise(array_distinct(flatten(array(visits, pairs))));
+  }
+
+  /** The property's value on the last matching step that carries it, or null. */
+  static Column propertyValue(PolkuConfig.PropertyCondition p) {
+    Column steps = filter(coalesce(col("last_steps"), expr("array()").cast(
+        org.apache.spark.sql.types.DataTypes.createArrayType(io.polku.contract.Tables.STEP))),
+        s -> {
+          Column ok = s.getField("properties").getItem(p.key()).isNotNull();
+          if (p.channel() != null) {
+            ok = ok.and(s.getField("channel").equalTo(p.channel()));
+          }
+          if (p.eventType() != null) {
+            ok = ok.and(s.getField("event_type").equalTo(p.eventType()));
+          }
+          return ok;
+        });
+    return when(size(steps).gt(0),
+        element_at(steps, -1).getField("properties").getItem(p.key()));
+  }
+
+  /** A number parsed from a string, null when it is not one (also under ANSI mode). */
+  static Column numeric(Column text) {
+    Column t = trim(text);
+    return when(t.rlike("^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$"),
+        t.cast("double"));
+  }
+
+  /** The bucket of a number: {@code <a}, {@code a-<b}, ..., {@code z+}; null for null. */
+  static Column edgeBucket(Column v, List<Double> edges) {
+    if (edges.isEmpty()) {
+      return lit(null).cast("string");
+    }
+    Column c = when(v.isNull(), lit(null).cast("string"));
+    for (int i = 0; i < edges.size(); i++) {
+      String label = i == 0 ? "<" + number(edges.get(0))
+          : number(edges.get(i - 1)) + "-<" + number(edges.get(i));
+      c = c.when(v.lt(edges.get(i)), lit(label));
+    }
+    return c.otherwise(lit(number(edges.get(edges.size() - 1)) + "+"));
+  }
+
+  /** 4.0 as "4", 2.5 as "2.5". */
+  static String number(double d) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return Long.toString((long) d);
+    }
+    return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+  }
+
+  /** The step and property conditions of {@code extra} for each row (scope: its channel). */
+  static Column extraConditions(Extra extra) {
+    List<Column> parts = new ArrayList<>();
+    List<PolkuConfig.PropertyCondition> categorical = new ArrayList<>();
+    for (ResolvedProperty p : extra.properties()) {
+      if (p.edges().isEmpty() && !p.spec().numeric()) {
+        categorical.add(p.spec());
+      } else {
+        parts.add(single(PROPERTY_PREFIX + p.spec().name(),
+            edgeBucket(numeric(propertyValue(p.spec())), p.edges())));
+      }
+    }
+    if (extra.steps() || !categorical.isEmpty()) {
+      Column raw = rawTokens(extra.steps(), extra.withEventType(), categorical);
+      Column key = concat(col("channel"), lit("/"), lower(col("metric")));
+      Column capped = null;
+      List<String> any = extra.vocabulary().get(ANY_SCOPE);
+      if (any != null) {
+        Column vocab = array(any.stream().map(functions::lit).toArray(Column[]::new));
+        capped = when(lit(true), filter(raw, t -> array_contains(vocab, t)));
+      }
+      for (var e : extra.vocabulary().entrySet()) {
+        if (e.getKey().equals(ANY_SCOPE)) {
+          continue;
+        }
+        Column vocab = array(e.getValue().stream().map(functions::lit).toArray(Column[]::new));
+        Column kept = filter(raw, t -> array_contains(vocab, t));
+        capped = capped == null ? when(key.equalTo(e.getKey()), kept)
+            : capped.when(key.equalTo(e.getKey()), kept);
+      }
+      if (capped != null) {
+        parts.add(capped.otherwise(expr("array()").cast("array<string>")));
+      }
+    }
+    if (parts.isEmpty()) {
+      return expr("array()").cast("array<string>");
+    }
+    return flatten(array(parts.toArray(new Column[0])));
+  }
 
   /**
    * Per person, the attributes of the customer record behind it: {@code customer_key, segment,
@@ -103,6 +448,15 @@ public final class Conditions {
    */
   public static Dataset<Row> withConditions(Dataset<Row> context, Dataset<Row> attributes,
       List<JourneySignal> signals, double repeatWindowHours) {
+    return withConditions(context, attributes, signals, repeatWindowHours, Extra.NONE);
+  }
+
+  /**
+   * As {@link #withConditions(Dataset, Dataset, List, double)}, with the step and property
+   * conditions of {@code extra} ({@link #resolve}).
+   */
+  public static Dataset<Row> withConditions(Dataset<Row> context, Dataset<Row> attributes,
+      List<JourneySignal> signals, double repeatWindowHours, Extra extra) {
     Dataset<Row> df = context;
     boolean withAttributes = attributes != null;
     if (withAttributes) {
@@ -132,6 +486,9 @@ public final class Conditions {
     parts.add(single("peak", col("peak_before").cast("string")));
     parts.add(single("end", col("end_before")));
     parts.add(flag("no_history", col("has_history").equalTo(false)));
+    if (extra.any()) {
+      parts.add(extraConditions(extra));
+    }
     if (withAttributes) {
       parts.add(single("segment", col("segment")));
       parts.add(single("tenure", tenureBucket(col("customer_since"), col("response_date"))));

@@ -121,12 +121,38 @@ public final class Labels {
         default -> "with a journey peak severity of " + v;
       };
       case "end" -> "whose last step before it ended in " + v;
+      case "step" -> "with a step in " + place(v) + " before";
+      case "step_pair" -> "with " + stepPair(v) + " before";
       case "no_history" -> "with no behaviour before it";
       case "segment" -> "from " + v.replace('_', ' ') + " customers";
       case "tenure" -> "from customers of " + v + " tenure";
-      default -> v == null ? "with " + f.replace('_', ' ') : "with " + f.replace('_', ' ')
+      default -> f.startsWith(Conditions.PROPERTY_PREFIX)
+          ? property(f.substring(Conditions.PROPERTY_PREFIX.length()), v)
+          : v == null ? "with " + f.replace('_', ' ') : "with " + f.replace('_', ' ')
           + " " + v;
     };
+  }
+
+  /** A step pair A>B as "A then B" (each a channel with its touchpoint). */
+  private static String stepPair(String v) {
+    int gt = v.indexOf('>');
+    return gt < 0 ? place(v) : place(v.substring(0, gt)) + " then " + place(v.substring(gt + 1));
+  }
+
+  /** A property bucket: "<2" below 2, "2-<4" 2 to under 4, "4+" 4 or more, else its value. */
+  static String property(String name, String v) {
+    String n = name.replace('_', ' ');
+    if (v.startsWith("<")) {
+      return "with " + n + " below " + v.substring(1);
+    }
+    int range = v.indexOf("-<");
+    if (range > 0) {
+      return "with " + n + " " + v.substring(0, range) + " to under " + v.substring(range + 2);
+    }
+    if (v.endsWith("+") && v.length() > 1) {
+      return "with " + n + " " + v.substring(0, v.length() - 1) + " or more";
+    }
+    return "with " + n + " " + v.replace('_', ' ');
   }
 
   private static String upstreamFailure(String v) {

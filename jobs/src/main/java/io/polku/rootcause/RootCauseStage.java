@@ -105,7 +105,13 @@ public final class RootCauseStage implements Stage {
               lake.read(Tables.CUSTOMERS))
           : null;
       double repeatHours = ctx.config().journeys().repeatWindow().toMinutes() / 60.0;
-      Dataset<Row> responses = prepare(context, attributes, signals, o, repeatHours);
+      Conditions.Extra extra = Conditions.resolve(context, o);
+      if (extra.any()) {
+        ctx.progress().accept(String.format(Locale.ROOT, "  step vocabulary: %d tokens over %d"
+            + " scopes; %d property conditions", extra.vocabulary().values().stream()
+            .mapToInt(List::size).sum(), extra.vocabulary().size(), extra.properties().size()));
+      }
+      Dataset<Row> responses = prepare(context, attributes, signals, o, repeatHours, extra);
       Dataset<Row> scoped = SegmentSearch.scoped(responses).localCheckpoint(true);
       Result result = compute(spark, scoped, o, signals, runDate, ctx.runId(), warnings,
           ctx.progress());
@@ -135,13 +141,25 @@ public final class RootCauseStage implements Stage {
   }
 
   /**
-   * The analysed responses: context rows with a score, their critical flag and conditions.
-   * Pure.
+   * The analysed responses: context rows with a score, their critical flag and conditions,
+   * the step vocabulary and property edges resolved first ({@link Conditions#resolve}: Spark
+   * jobs when step or property conditions are configured).
    */
   public static Dataset<Row> prepare(Dataset<Row> context, Dataset<Row> attributes,
       List<JourneySignal> signals, PolkuConfig.RootCauseOptions o, double repeatWindowHours) {
+    return prepare(context, attributes, signals, o, repeatWindowHours,
+        Conditions.resolve(context, o));
+  }
+
+  /**
+   * The analysed responses: context rows with a score, their critical flag and conditions
+   * (with the resolved step and property conditions {@code extra}). Pure.
+   */
+  public static Dataset<Row> prepare(Dataset<Row> context, Dataset<Row> attributes,
+      List<JourneySignal> signals, PolkuConfig.RootCauseOptions o, double repeatWindowHours,
+      Conditions.Extra extra) {
     Dataset<Row> withConditions = Conditions.withConditions(context, attributes, signals,
-        repeatWindowHours);
+        repeatWindowHours, extra);
     return CriticalFeedback.withCritical(withConditions, o.critical(), o.otherMaxNormalised())
         .select("response_id", "response_ts", "channel", "metric", "score", "score_norm",
             "critical", "comment", "language", "last_steps", "conditions");

@@ -684,7 +684,8 @@ public final class SegmentStatistics {
   /**
    * How much a segment says about where the customer failed: the most detailed of its
    * conditions — 10 a registered signal (or any other named condition), 8 an upstream failure
-   * with channel, touchpoint and type, 6 a failure with channel and type or touchpoint, 4 a
+   * with channel, touchpoint and type, 6 a failure with channel and type or touchpoint, 5 a
+   * named touchpoint of any step, a pair of them or a configured event property, 4 a
    * failure's channel, 3 a three-step channel path, 2 a two-step path or a path's end, 0
    * anything else (journey shape, timing, customer attributes).
    */
@@ -692,7 +693,8 @@ public final class SegmentStatistics {
     int best = 0;
     for (String c : s.conditions()) {
       String f = Conditions.family(c);
-      int d = switch (f) {
+      int d = f.startsWith(Conditions.PROPERTY_PREFIX) ? 5 : switch (f) {
+        case Conditions.STEP, Conditions.STEP_PAIR -> 5;
         case "upstream_failure" -> 8;
         case "upstream_failure_type", "prev_failure", "failed_before" -> 6;
         case "upstream_failure_channel", "prev_failure_channel" -> 4;

@@ -47,7 +47,9 @@ import java.util.SplittableRandom;
  *
  * <p>The behaviour of S1-S4 is always generated (it is everyday behaviour: failed payments, late
  * deliveries); S5's (parcels that are never delivered, reported in the carrier's exception feed)
- * only when S5 is among the planted kinds, so that the default samples keep their bytes.
+ * only when S5 is among the planted kinds, so that the default samples keep their bytes; so
+ * are S6's (price-change notices, the terms page and the call after them, drawn from a stream
+ * of their own). S7 (a large basket) is everyday behaviour: only its trigger is new.
  */
 final class PersonSimulator {
 
@@ -60,6 +62,10 @@ final class PersonSimulator {
   private static final long NEWSLETTER_LOOKBACK = 14 * DAY;
   /** S5: share of placed orders whose parcel is never delivered (lost or returned). */
   static final double UNDELIVERED_SHARE = 0.05;
+  /** S6: price-change notices per eligible customer and 60 days. */
+  static final double PRICE_NOTICES = 0.5;
+  /** S7: an order of at least this many items. */
+  static final int LARGE_BASKET = 4;
 
   /** A scheduled e-mail campaign. */
   record Campaign(String name, long sendBase, boolean newsletter, double audience) {}
@@ -121,6 +127,12 @@ final class PersonSimulator {
   private final boolean scenarios;
   private final Set<Scenario> kinds;
   private final boolean undeliveredParcels;
+  private final boolean priceNotices;
+  private final boolean largeBaskets;
+  /** S6's calls of the person being simulated. */
+  private final Set<String> noticeCalls = new java.util.HashSet<>();
+  /** S7's deliveries (of orders with a large basket) of the person being simulated. */
+  private final Set<String> basketDeliveries = new java.util.HashSet<>();
   private final double scale;
   private final Ids ids;
   private final List<Campaign> campaigns;
@@ -138,6 +150,8 @@ final class PersonSimulator {
     this.scenarios = scenarios;
     this.kinds = kinds;
     this.undeliveredParcels = kinds.contains(Scenario.S5);
+    this.priceNotices = kinds.contains(Scenario.S6);
+    this.largeBaskets = kinds.contains(Scenario.S7);
     this.scale = time.days / 60.0;
     this.ids = ids;
     this.campaigns = campaigns;
@@ -185,6 +199,11 @@ final class PersonSimulator {
       app(p, r, deviceInfo, pending);
       appFailureEpisodes(p, r, deviceInfo);
       calls(p, r);
+      noticeCalls.clear();
+      basketDeliveries.clear();
+      if (priceNotices) {
+        priceNotices(p, Rng.stream(seed, index, 3));
+      }
       shop(p, r, pending);
       campaigns(p, r);
       surveys(p, r, pending);
@@ -535,6 +554,50 @@ final class PersonSimulator {
         team, duration));
   }
 
+  /**
+   * The S6 behaviour: a price-change notice e-mail; often opened and clicked, the contract
+   * terms page read on the web, and a call about the contract within a day. No step fails.
+   */
+  private void priceNotices(PersonData p, SplittableRandom r) {
+    String email = p.emailHash();
+    if (email == null || p.phoneHash() == null) {
+      return;
+    }
+    int n = Rng.poisson(r, PRICE_NOTICES * scale);
+    for (int i = 0; i < n; i++) {
+      long sent = time.sampleTime(r, TimeModel.OFFICE_HOURS);
+      if (sent >= time.endMs) {
+        continue;
+      }
+      p.emails.add(new EmailEvent(ids.email(), email, "price_change_notice", "sent", sent));
+      if (!Rng.chance(r, 0.7)) {
+        continue;
+      }
+      long open = sent + Rng.between(r, 10 * MINUTE, 20 * HOUR);
+      if (open >= time.endMs) {
+        continue;
+      }
+      p.emails.add(new EmailEvent(ids.email(), email, "price_change_notice", "open", open));
+      p.emails.add(new EmailEvent(ids.email(), email, "price_change_notice", "click",
+          open + Rng.between(r, 20 * SECOND, 3 * MINUTE)));
+      Session s = new Session(p, r, open + Rng.between(r, 4 * MINUTE, 6 * MINUTE));
+      s.customer = p.customerId; // the e-mail link signs the customer in
+      s.event(r, "page_view", "/contract/terms", props(), null);
+      if (Rng.chance(r, 0.5)) {
+        s.event(r, "page_view", "/contract/overview", props(), null);
+      }
+      if (!Rng.chance(r, 0.75)) {
+        continue;
+      }
+      long callAt = time.nextOpen(s.t + Rng.between(r, 10 * MINUTE, 20 * HOUR),
+          TimeModel.OFFICE_HOURS);
+      if (callAt - s.t <= 24 * HOUR && callAt < time.endMs) {
+        call(p, r, callAt, "contract");
+        noticeCalls.add(p.calls.get(p.calls.size() - 1).id());
+      }
+    }
+  }
+
   // ---- shop ------------------------------------------------------------------------------
 
   private void shop(PersonData p, SplittableRandom r, List<Pending> pending) {
@@ -573,6 +636,9 @@ final class PersonSimulator {
     long at = time.sampleTime(r, (int) day, TimeModel.DELIVERY_HOURS);
     Delivery d = new Delivery(ids.delivery(), order.id(), p.customerId, promised, at, carrier);
     p.deliveries.add(d);
+    if (largeBaskets && order.items() >= LARGE_BASKET) {
+      basketDeliveries.add(d.id());
+    }
     deliverySurvey(p, r, at, d.id(), d.late() ? 1.6 : 1.0, d.late() ? Scenario.S3 : null,
         pending);
   }
@@ -594,6 +660,9 @@ final class PersonSimulator {
     DeliveryException x = new DeliveryException(ids.exception(), ids.delivery(), order.id(),
         p.customerId, carrier, at, exception);
     p.deliveryExceptions.add(x);
+    if (largeBaskets && order.items() >= LARGE_BASKET) {
+      basketDeliveries.add(x.deliveryId());
+    }
     deliverySurvey(p, r, at, x.deliveryId(), 1.8, Scenario.S5, pending);
   }
 
@@ -692,7 +761,8 @@ final class PersonSimulator {
       if (ces && cesAt < time.endMs) {
         pending.add(new Pending(ids.response(), Survey.POST_CALL_CES, cesAt, null, null,
             call.phoneHash(), call.topic(), call.id(),
-            call.transfers() >= 2 ? Scenario.S4 : null, null));
+            call.transfers() >= 2 ? Scenario.S4
+                : noticeCalls.contains(call.id()) ? Scenario.S6 : null, null));
       }
     }
     int relationship = Rng.poisson(r, 0.4 * scale);
@@ -744,9 +814,16 @@ final class PersonSimulator {
 
   private void score(PersonData p, List<Pending> pending, SplittableRandom s) {
     for (Pending q : pending) {
-      Scenario scenario = q.trigger();
+      // S7 adds to whatever else happened to the order: on its own (trigger S7) or on top of
+      // a late or lost parcel (trigger S3 or S5).
+      boolean basket = q.survey() == Survey.DELIVERY_NPS && basketDeliveries.contains(q.caseRef());
+      Scenario scenario = basket && q.trigger() == null ? Scenario.S7 : q.trigger();
       boolean active = scenarios && scenario != null && kinds.contains(scenario);
       double probability = active ? scenario.criticalWith : q.survey().baselineCritical;
+      if (basket && scenarios && scenario != Scenario.S7) {
+        probability = Math.min(0.95, probability + Scenario.S7.criticalWith
+            - Survey.DELIVERY_NPS.baselineCritical);
+      }
       if (TimeModel.isLocalMonday(q.ts())) {
         probability = Math.min(0.95, probability * 1.25);
       }
@@ -757,7 +834,7 @@ final class PersonSimulator {
       Response response = new Response(q.id(), q.ts(), q.customer(), q.email(), q.phone(),
           q.survey().code, q.survey().question, score, comment, p.lang, q.survey().ratedLabel,
           q.touchpoint(), q.caseRef(), q.visitor());
-      p.responses.add(new Scored(response, q.survey(), q.trigger(), critical,
+      p.responses.add(new Scored(response, q.survey(), scenario, critical,
           openedNewsletterBefore(p, q.ts())));
     }
   }

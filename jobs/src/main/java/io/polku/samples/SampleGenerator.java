@@ -59,7 +59,8 @@ public final class SampleGenerator {
   /** The scenario kinds of the committed samples and of the defaults. */
   public static final List<String> DEFAULT_SCENARIO_KINDS = List.of("S1", "S2", "S3", "S4");
   /** Every scenario kind the generator can plant. */
-  public static final List<String> ALL_SCENARIO_KINDS = List.of("S1", "S2", "S3", "S4", "S5");
+  public static final List<String> ALL_SCENARIO_KINDS = List.of("S1", "S2", "S3", "S4", "S5",
+      "S6", "S7");
   /** The rated channels of the surveys (the {@code channel-map} of conf/local.conf). */
   public static final List<String> RATED_CHANNELS = List.of("phone", "chat", "shop", "app", "web");
 

@@ -71,7 +71,17 @@ final class Surveys {
         "An order's parcel was never delivered: the carrier reported it lost or returned it to"
             + " the sender (raw/shop/delivery_exceptions.csv); the delivery NPS e-mail survey"
             + " about it is a detractor even more often than after a late delivery.",
-        Survey.DELIVERY_NPS, 0.90);
+        Survey.DELIVERY_NPS, 0.90),
+    S6("price_notice_terms_page_then_call",
+        "A price-change notice e-mail was opened, the person read the contract terms page on the"
+            + " web and then called about the contract, without any failed step; the post-call"
+            + " CES after that call reports high effort far more often.",
+        Survey.POST_CALL_CES, 0.60),
+    S7("large_basket_then_nps",
+        "An order of 4 or more items (the order event's items property): the delivery NPS"
+            + " about it is a detractor 0.15 more often (0.35 instead of 0.20 when on time, and"
+            + " 0.15 on top of a late or lost parcel's rate, at most 0.95), a small effect.",
+        Survey.DELIVERY_NPS, 0.35);
 
     /** The kinds of the committed samples and of the generator's defaults. */
     static final java.util.Set<Scenario> DEFAULT_KINDS = java.util.Collections.unmodifiableSet(
@@ -135,6 +145,25 @@ final class Surveys {
           t.put("condition", "queue_transfers >= 2");
           t.put("min_queue_transfers", 2);
           t.put("response", "post_call_ces whose case_ref is that call");
+        }
+        case S6 -> {
+          t.put("channel", "email");
+          t.put("campaign", "price_change_notice");
+          t.put("event", "open");
+          t.put("then_channel", "web");
+          t.put("then_page", "/contract/terms");
+          t.put("then_call_topic", "contract");
+          t.put("within_hours", 24);
+          t.put("condition", "no failure; a call with fewer than 2 queue transfers (else S4)");
+          t.put("response", "post_call_ces whose case_ref is that call");
+        }
+        case S7 -> {
+          t.put("channel", "shop");
+          t.put("event", "order");
+          t.put("property", "items");
+          t.put("condition", "items >= 4: +0.15 on the delivery NPS of that order; affected:"
+              + " the on-time ones (a late or lost parcel stays S3 or S5)");
+          t.put("response", "delivery_nps whose case_ref is that delivery_id");
         }
         case S5 -> {
           t.put("channel", "shop");

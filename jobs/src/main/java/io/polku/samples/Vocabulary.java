@@ -139,6 +139,19 @@ final class Vocabulary {
     comments("S5", "en",
         "My order never arrived.",
         "The parcel was lost and I had to chase the refund myself.");
+    comments("S6", "fi",
+        "Hinnanmuutosilmoituksesta ei selvinnyt mitään, ja sopimusehdot olivat sekavat.",
+        "Luin sopimusehdot sivuilta, mutta jouduin silti soittamaan hinnankorotuksesta.",
+        "Miksi hinta nousee? Sähköposti ja ehdot eivät kertoneet, puhelu kesti pitkään.");
+    comments("S6", "en",
+        "The price change e-mail and the contract terms made no sense, so I had to call.",
+        "Read the terms page twice and still had to phone about the new price.");
+    comments("S7", "fi",
+        "Iso tilaus, ja osa tuotteista puuttui paketista.",
+        "Monta tuotetta, monta pakettia, eikä mikään tullut yhtä aikaa.");
+    comments("S7", "en",
+        "Big order, items came in separate parcels and one was missing.",
+        "Ordered several items and the delivery was a mess.");
     comments("S4", "fi",
         "Minut siirrettiin jonosta toiseen kolme kertaa.",
         "Jonotin puoli tuntia ja asia ei ratkennut",

@@ -83,6 +83,53 @@ class PolkuConfigTest {
   }
 
   @Test
+  void stepAndPropertyConditionsAreReadAndCheckedTogether() {
+    PolkuConfig.RootCauseOptions o = parse("polku.lake.root = \"/tmp/lake\"").rootCause();
+    assertEquals(0, o.steps().topK(), "off by default");
+    assertEquals(10, o.steps().minResponses(), "min-support when unset");
+    assertEquals(Map.of(), o.properties());
+    o = parse(String.join("\n", "polku.lake.root = \"/tmp/lake\"",
+        "polku.rootcause.steps { top-k = 30, max-share = 0.4, with-event-type = true }",
+        "polku.rootcause.properties {",
+        "  basket_items { key = items, channel = Shop, event-type = purchase, edges = [2, 4] }",
+        "  transfers { key = queue_transfers, quantiles = 3 }",
+        "  carrier {}",
+        "}")).rootCause();
+    assertEquals(new PolkuConfig.StepConditions(30, 10, 0.4, true), o.steps());
+    assertEquals(new PolkuConfig.PropertyCondition("basket_items", "items", "shop", "purchase",
+        List.of(2.0, 4.0), 0), o.properties().get("basket_items"));
+    assertEquals(new PolkuConfig.PropertyCondition("transfers", "queue_transfers", null, null,
+        List.of(), 3), o.properties().get("transfers"));
+    assertEquals(new PolkuConfig.PropertyCondition("carrier", "carrier", null, null,
+        List.of(), 0), o.properties().get("carrier"));
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.rootcause.steps { top-k = -1, max-share = 0 }",
+        "polku.rootcause.properties {",
+        "  a { key = x, edges = [4, 2] }",
+        "  b { key = y, quantiles = 1 }",
+        "  c { key = z, edge = [1] }",
+        "}")));
+    assertEquals(List.of(
+        "polku.rootcause.properties.c.edge is not a Polku setting; did you mean"
+            + " polku.rootcause.properties.c.edges? Known keys of each entry of"
+            + " polku.rootcause.properties: channel, edges, event-type, key, quantiles"),
+        e.problems().stream().filter(p -> p.contains(".c.edge ")).toList());
+    assertTrue(e.problems().contains("polku.rootcause.steps.top-k = -1 is negative; expected 0"
+        + " (off) or the number of most frequent touchpoints kept per rated channel and metric,"
+        + " e.g. 30"), e.problems().toString());
+    assertTrue(e.problems().contains("polku.rootcause.steps.max-share = 0 keeps no touchpoint;"
+        + " expected the largest share of a scope's responses a touchpoint may hold, such as"
+        + " 0.5"), e.problems().toString());
+    assertTrue(e.problems().contains("polku.rootcause.properties.a.edges = [4.0, 2.0] is not"
+        + " strictly ascending; expected e.g. [2, 4] (buckets <2, 2-<4, 4+)"),
+        e.problems().toString());
+    assertTrue(e.problems().contains("polku.rootcause.properties.b.quantiles = 1 is outside"
+        + " 2..20; expected the number of equal-count buckets, e.g. 4"),
+        e.problems().toString());
+  }
+
+  @Test
   void thePrunedRowsPerParentArePositive() {
     assertEquals(20, parse("polku.lake.root = \"/tmp/lake\"").rootCause().maxPrunedPerParent());
     assertEquals(5, parse("polku.lake.root = \"/tmp/lake\"\n"

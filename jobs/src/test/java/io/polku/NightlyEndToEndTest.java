@@ -538,4 +538,43 @@ class NightlyEndToEndTest {
     assertEquals(inv.count(), inv.join(consenting, "customer_key").count());
     assertTrue(sup.filter(col("reason").equalTo("no_consent")).count() > 0);
   }
+
+  /**
+   * The next night, after every other test (it changes the lake): the files dated near it are
+   * the only ones read, so nothing earlier changes; the key drivers and the profile's attribute
+   * search are not redone within their cadence (7 days), and say so in the tables.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void theFollowingNightKeepsTheDriversAndReusesTheProfileSearch() {
+    Row events = Lake.contentHash(lake.read(Tables.EVENTS).drop("run_id"));
+    Row feedback = Lake.contentHash(lake.read(Tables.FEEDBACK).drop("run_id"));
+    List<Row> searched = lake.read(Tables.PROFILE_SPEC)
+        .filter(col("run_date").equalTo(lit(java.sql.Date.valueOf(TO))).and(col("chosen")))
+        .select("attributes").collectAsList();
+    assertEquals(1, searched.size());
+    String next = java.time.LocalDate.parse(TO).plusDays(1).toString();
+
+    String out = captured(() -> assertEquals(0, Polku.execute(args("nightly", "--date",
+        next))));
+    assertTrue(out.contains("files 1 of 60"), "clickstream and app: only the file of " + TO
+        + ", within the one-day margin\n" + out);
+    assertTrue(out.contains("key drivers: the fit of " + TO + " kept"), out);
+    assertTrue(out.contains("selection: reused from " + TO), out);
+    assertEquals(events, Lake.contentHash(lake.read(Tables.EVENTS).drop("run_id")));
+    assertEquals(feedback, Lake.contentHash(lake.read(Tables.FEEDBACK).drop("run_id")));
+    assertEquals(0, lake.read(Tables.ROOT_CAUSE_DRIVERS)
+        .filter(col("run_date").equalTo(lit(java.sql.Date.valueOf(next)))).count());
+    assertTrue(lake.read(Tables.ROOT_CAUSE_SEGMENTS)
+        .filter(col("run_date").equalTo(lit(java.sql.Date.valueOf(next)))).count() > 0);
+    List<Row> reused = lake.read(Tables.PROFILE_SPEC)
+        .filter(col("run_date").equalTo(lit(java.sql.Date.valueOf(next)))).collectAsList();
+    assertEquals(1, reused.size());
+    Row r = reused.get(0);
+    assertEquals("reused", r.getAs("status"));
+    assertEquals(Boolean.TRUE, r.getAs("chosen"));
+    assertEquals(1, (int) r.getAs("models_fitted"));
+    assertEquals(searched.get(0).getList(0), r.getList(r.fieldIndex("attributes")));
+    assertTrue(((String) r.getAs("message")).contains("search on " + TO), r.toString());
+  }
 }

@@ -101,7 +101,7 @@ public final class PolkuConfig {
       Map<String, String> conditions, List<Hypothesis> hypotheses, String defaultLanguage,
       int maxPrunedPerParent, int driverMinSupport, int driverTopK,
       double driverMergeJaccard, StepConditions steps,
-      Map<String, PropertyCondition> properties) {
+      Map<String, PropertyCondition> properties, int driverRefitEveryDays) {
     public RootCauseOptions {
       critical = Map.copyOf(critical);
       properties = java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
@@ -112,7 +112,8 @@ public final class PolkuConfig {
 
     /**
      * The options as before default-language and max-pruned-per-parent ("en" and 20) and the
-     * drivers' min-support, top-k and merge-jaccard (min-support, 10 and 0.7).
+     * drivers' min-support, top-k and merge-jaccard (min-support, 10 and 0.7), no step or
+     * property conditions, and the drivers fitted every night.
      */
     public RootCauseOptions(int windowDays, Map<String, CriticalThreshold> critical,
         double otherMaxNormalised, List<String> signals, int maxConditions,
@@ -123,7 +124,7 @@ public final class PolkuConfig {
       this(windowDays, critical, otherMaxNormalised, signals, maxConditions, minSupportShare,
           minSupport, maxQ, topN, examples, words, wordPrior, driverRegParam, driverElasticNet,
           driverHoldoutShare, driverSeed, driverMaxIter, maxCoverage, conditions, hypotheses,
-          "en", 20, minSupport, 10, 0.7, StepConditions.OFF, Map.of());
+          "en", 20, minSupport, 10, 0.7, StepConditions.OFF, Map.of(), 1);
     }
   }
 
@@ -889,7 +890,7 @@ public final class PolkuConfig {
           language == null ? "en" : language.trim().toLowerCase(Locale.ROOT),
           positiveInt(k + "max-pruned-per-parent"), driverMinSupport,
           positiveInt(k + "drivers.top-k"), mergeJaccard, readSteps(k + "steps.", minSupport),
-          readProperties(k + "properties"));
+          readProperties(k + "properties"), positiveInt(k + "drivers.refit-every-days"));
     }
 
     /** {@code polku.rootcause.steps}: the vocabulary cap of the step conditions. */

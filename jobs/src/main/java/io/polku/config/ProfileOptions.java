@@ -7,11 +7,12 @@ import java.util.Set;
 
 /**
  * Minimum-viable profile settings ({@code polku.profiles}): the decision target, its horizon,
- * the feature lookback, and the attribute selection (AUC share, step cap, model settings).
+ * the feature lookback, and the attribute selection (AUC share, step cap, model settings,
+ * how often the attribute set is searched again).
  */
 public record ProfileOptions(List<String> target, int horizonDays, int lookbackDays,
     double aucShare, int maxSteps, double holdoutShare, long seed, double regParam,
-    int maxIter, int minCustomers, int minPositives) {
+    int maxIter, int minCustomers, int minPositives, int reselectEveryDays) {
 
   /** Target components that can be OR-ed in {@code polku.profiles.target}. */
   public static final Set<String> TARGETS = Set.of("critical-feedback", "repeat-contact");
@@ -44,6 +45,7 @@ public record ProfileOptions(List<String> target, int horizonDays, int lookbackD
         r.between(k + "reg-param", 0, 1e6, false, "0.01"),
         r.intAtLeast(k + "max-iter", 1, "30"),
         r.intAtLeast(k + "min-customers", 2, "100"),
-        r.intAtLeast(k + "min-positives", 1, "10"));
+        r.intAtLeast(k + "min-positives", 1, "10"),
+        r.intAtLeast(k + "reselect-every-days", 1, "7"));
   }
 }

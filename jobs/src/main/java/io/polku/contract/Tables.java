@@ -939,7 +939,9 @@ public final class Tables {
               "Models fitted for this step (one per remaining candidate; 1 at step 0)."),
           col("status", StringType, false,
               "reached, step_cap (max-steps hit before the bar), no_gain (no attribute raised the"
-                  + " AUC) or not_enough_data (too few customers or one class: no model)."),
+                  + " AUC), not_enough_data (too few customers or one class: no model) or reused"
+                  + " (no search tonight: the latest search's attributes re-fitted, one row;"
+                  + " polku.profiles.reselect-every-days)."),
           col("target", StringType, false,
               "The decision target, e.g. critical-feedback|repeat-contact within 30 days."),
           col("cutoff_date", DateType, false,

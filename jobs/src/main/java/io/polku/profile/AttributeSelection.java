@@ -67,32 +67,15 @@ public final class AttributeSelection {
    * {@code names}).
    */
   public static Result select(Dataset<Row> labelled, List<String> names, ProfileOptions o) {
-    Dataset<Row> vectors = new VectorAssembler().setInputCols(names.toArray(new String[0]))
-        .setOutputCol("all").transform(labelled)
-        .select(col("customer_key"), col("label"), col("all"),
-            pmod(xxhash64(col("customer_key"), lit(o.seed())), lit(10000))
-                .lt(Math.round(o.holdoutShare() * 10000)).as("is_holdout"))
-        // Fixed partitioning and order: the optimizer's sums, hence the AUCs, are repeatable.
-        // One row per customer is small: few partitions keep each optimizer job cheap.
-        .repartition(PARTITIONS, col("customer_key")).sortWithinPartitions("customer_key");
-    Dataset<Row> train = vectors.filter(col("is_holdout").equalTo(false)).localCheckpoint(true);
-    Dataset<Row> holdout = vectors.filter(col("is_holdout")).localCheckpoint(true);
-    long[] trainCounts = counts(train);
-    long[] holdoutCounts = counts(holdout);
-    long n = trainCounts[0] + trainCounts[1] + holdoutCounts[0] + holdoutCounts[1];
-    long positives = trainCounts[1] + holdoutCounts[1];
-    Double rate = n == 0 ? null : (double) positives / n;
-    long trainN = trainCounts[0] + trainCounts[1];
-    long holdoutN = holdoutCounts[0] + holdoutCounts[1];
-    if (n < o.minCustomers() || positives < o.minPositives() || n - positives < o.minPositives()
-        || trainCounts[0] == 0 || trainCounts[1] == 0 || holdoutCounts[0] == 0
-        || holdoutCounts[1] == 0) {
-      return new Result("not_enough_data", String.format(Locale.ROOT, "%d labelled customers,"
-              + " %d positive; need at least polku.profiles.min-customers = %d customers and"
-              + " min-positives = %d of each class, and both classes in the training and"
-              + " holdout splits", n, positives, o.minCustomers(), o.minPositives()),
-          List.of(), null, null, List.of(), null, trainN, holdoutN, rate);
+    Split d = split(labelled, names, o);
+    if (d.notEnough() != null) {
+      return d.notEnough();
     }
+    Dataset<Row> train = d.train();
+    Dataset<Row> holdout = d.holdout();
+    long trainN = d.trainN();
+    long holdoutN = d.holdoutN();
+    Double rate = d.rate();
     List<Step> steps = new ArrayList<>();
     List<Integer> all = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
@@ -157,6 +140,63 @@ public final class AttributeSelection {
     }
     return new Result(status, message, steps, full.auc, bar,
         chosen.stream().map(names::get).toList(), chosenFit.model, trainN, holdoutN, rate);
+  }
+
+  /**
+   * Re-fits the model of an earlier selection's attributes {@code chosen} (a subset of
+   * {@code names}) on this night's training split, with its holdout AUC: one fit instead of the
+   * search's about s x k. {@code fullAuc} and {@code targetAuc} are that selection's; status
+   * {@code reused} (or not_enough_data).
+   */
+  public static Result refit(Dataset<Row> labelled, List<String> names, List<String> chosen,
+      double fullAuc, double targetAuc, String message, ProfileOptions o) {
+    Split d = split(labelled, names, o);
+    if (d.notEnough() != null) {
+      return d.notEnough();
+    }
+    List<Integer> indices = chosen.stream().map(names::indexOf).toList();
+    if (indices.contains(-1)) {
+      throw new IllegalArgumentException("reused attributes " + chosen + " are not all among the"
+          + " candidates " + names);
+    }
+    Fitted f = fit(d.train(), d.holdout(), indices, o);
+    return new Result("reused", message, List.of(new Step(chosen.size(), null,
+        List.copyOf(chosen), f.auc, 1)), fullAuc, targetAuc, List.copyOf(chosen), f.model,
+        d.trainN(), d.holdoutN(), d.rate());
+  }
+
+  /** The training and holdout sets, or the not_enough_data result. */
+  private record Split(Dataset<Row> train, Dataset<Row> holdout, long trainN, long holdoutN,
+      Double rate, Result notEnough) {}
+
+  private static Split split(Dataset<Row> labelled, List<String> names, ProfileOptions o) {
+    Dataset<Row> vectors = new VectorAssembler().setInputCols(names.toArray(new String[0]))
+        .setOutputCol("all").transform(labelled)
+        .select(col("customer_key"), col("label"), col("all"),
+            pmod(xxhash64(col("customer_key"), lit(o.seed())), lit(10000))
+                .lt(Math.round(o.holdoutShare() * 10000)).as("is_holdout"))
+        // Fixed partitioning and order: the optimizer's sums, hence the AUCs, are repeatable.
+        // One row per customer is small: few partitions keep each optimizer job cheap.
+        .repartition(PARTITIONS, col("customer_key")).sortWithinPartitions("customer_key");
+    Dataset<Row> train = vectors.filter(col("is_holdout").equalTo(false)).localCheckpoint(true);
+    Dataset<Row> holdout = vectors.filter(col("is_holdout")).localCheckpoint(true);
+    long[] trainCounts = counts(train);
+    long[] holdoutCounts = counts(holdout);
+    long n = trainCounts[0] + trainCounts[1] + holdoutCounts[0] + holdoutCounts[1];
+    long positives = trainCounts[1] + holdoutCounts[1];
+    Double rate = n == 0 ? null : (double) positives / n;
+    long trainN = trainCounts[0] + trainCounts[1];
+    long holdoutN = holdoutCounts[0] + holdoutCounts[1];
+    if (n < o.minCustomers() || positives < o.minPositives() || n - positives < o.minPositives()
+        || trainCounts[0] == 0 || trainCounts[1] == 0 || holdoutCounts[0] == 0
+        || holdoutCounts[1] == 0) {
+      return new Split(train, holdout, trainN, holdoutN, rate, new Result("not_enough_data",
+          String.format(Locale.ROOT, "%d labelled customers, %d positive; need at least polku.profiles.min-customers = %d customers and"
+              + " min-positives = %d of each class, and both classes in the training and"
+              + " holdout splits", n, positives, o.minCustomers(), o.minPositives()),
+          List.of(), null, null, List.of(), null, trainN, holdoutN, rate));
+    }
+    return new Split(train, holdout, trainN, holdoutN, rate, null);
   }
 
   private record Fitted(LogisticRegressionModel model, double auc) {}

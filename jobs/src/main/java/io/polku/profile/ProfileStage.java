@@ -41,6 +41,11 @@ import org.apache.spark.sql.SparkSession;
  * by the chosen model: a profile describes the customer now, with a model validated on the
  * past.
  *
+ * <p>The search runs at most every {@code reselect-every-days} days: on the nights between, the
+ * attributes of the latest search are re-fitted on the night's data (one model, status
+ * {@code reused} in profile_spec, one row), unless that model's holdout AUC falls below the
+ * search's bar, which searches again.
+ *
  * <p>Cost: events of [C - lookback, D] are resolved to customer keys once (joins with
  * identity_map) and materialised with {@code localCheckpoint}; two attribute computations (a
  * few aggregations each); the selection's model fits (see {@link AttributeSelection}); one
@@ -104,11 +109,35 @@ public final class ProfileStage implements Stage {
           ProfileFeatures.candidates(events, journeys, responses, master, settings, cutoff),
           ProfileFeatures.labels(responses, journeys, o.target(), settings, cutoff,
               o.horizonDays()));
-      AttributeSelection.Result r = AttributeSelection.select(labelled, names, o);
-      ctx.progress().accept(String.format(Locale.ROOT, "  selection: %s, %d of %d attributes"
-              + " (%.1f s)", r.status(), r.chosen().size(), names.size(),
-          Duration.between(started, Instant.now()).toMillis() / 1000.0));
       String target = String.join("|", o.target()) + " within " + o.horizonDays() + " days";
+      AttributeSelection.Result r = null;
+      Row prior = priorSearch(lake, runDate, o.reselectEveryDays(), target, names);
+      if (prior != null) {
+        List<String> attributes = prior.getList(1);
+        AttributeSelection.Result refit = AttributeSelection.refit(labelled, names, attributes,
+            prior.getDouble(2), prior.getDouble(3), null, o);
+        double auc = refit.steps().isEmpty() ? Double.NaN : refit.steps().get(0).auc();
+        if (refit.model() != null && auc >= refit.targetAuc()) {
+          r = new AttributeSelection.Result(refit.status(), String.format(Locale.ROOT,
+              "the %d attributes of the search on %s re-fitted: holdout AUC %.4f >= that"
+                  + " search's bar %.4f; searched again %d days after it"
+                  + " (polku.profiles.reselect-every-days)", attributes.size(),
+              prior.getDate(0), auc, refit.targetAuc(), o.reselectEveryDays()),
+              refit.steps(), refit.fullAuc(), refit.targetAuc(), refit.chosen(), refit.model(),
+              refit.train(), refit.holdout(), refit.positiveRate());
+        } else {
+          ctx.progress().accept(String.format(Locale.ROOT, "  the attributes of the search on"
+              + " %s re-fitted give AUC %.4f, below its bar %.4f: searching again",
+              prior.getDate(0), auc, prior.getDouble(3)));
+        }
+      }
+      if (r == null) {
+        r = AttributeSelection.select(labelled, names, o);
+      }
+      ctx.progress().accept(String.format(Locale.ROOT, "  selection: %s%s, %d of %d attributes"
+              + " (%.1f s)", r.status(), prior != null && "reused".equals(r.status())
+              ? " from " + prior.getDate(0) : "", r.chosen().size(), names.size(),
+          Duration.between(started, Instant.now()).toMillis() / 1000.0));
       lake.replaceWhere(Tables.PROFILE_SPEC, specRows(spark, r, names.size(), runDate, cutoff,
           readFrom, target), "run_date = DATE'" + runDate + "'");
       if (r.model() == null) {
@@ -117,7 +146,7 @@ public final class ProfileStage implements Stage {
             r.train() + r.holdout(), 0, 0, r.message(), true)), warnings,
             Duration.between(started, Instant.now()));
       }
-      if (!"reached".equals(r.status())) {
+      if (!"reached".equals(r.status()) && !"reused".equals(r.status())) {
         warnings.add("profiles: " + r.message());
       }
       Dataset<Row> now = ProfileFeatures.candidates(events, journeys, responses, master,
@@ -145,6 +174,31 @@ public final class ProfileStage implements Stage {
     } finally {
       spark.sparkContext().clearJobGroup();
     }
+  }
+
+  /**
+   * The latest attribute search (a profile_spec run with a chosen step, not itself a re-fit)
+   * of the {@code everyDays - 1} days before {@code runDate}, with the same target and
+   * candidates, whose chosen attributes are all still candidates: run_date, attributes,
+   * full_model_auc, target_auc; or null (search tonight). Collected: one row.
+   */
+  static Row priorSearch(Lake lake, LocalDate runDate, int everyDays, String target,
+      List<String> names) {
+    if (everyDays <= 1 || !lake.exists(Tables.PROFILE_SPEC)) {
+      return null;
+    }
+    List<Row> rows = lake.read(Tables.PROFILE_SPEC)
+        .filter(col("run_date").geq(lit(Date.valueOf(runDate.minusDays(everyDays - 1L))))
+            .and(col("run_date").lt(lit(Date.valueOf(runDate))))
+            .and(col("chosen")).and(col("status").isin("reached", "step_cap", "no_gain"))
+            .and(col("target").equalTo(target)).and(col("candidates").equalTo(names.size()))
+            .and(col("full_model_auc").isNotNull()).and(col("target_auc").isNotNull()))
+        .orderBy(col("run_date").desc()).limit(1)
+        .select("run_date", "attributes", "full_model_auc", "target_auc").collectAsList();
+    if (rows.isEmpty() || !names.containsAll(rows.get(0).getList(1))) {
+      return null;
+    }
+    return rows.get(0);
   }
 
   /** The schema of {@link ProfileFeatures#customerMaster} (for an empty one). */

@@ -48,8 +48,10 @@ import org.apache.spark.sql.types.StructType;
  * the scope gate (Simes per scope, BH over the scopes), pruning against simpler segments and
  * ranking on the driver ({@link SegmentStatistics});
  * (6) labels, examples and distinguishing comment words for the kept segments; (7) a key-driver
- * logistic regression per scope ({@link KeyDrivers}); (8) the configured hypotheses, counted
- * and tested in their scopes whatever the minimum support ({@link Hypotheses}).
+ * logistic regression per scope ({@link KeyDrivers}), at most every
+ * {@code drivers.refit-every-days} days (a night between writes no driver rows and keeps the
+ * last fit); (8) the configured hypotheses, counted and tested in their scopes whatever the
+ * minimum support ({@link Hypotheses}).
  *
  * <p>Cost: the analysed responses (with their conditions) are materialised once with
  * {@code localCheckpoint}; FP-Growth runs one fit per scope; the evaluation is one broadcast
@@ -113,8 +115,14 @@ public final class RootCauseStage implements Stage {
       }
       Dataset<Row> responses = prepare(context, attributes, signals, o, repeatHours, extra);
       Dataset<Row> scoped = SegmentSearch.scoped(responses).localCheckpoint(true);
+      LocalDate lastFit = lastDriverFit(lake, runDate, o.driverRefitEveryDays());
       Result result = compute(spark, scoped, o, signals, runDate, ctx.runId(), warnings,
-          ctx.progress());
+          ctx.progress(), lastFit == null);
+      if (lastFit != null) {
+        ctx.progress().accept(String.format(Locale.ROOT, "  key drivers: the fit of %s kept,"
+            + " next fit on %s (polku.rootcause.drivers.refit-every-days = %d)", lastFit,
+            lastFit.plusDays(o.driverRefitEveryDays()), o.driverRefitEveryDays()));
+      }
       String where = "run_date = DATE'" + runDate + "'";
       lake.replaceWhere(Tables.ROOT_CAUSE_SEGMENTS, result.segments(), where);
       lake.replaceWhere(Tables.ROOT_CAUSE_PRUNED, result.pruned(), where);
@@ -189,7 +197,23 @@ public final class RootCauseStage implements Stage {
       double repeatWindowHours, LocalDate runDate, String runId) {
     Dataset<Row> responses = prepare(context, attributes, signals, options, repeatWindowHours);
     Dataset<Row> scoped = SegmentSearch.scoped(responses).localCheckpoint(true);
-    return compute(spark, scoped, options, signals, runDate, runId, new ArrayList<>(), m -> { });
+    return compute(spark, scoped, options, signals, runDate, runId, new ArrayList<>(), m -> { },
+        true);
+  }
+
+  /**
+   * The latest run_date of root_cause_drivers among the {@code everyDays - 1} days before
+   * {@code runDate}, or null (fit tonight). Collected: one value.
+   */
+  static LocalDate lastDriverFit(Lake lake, LocalDate runDate, int everyDays) {
+    if (everyDays <= 1 || !lake.exists(Tables.ROOT_CAUSE_DRIVERS)) {
+      return null;
+    }
+    Row r = lake.read(Tables.ROOT_CAUSE_DRIVERS)
+        .filter(col("run_date").geq(lit(Date.valueOf(runDate.minusDays(everyDays - 1L))))
+            .and(col("run_date").lt(lit(Date.valueOf(runDate)))))
+        .agg(org.apache.spark.sql.functions.max("run_date")).first();
+    return r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
   }
 
   /**
@@ -197,7 +221,8 @@ public final class RootCauseStage implements Stage {
    */
   static Result compute(SparkSession spark, Dataset<Row> scoped,
       PolkuConfig.RootCauseOptions o, List<JourneySignal> signals, LocalDate runDate,
-      String runId, List<String> warnings, java.util.function.Consumer<String> progress) {
+      String runId, List<String> warnings, java.util.function.Consumer<String> progress,
+      boolean fitDrivers) {
     LocalDate from = runDate.minusDays(o.windowDays() - 1L);
     long t0 = System.nanoTime();
     List<Row> sizes = SegmentSearch.scopeSizes(scoped);
@@ -316,10 +341,13 @@ public final class RootCauseStage implements Stage {
           s.kept() ? (w == null ? new String[0] : w.toArray(new String[0])) : null, fromDate,
           run, runId));
     }
-    Dataset<Row> drivers = drivers(spark, scoped, sizes, o, run, fromDate, runId, warnings,
-        kept, progress);
-    progress.accept(String.format(Locale.ROOT, "  key-driver models fitted (%.1f s)",
-        seconds(t0)));
+    Dataset<Row> drivers = empty(spark, Tables.ROOT_CAUSE_DRIVERS);
+    if (fitDrivers) {
+      drivers = drivers(spark, scoped, sizes, o, run, fromDate, runId, warnings, kept,
+          progress);
+      progress.accept(String.format(Locale.ROOT, "  key-driver models fitted (%.1f s)",
+          seconds(t0)));
+    }
     return new Result(new Output(segments, analysed, list.size()),
         spark.createDataFrame(segmentRows, Tables.ROOT_CAUSE_SEGMENTS.schema()),
         spark.createDataFrame(prunedRows, Tables.ROOT_CAUSE_PRUNED.schema()),

@@ -22,7 +22,7 @@ class AttributeSelectionTest {
   private static final List<String> NAMES =
       List.of("noise_a", "noise_b", "signal", "noise_c", "weak");
   private static final ProfileOptions OPTIONS = new ProfileOptions(
-      List.of("critical-feedback"), 30, 90, 0.95, 3, 0.3, 42, 0.01, 30, 100, 10);
+      List.of("critical-feedback"), 30, 90, 0.95, 3, 0.3, 42, 0.01, 30, 100, 10, 7);
 
   private Dataset<Row> customers(int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -69,5 +69,33 @@ class AttributeSelectionTest {
     assertNull(r.model());
     assertTrue(r.message().startsWith("40 labelled customers"), r.message());
     assertTrue(r.message().contains("polku.profiles.min-customers = 100"), r.message());
+  }
+
+  @Test
+  void aReusedAttributeSetIsRefittedWithOneModel() {
+    Dataset<Row> data = customers(800, 7);
+    AttributeSelection.Result selected = AttributeSelection.select(data, NAMES, OPTIONS);
+    // The same data and attributes: the one re-fit is the search's chosen step, exactly.
+    AttributeSelection.Result same = AttributeSelection.refit(data, NAMES, selected.chosen(),
+        selected.fullAuc(), selected.targetAuc(), "reused", OPTIONS);
+    assertEquals("reused", same.status());
+    assertEquals(1, same.steps().size());
+    assertEquals(1, same.steps().get(0).modelsFitted());
+    assertEquals(selected.steps().get(selected.steps().size() - 1).auc(),
+        same.steps().get(0).auc(), 1e-12);
+    assertEquals(selected.model().coefficients(), same.model().coefficients());
+    assertEquals(selected.train(), same.train());
+
+    // New customers: a different fit, of the same attributes, still informative.
+    AttributeSelection.Result other = AttributeSelection.refit(customers(800, 11), NAMES,
+        List.of("signal"), selected.fullAuc(), selected.targetAuc(), "reused", OPTIONS);
+    assertEquals(List.of("signal"), other.chosen());
+    assertTrue(other.steps().get(0).auc() > 0.75, "AUC " + other.steps().get(0).auc());
+    assertTrue(!other.model().coefficients().equals(selected.model().coefficients()));
+
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> AttributeSelection.refit(data, NAMES,
+            List.of("gone"), 0.8, 0.76, "reused", OPTIONS));
+    assertTrue(e.getMessage().contains("[gone]"), e.getMessage());
   }
 }

@@ -117,7 +117,9 @@ public final class ProfileStage implements Stage {
         AttributeSelection.Result refit = AttributeSelection.refit(labelled, names, attributes,
             prior.getDouble(2), prior.getDouble(3), null, o);
         double auc = refit.steps().isEmpty() ? Double.NaN : refit.steps().get(0).auc();
-        if (refit.model() != null && auc >= refit.targetAuc()) {
+        if (refit.model() == null) {
+          r = refit; // not_enough_data: a search of the same data would say the same
+        } else if (auc >= refit.targetAuc()) {
           r = new AttributeSelection.Result(refit.status(), String.format(Locale.ROOT,
               "the %d attributes of the search on %s re-fitted: holdout AUC %.4f >= that"
                   + " search's bar %.4f; searched again %d days after it"

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.delta.tables.DeltaTable;
-import io.polku.cli.TextTable;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.contract.ViewSpec;
@@ -14,6 +13,7 @@ import io.polku.contract.Views;
 import io.polku.lake.Lake;
 import io.polku.serve.PasswordHash;
 import io.polku.testing.PolkuProcess;
+import io.polku.text.TextTable;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

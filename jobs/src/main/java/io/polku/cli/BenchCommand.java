@@ -3,6 +3,7 @@ package io.polku.cli;
 import io.polku.bench.Bench;
 import io.polku.bench.BenchResult;
 import io.polku.config.PolkuConfig;
+import io.polku.session.PolkuSession;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,8 +70,8 @@ public final class BenchCommand implements Callable<Integer> {
     PolkuConfig config = env.config();
     Path workDir = work != null ? work : defaultWork(config.lakeRoot());
     Bench.Options options = new Bench.Options(list, days, seed, workDir, sampleResponses);
-    try (Environment.Opened opened = Environment.open(config, "bench")) {
-      String log = System.getProperty(Environment.LOG_FILE_PROPERTY);
+    try (PolkuSession.Opened opened = PolkuSession.open(config, "bench")) {
+      String log = System.getProperty(PolkuSession.LOG_FILE_PROPERTY);
       System.out.println("Benchmark of " + options.sizes() + " customers x " + days
           + " days in " + options.workDir() + ". Log: " + log);
       Map<String, Object> facts = new LinkedHashMap<>();

@@ -9,9 +9,11 @@ import io.polku.config.PolkuConfig;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
 import io.polku.lake.SparkSessions;
-import io.polku.pipeline.NightlyPipeline;
+import io.polku.nightly.StandardStages;
 import io.polku.pipeline.RunContext;
 import io.polku.samples.SampleGenerator;
+import io.polku.session.PolkuSession;
+import io.polku.text.TextTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -26,8 +28,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -234,7 +236,7 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
         over.put("polku.logs.dir", dir.resolve("logs").toString());
         PolkuConfig config = PolkuConfig.load(confPath(), over);
         if (spark == null) {
-          Environment.redirectLogs(config, "evaluate-root-causes");
+          PolkuSession.redirectLogs(config, "evaluate-root-causes");
           spark = SparkSessions.build(config);
         }
         Lake lake = new Lake(spark, config.lakeRoot(), config.database());
@@ -245,7 +247,7 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
           if (rerunStage) {
             new io.polku.rootcause.RootCauseStage().run(ctx);
           } else {
-            throughRootCauses().run(ctx);
+            StandardStages.throughRootCauses().run(ctx);
           }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -682,17 +684,6 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
     return conditions.stream().anyMatch(c -> c.contains("email") || c.contains("newsletter"));
   }
 
-  /**
-   * The nightly's stages up to and including the root causes: everything the scores read
-   * (root_cause_segments, _pruned, _drivers, feedback_context, identity_map, customers); the
-   * later stages would change no score and cost most of a seed's time.
-   */
-  static NightlyPipeline throughRootCauses() {
-    return new NightlyPipeline(List.of(
-        new io.polku.ingest.IngestStage(io.polku.ingest.IngestStage.Options.all()),
-        new io.polku.identity.IdentityStage(), new io.polku.journey.JourneyStage(),
-        new io.polku.rootcause.RootCauseStage()));
-  }
 
   static final String NOTICE = "price_change_notice";
   static final String TERMS_PAGE = "/contract/terms";

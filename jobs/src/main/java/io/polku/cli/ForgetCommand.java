@@ -5,6 +5,8 @@ import io.polku.erasure.Erasure;
 import io.polku.lake.LakeLock;
 import io.polku.lake.Maintenance;
 import io.polku.pipeline.RunContext;
+import io.polku.session.PolkuSession;
+import io.polku.text.TextTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +99,7 @@ public final class ForgetCommand implements Callable<Integer> {
         config.lakeRoot(), LakeLock.Owner.ofThisProcess(erasureId, "forget", started),
         config.lock().heartbeat(), config.lock().staleAfter(), LakeLock.ProcessProbe.LOCAL,
         System.out::println);
-        Environment.Opened opened = Environment.open(config, "forget")) {
+        PolkuSession.Opened opened = PolkuSession.open(config, "forget")) {
       Erasure erasure = new Erasure(opened.lake());
       List<Erasure.Person> persons = erasure.resolve(ids);
       Erasure.Result result = erasure.erase(erasureId, Instant.now(), persons,

@@ -6,6 +6,8 @@ import io.polku.contract.Tables;
 import io.polku.lake.LakeLock;
 import io.polku.lake.Maintenance;
 import io.polku.pipeline.RunContext;
+import io.polku.session.PolkuSession;
+import io.polku.text.TextTable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +68,7 @@ public final class MaintainCommand implements Callable<Integer> {
         config.lakeRoot(), LakeLock.Owner.ofThisProcess(runId, "maintain", started),
         config.lock().heartbeat(), config.lock().staleAfter(), LakeLock.ProcessProbe.LOCAL,
         System.out::println);
-        Environment.Opened opened = Environment.open(config, "maintain")) {
+        PolkuSession.Opened opened = PolkuSession.open(config, "maintain")) {
       Maintenance m = new Maintenance(opened.lake());
       List<TableSpec> todo = chosen.isEmpty()
           ? Tables.ALL.stream().filter(opened.lake()::exists).toList() : chosen;

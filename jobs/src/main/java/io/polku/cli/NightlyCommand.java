@@ -3,11 +3,15 @@ package io.polku.cli;
 import io.polku.config.PolkuConfig;
 import io.polku.lake.LakeLock;
 import io.polku.lake.LockHeldException;
+import io.polku.nightly.StandardStages;
 import io.polku.pipeline.Backfill;
 import io.polku.pipeline.DataQualityException;
+import io.polku.pipeline.HaltAfterStage;
 import io.polku.pipeline.NightlyPipeline;
 import io.polku.pipeline.RunAudit;
 import io.polku.pipeline.RunContext;
+import io.polku.pipeline.StageHook;
+import io.polku.session.PolkuSession;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +53,7 @@ public final class NightlyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return run(env, dates, NightlyPipeline.standard(), "nightly", json, resume, batchDays);
+    return run(env, dates, StandardStages.pipeline(), "nightly", json, resume, batchDays);
   }
 
   static int run(Environment env, DateRange dates, NightlyPipeline pipeline, String name) {
@@ -88,7 +92,7 @@ public final class NightlyCommand implements Callable<Integer> {
           config.lakeRoot(), LakeLock.Owner.ofThisProcess(runId, name, started),
           config.lock().heartbeat(), config.lock().staleAfter(), LakeLock.ProcessProbe.LOCAL,
           progress::println);
-          Environment.Opened session = Environment.open(config, name + "-" + runId)) {
+          PolkuSession.Opened session = PolkuSession.open(config, name + "-" + runId)) {
         opened = true;
         lock.tookOver().ifPresent(summary::tookOver);
         RunContext ctx = new RunContext(session.spark(), config, session.lake(), runId, from, to,
@@ -101,19 +105,34 @@ public final class NightlyCommand implements Callable<Integer> {
           progress.println("Marked run " + id + " as abandoned in run_audit: it was still"
               + " 'running' but held no lock");
         }
+        NightlyPipeline hooked = pipeline.withHook(new StageHook() {
+          @Override
+          public void beforeStage(String stage) {
+            lock.checkStillHeld();
+          }
+
+          @Override
+          public void afterStage(NightlyPipeline.StageReport report) {
+            summary.stage(report);
+          }
+        });
+        if (config.haltAfterStage() != null) {
+          hooked = hooked.withHook(HaltAfterStage.of(config.haltAfterStage(),
+              StandardStages.NAMES, progress::println));
+        }
         if (!backfill) {
-          pipeline.run(ctx, lock::checkStillHeld, summary::stage);
+          hooked.run(ctx);
         } else {
-          runBatches(ctx, pipeline, lock, progress, resume, batchDays);
+          runBatches(ctx, hooked, lock, progress, resume, batchDays);
           return ExitCodes.OK;
         }
       }
       progress.printf("Run %s succeeded in %.1f s. Log: %s%n", runId,
           (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0,
-          System.getProperty(Environment.LOG_FILE_PROPERTY));
+          System.getProperty(PolkuSession.LOG_FILE_PROPERTY));
       if (json) {
         System.out.println(summary.toJson("succeeded", ExitCodes.OK, null,
-            System.getProperty(Environment.LOG_FILE_PROPERTY)));
+            System.getProperty(PolkuSession.LOG_FILE_PROPERTY)));
       }
       return ExitCodes.OK;
     } catch (RuntimeException e) {
@@ -126,7 +145,7 @@ public final class NightlyCommand implements Callable<Integer> {
             : e instanceof DataQualityException ? "dq_failed"
             : code == ExitCodes.USAGE ? "config_error" : "failed";
         System.out.println(summary.toJson(status, code, String.valueOf(e.getMessage()),
-            opened ? System.getProperty(Environment.LOG_FILE_PROPERTY) : null));
+            opened ? System.getProperty(PolkuSession.LOG_FILE_PROPERTY) : null));
       }
       throw e;
     }
@@ -175,7 +194,7 @@ public final class NightlyCommand implements Callable<Integer> {
       progress.printf("Batch %d/%d: %s (run %s)%n", i + 1, n, range(b.from(), b.to()), id);
       try {
         lock.checkStillHeld();
-        pipeline.run(ctx, lock::checkStillHeld, r -> { });
+        pipeline.run(ctx);
       } catch (RuntimeException e) {
         System.err.println("Backfill stopped at batch " + (i + 1) + "/" + n + " ("
             + range(b.from(), b.to()) + ", run " + id + "); the batches before it are"
@@ -192,7 +211,7 @@ public final class NightlyCommand implements Callable<Integer> {
     progress.printf(java.util.Locale.ROOT, "Backfill of %s succeeded: %d runs (%s) in %.1f s."
         + " Log: %s%n", range(from, to), n, String.join(", ", ids),
         (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0,
-        System.getProperty(Environment.LOG_FILE_PROPERTY));
+        System.getProperty(PolkuSession.LOG_FILE_PROPERTY));
   }
 
   private static String range(java.time.LocalDate a, java.time.LocalDate b) {

@@ -5,6 +5,7 @@ import io.polku.lake.LockHeldException;
 import io.polku.pipeline.DataQualityException;
 import io.polku.pipeline.SourceNotFoundException;
 import io.polku.pipeline.SourceSchemaException;
+import io.polku.session.PolkuSession;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -97,7 +98,7 @@ public final class Polku implements Runnable {
       err.println("  caused by: " + cause);
       cause = cause.getCause();
     }
-    String log = System.getProperty(Environment.LOG_FILE_PROPERTY);
+    String log = System.getProperty(PolkuSession.LOG_FILE_PROPERTY);
     if (log != null) {
       err.println("Full log: " + log);
     }

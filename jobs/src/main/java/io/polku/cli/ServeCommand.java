@@ -4,6 +4,7 @@ import io.polku.config.PolkuConfig;
 import io.polku.serve.PasswordHash;
 import io.polku.serve.ServeOptions;
 import io.polku.serve.SqlServer;
+import io.polku.session.PolkuSession;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -57,9 +58,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     PolkuConfig config = env.config();
     ServeOptions options = ServeOptions.from(config.raw());
-    Environment.redirectLogs(config, "serve");
+    PolkuSession.redirectLogs(config, "serve");
     System.out.println("Starting the SQL endpoint over " + config.lakeRoot() + " (log: "
-        + System.getProperty(Environment.LOG_FILE_PROPERTY) + ") ...");
+        + System.getProperty(PolkuSession.LOG_FILE_PROPERTY) + ") ...");
     SqlServer server = SqlServer.start(config, options, System.out::println);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,6 +4,8 @@ import io.polku.contract.Tables;
 import io.polku.contract.Views;
 import io.polku.lake.Lake;
 import io.polku.lake.QueryRelations;
+import io.polku.session.PolkuSession;
+import io.polku.text.TextTable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,7 +49,7 @@ public final class SqlCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--format " + format + " is not supported; expected"
           + " table or csv");
     }
-    try (Environment.Opened opened = Environment.openUnregistered(env.config(), "sql")) {
+    try (PolkuSession.Opened opened = PolkuSession.openUnregistered(env.config(), "sql")) {
       Lake lake = opened.lake();
       Optional<Set<String>> named = QueryRelations.of(opened.spark(), query, lake.database());
       if (named.isPresent()) {

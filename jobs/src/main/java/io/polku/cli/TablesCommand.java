@@ -6,6 +6,8 @@ import io.delta.tables.DeltaTable;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
+import io.polku.session.PolkuSession;
+import io.polku.text.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +27,7 @@ public final class TablesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Environment.Opened opened = Environment.openUnregistered(env.config(), "tables")) {
+    try (PolkuSession.Opened opened = PolkuSession.openUnregistered(env.config(), "tables")) {
       Lake lake = opened.lake();
       boolean audit = lake.exists(Tables.RUN_AUDIT);
       List<List<String>> rows = new ArrayList<>();

@@ -878,7 +878,7 @@ public final class PolkuConfig {
       List<Hypothesis> hypotheses = readHypotheses(k + "hypotheses", conditions.keySet());
       String language = string(k + "default-language");
       if (language != null
-          && io.polku.rootcause.CommentWords.stopWordLanguage(language) == null) {
+          && io.polku.text.StopWordLanguages.of(language) == null) {
         problems.add(k + "default-language = \"" + language + "\" has no stop-word list;"
             + " expected an ISO 639 code or English name of one of Spark's languages: da, de,"
             + " en, es, fi, fr, hu, it, nl, no, pt, ru, sv, tr");

@@ -1,8 +1,8 @@
 package io.polku.notebook;
 
-import io.polku.cli.Environment;
-import io.polku.cli.TextTable;
 import io.polku.config.PolkuConfig;
+import io.polku.session.PolkuSession;
+import io.polku.text.TextTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ public final class NotebookEnv {
 
   private NotebookEnv() {}
 
-  public static Environment.Opened open() {
+  public static PolkuSession.Opened open() {
     JANINO.setLevel(java.util.logging.Level.WARNING);
     Path home = home();
     Path conf = home.resolve(System.getenv().getOrDefault("POLKU_CONF", "conf/local.conf"));
@@ -50,7 +50,7 @@ public final class NotebookEnv {
       overrides.put("polku.logs.dir", logs);
     }
     PolkuConfig config = PolkuConfig.load(conf, overrides);
-    return Environment.open(config, "notebook");
+    return PolkuSession.open(config, "notebook");
   }
 
   /**

@@ -1,13 +1,5 @@
 package io.polku.pipeline;
 
-import io.polku.followup.FollowupStage;
-import io.polku.identity.IdentityStage;
-import io.polku.ingest.IngestStage;
-import io.polku.journey.JourneyStage;
-import io.polku.kpi.KpiStage;
-import io.polku.profile.ProfileStage;
-import io.polku.rootcause.RootCauseStage;
-import io.polku.survey.SurveyStage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,31 +13,28 @@ import java.util.Locale;
  */
 public final class NightlyPipeline {
   private final List<Stage> stages;
+  private final List<StageHook> hooks;
 
   public NightlyPipeline(List<Stage> stages) {
+    this(stages, List.of());
+  }
+
+  private NightlyPipeline(List<Stage> stages, List<StageHook> hooks) {
     this.stages = List.copyOf(stages);
+    this.hooks = List.copyOf(hooks);
   }
 
-  /** The stages that exist today, in pipeline order. */
-  public static NightlyPipeline standard() {
-    return new NightlyPipeline(List.of(
-        new IngestStage(IngestStage.Options.all()),
-        new IdentityStage(),
-        new JourneyStage(),
-        new RootCauseStage(),
-        new FollowupStage(),
-        new ProfileStage(),
-        new SurveyStage(),
-        new KpiStage()));
+  /** This pipeline with {@code hook} called around each stage, after the hooks it has. */
+  public NightlyPipeline withHook(StageHook hook) {
+    List<StageHook> all = new ArrayList<>(hooks);
+    all.add(hook);
+    return new NightlyPipeline(stages, all);
   }
 
-  /** The names of the standard stages, in order. */
-  public static final List<String> STAGE_NAMES = List.of(IngestStage.NAME,
-      IdentityStage.NAME, JourneyStage.NAME, RootCauseStage.NAME, FollowupStage.NAME,
-      ProfileStage.NAME, SurveyStage.NAME, KpiStage.NAME);
-
-  /** The exit status of a process stopped by {@code polku.debug.halt-after-stage}. */
-  public static final int HALT_STATUS = 99;
+  /** The names of this pipeline's stages, in order. */
+  public List<String> stageNames() {
+    return stages.stream().map(Stage::name).toList();
+  }
 
   /**
    * How one stage ended: {@code succeeded} with its result, or {@code failed} /
@@ -54,22 +43,8 @@ public final class NightlyPipeline {
   public record StageReport(String stage, String status, Instant started, Instant ended,
       StageResult result, String message) {}
 
+  /** Runs the stages in order, each one's hooks around it. */
   public List<StageResult> run(RunContext ctx) {
-    return run(ctx, () -> { }, r -> { });
-  }
-
-  /**
-   * Runs the stages; {@code beforeEachStage} runs before each (the CLI checks there that the
-   * run still holds the lake's lock) and {@code onStageEnd} gets each stage's report (the
-   * CLI's --json summary).
-   */
-  public List<StageResult> run(RunContext ctx, Runnable beforeEachStage,
-      java.util.function.Consumer<StageReport> onStageEnd) {
-    String halt = ctx.config().haltAfterStage();
-    if (halt != null && !STAGE_NAMES.contains(halt)) {
-      throw new io.polku.config.ConfigException("polku.debug.halt-after-stage = '" + halt
-          + "' is not a stage; expected one of " + STAGE_NAMES + "; fix it or unset it");
-    }
     RunAudit audit = new RunAudit(ctx);
     audit.runStarted();
     ctx.progress().accept("Run " + ctx.runId() + " for " + ctx.dateFrom()
@@ -81,23 +56,24 @@ public final class NightlyPipeline {
       ctx.progress().accept(stage.name() + " ...");
       StageResult result;
       try {
-        beforeEachStage.run();
+        hooks.forEach(h -> h.beforeStage(stage.name()));
         result = stage.run(ctx);
       } catch (DataQualityException e) {
-        onStageEnd.accept(new StageReport(stage.name(), "dq_failed", started, Instant.now(),
-            null, e.getMessage()));
         audit.stageFailed(stage.name(), started, "dq_failed", e.getMessage());
         audit.runEnded("dq_failed", e.getMessage());
+        report(new StageReport(stage.name(), "dq_failed", started, Instant.now(), null,
+            e.getMessage()));
         throw e;
       } catch (RuntimeException e) {
-        onStageEnd.accept(new StageReport(stage.name(), "failed", started, Instant.now(),
-            null, String.valueOf(e.getMessage())));
         audit.stageFailed(stage.name(), started, "failed", String.valueOf(e.getMessage()));
         audit.runEnded("failed", stage.name() + ": " + e.getMessage());
+        report(new StageReport(stage.name(), "failed", started, Instant.now(), null,
+            String.valueOf(e.getMessage())));
         throw e;
       }
-      audit.stageEnded(result, started, "succeeded",
-          result.warnings().isEmpty() ? null : String.join("; ", result.warnings()));
+      String warnings = result.warnings().isEmpty() ? null
+          : String.join("; ", result.warnings());
+      audit.stageEnded(result, started, "succeeded", warnings);
       for (String w : result.warnings()) {
         ctx.progress().accept("  warning: " + w);
       }
@@ -106,19 +82,15 @@ public final class NightlyPipeline {
           result.rowsIn(), result.rowsOut(), result.rowsQuarantined(),
           Duration.between(started, Instant.now()).toMillis() / 1000.0));
       results.add(result);
-      onStageEnd.accept(new StageReport(stage.name(), "succeeded", started, Instant.now(),
-          result, result.warnings().isEmpty() ? null : String.join("; ", result.warnings())));
-      if (stage.name().equals(halt)) {
-        // Fault injection for the crash tests: die like kill -9, right after the commit.
-        ctx.progress().accept("Halting after stage " + stage.name()
-            + " (polku.debug.halt-after-stage; testing only)");
-        System.out.flush();
-        System.err.flush();
-        Runtime.getRuntime().halt(HALT_STATUS);
-      }
+      report(new StageReport(stage.name(), "succeeded", started, Instant.now(), result,
+          warnings));
     }
     audit.runEnded("succeeded", null);
     ctx.lake().registerExisting();
     return results;
+  }
+
+  private void report(StageReport report) {
+    hooks.forEach(h -> h.afterStage(report));
   }
 }

@@ -23,15 +23,13 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import io.polku.text.StopWordLanguages;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.ml.feature.StopWordsRemover;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -60,9 +58,6 @@ import org.apache.spark.sql.types.DataTypes;
  * output bounded by segments x words requested.
  */
 public final class CommentWords {
-  /** The letters a language code is read by: "pt-BR" is "pt". */
-  private static final String LEADING = "^([a-z]+)";
-  private static final Pattern LEADING_LETTERS = Pattern.compile(LEADING);
   /** Unicode NFC, so that a decomposed "não" (a + combining tilde) is the word of the list. */
   private static final UserDefinedFunction NFC = udf(
       (UDF1<String, String>) s -> s == null || Normalizer.isNormalized(s, Normalizer.Form.NFC)
@@ -71,60 +66,28 @@ public final class CommentWords {
 
   private CommentWords() {}
 
-  /**
-   * The languages of Spark's stop-word lists ({@link StopWordsRemover#loadDefaultStopWords}) by
-   * the codes a feedback source may carry: ISO 639-1, ISO 639-2 (B and T) and the English name.
-   */
-  static final Map<String, String> LANGUAGES = languages();
-
-  private static Map<String, String> languages() {
-    String[][] codes = {
-        {"danish", "da", "dan"}, {"dutch", "nl", "nld", "dut"}, {"english", "en", "eng"},
-        {"finnish", "fi", "fin"}, {"french", "fr", "fra", "fre"},
-        {"german", "de", "deu", "ger"}, {"hungarian", "hu", "hun"}, {"italian", "it", "ita"},
-        {"norwegian", "no", "nb", "nn", "nor", "nob", "nno"}, {"portuguese", "pt", "por"},
-        {"russian", "ru", "rus"}, {"spanish", "es", "spa"}, {"swedish", "sv", "swe"},
-        {"turkish", "tr", "tur"}};
-    Map<String, String> out = new TreeMap<>();
-    for (String[] c : codes) {
-      for (String code : c) {
-        out.put(code, c[0]);
-      }
-    }
-    return Map.copyOf(out);
-  }
-
-  /**
-   * The stop-word language of a language code ("pt", "pt-BR", "POR", "portuguese"), or null
-   * when Spark has no list for it. Only the leading letters count, case-insensitively.
-   */
-  public static String stopWordLanguage(String code) {
-    if (code == null) {
-      return null;
-    }
-    Matcher m = LEADING_LETTERS.matcher(code.trim().toLowerCase(Locale.ROOT));
-    return m.find() ? LANGUAGES.get(m.group(1)) : null;
-  }
-
-  /** Spark's stop words of a language of {@link #LANGUAGES} (its English name). */
+  /** Spark's stop words of a language of {@link StopWordLanguages#CODES} (its English name). */
   static List<String> stopWords(String language) {
     return List.of(StopWordsRemover.loadDefaultStopWords(language));
   }
 
   /**
    * The stop words of each row's language: Spark's list for the language of the code in
-   * {@code language} (as {@link #stopWordLanguage}), or of {@code defaultLanguage} when the code
+   * {@code language} (as {@link StopWordLanguages#of}), or of {@code defaultLanguage} when the
+   * code
    * is null or has no list. One array literal per language in the plan, no join.
    */
   static Column stopWordsOf(Column language, String defaultLanguage) {
-    String fallback = stopWordLanguage(defaultLanguage);
+    String fallback = StopWordLanguages.of(defaultLanguage);
     if (fallback == null) {
       throw new IllegalArgumentException("No stop words for the default language '"
-          + defaultLanguage + "'; expected one of " + new TreeSet<>(LANGUAGES.keySet()));
+          + defaultLanguage + "'; expected one of "
+          + new TreeSet<>(StopWordLanguages.CODES.keySet()));
     }
-    Column code = regexp_extract(lower(trim(language)), LEADING, 1);
+    Column code = regexp_extract(lower(trim(language)), StopWordLanguages.LEADING, 1);
     Map<String, List<String>> aliases = new TreeMap<>();
-    LANGUAGES.forEach((c, l) -> aliases.computeIfAbsent(l, x -> new ArrayList<>()).add(c));
+    StopWordLanguages.CODES.forEach((c, l) ->
+        aliases.computeIfAbsent(l, x -> new ArrayList<>()).add(c));
     Column out = null;
     for (var e : aliases.entrySet()) {
       if (e.getKey().equals(fallback)) {
@@ -163,7 +126,7 @@ public final class CommentWords {
    * @param scoped all scoped responses (the background of each scope)
    * @param prior the prior's total pseudo-count a0
    * @param defaultLanguage the stop words of a response without a {@code language} column,
-   *     value or a language Spark has a list for (a code or name, see {@link #stopWordLanguage})
+   *     value or a language Spark has a list for (a code or name, see {@link StopWordLanguages#of})
    */
   public static Dataset<Row> distinguishing(Dataset<Row> members, Dataset<Row> scoped, int k,
       double prior, String defaultLanguage) {

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
 import io.polku.lake.LakeLock;
-import io.polku.pipeline.NightlyPipeline;
+import io.polku.nightly.StandardStages;
+import io.polku.pipeline.HaltAfterStage;
 import io.polku.testing.LakeHashes;
 import io.polku.testing.SparkTest;
 import io.polku.testing.TestSources;
@@ -91,7 +92,7 @@ class CrashRecoveryTest {
     Child halted = start(lake, "--set", "polku.debug.halt-after-stage=journeys");
     int code = halted.process.waitFor();
     String haltLog = Files.readString(halted.log);
-    assertEquals(NightlyPipeline.HALT_STATUS, code, haltLog);
+    assertEquals(HaltAfterStage.STATUS, code, haltLog);
     assertTrue(haltLog.contains("Halting after stage journeys"), haltLog);
     String first = runId(haltLog);
     // The dead run left its lock and a 'running' audit row behind.
@@ -102,7 +103,7 @@ class CrashRecoveryTest {
 
     // 2. The re-run takes the halted run's lock over, and is itself killed with kill -9 at a
     // random moment: during a random stage, a random 0-1.5 s after it started.
-    String stage = NightlyPipeline.STAGE_NAMES.get(random.nextInt(5));
+    String stage = StandardStages.NAMES.get(random.nextInt(5));
     long delay = random.nextInt(1500);
     t0 = System.nanoTime();
     Child killed = start(lake);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.polku.config.ConfigException;
 import io.polku.config.PolkuConfig;
+import io.polku.session.PolkuSession;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,11 +55,11 @@ class LogRetentionTest {
 
     LoggerContext log4j = (LoggerContext) LogManager.getContext(false);
     URI testConfig = log4j.getConfigLocation();
-    String previousFile = System.getProperty(Environment.LOG_FILE_PROPERTY);
+    String previousFile = System.getProperty(PolkuSession.LOG_FILE_PROPERTY);
     try {
       log4j.setConfigLocation(getClass().getClassLoader().getResource("log4j2.properties")
           .toURI());
-      Environment.redirectLogs(config("7"), "retention");
+      PolkuSession.redirectLogs(config("7"), "retention");
       assertFalse(Files.exists(old), "20 days old, retention 7");
       assertFalse(Files.exists(oldRolled), "9 days old, retention 7");
       assertTrue(Files.exists(young), "2 days old");
@@ -68,7 +69,7 @@ class LogRetentionTest {
           .getAppender("file");
       assertTrue(a instanceof RollingFileAppender, "a rolling file: " + a);
       RollingFileAppender rolling = (RollingFileAppender) a;
-      assertEquals(System.getProperty(Environment.LOG_FILE_PROPERTY), rolling.getFileName());
+      assertEquals(System.getProperty(PolkuSession.LOG_FILE_PROPERTY), rolling.getFileName());
       assertTrue(rolling.getFileName().startsWith(logs.toString()), rolling.getFileName());
 
       // A long process (serve): the rollover's Delete action applies the same retention.
@@ -84,9 +85,9 @@ class LogRetentionTest {
       assertTrue(Files.exists(other));
     } finally {
       if (previousFile == null) {
-        System.clearProperty(Environment.LOG_FILE_PROPERTY);
+        System.clearProperty(PolkuSession.LOG_FILE_PROPERTY);
       } else {
-        System.setProperty(Environment.LOG_FILE_PROPERTY, previousFile);
+        System.setProperty(PolkuSession.LOG_FILE_PROPERTY, previousFile);
       }
       log4j.setConfigLocation(testConfig);
     }
@@ -95,7 +96,7 @@ class LogRetentionTest {
   @Test
   void aRetentionBelowOneDayIsRefusedWithTheFix() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> Environment.redirectLogs(config("0"), "retention"));
+        () -> PolkuSession.redirectLogs(config("0"), "retention"));
     assertTrue(e.getMessage().contains("polku.logs.retention-days = 0 is not a whole number of"
         + " at least 1"), e.getMessage());
   }

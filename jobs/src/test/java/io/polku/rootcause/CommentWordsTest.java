@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.polku.testing.SparkTest;
+import io.polku.text.StopWordLanguages;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -103,14 +104,14 @@ class CommentWordsTest {
 
   @Test
   void languageCodesMapToSparksListsAndUnknownOnesToTheDefault() {
-    assertEquals("portuguese", CommentWords.stopWordLanguage("pt"));
-    assertEquals("portuguese", CommentWords.stopWordLanguage(" pt-BR "));
-    assertEquals("swedish", CommentWords.stopWordLanguage("SV"));
-    assertEquals("german", CommentWords.stopWordLanguage("deu"));
-    assertEquals("norwegian", CommentWords.stopWordLanguage("nb"));
-    assertEquals("finnish", CommentWords.stopWordLanguage("finnish"));
-    assertNull(CommentWords.stopWordLanguage("ja"));
-    assertNull(CommentWords.stopWordLanguage(null));
+    assertEquals("portuguese", StopWordLanguages.of("pt"));
+    assertEquals("portuguese", StopWordLanguages.of(" pt-BR "));
+    assertEquals("swedish", StopWordLanguages.of("SV"));
+    assertEquals("german", StopWordLanguages.of("deu"));
+    assertEquals("norwegian", StopWordLanguages.of("nb"));
+    assertEquals("finnish", StopWordLanguages.of("finnish"));
+    assertNull(StopWordLanguages.of("ja"));
+    assertNull(StopWordLanguages.of(null));
     // An unknown or missing language: the default's stop words, no error.
     assertEquals(List.of("não", "foi", "cartão"), tokens("Não foi o cartão", "xx", "fi"));
     assertEquals(List.of("cartão"), tokens("Não foi o cartão", "xx", "pt"));

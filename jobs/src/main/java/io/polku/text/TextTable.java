@@ -1,4 +1,4 @@
-package io.polku.cli;
+package io.polku.text;
 
 import java.util.ArrayList;
 import java.util.List;

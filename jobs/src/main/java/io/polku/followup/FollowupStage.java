@@ -9,16 +9,14 @@ import io.polku.config.PolkuConfig;
 import io.polku.config.PolkuConfig.Fix;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
+import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
-import io.polku.pipeline.Stage;
 import io.polku.pipeline.StageResult;
 import io.polku.rootcause.Conditions;
 import io.polku.rootcause.CriticalFeedback;
 import io.polku.rootcause.JourneySignal;
 import io.polku.rootcause.Signals;
 import java.sql.Date;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,22 +55,18 @@ import org.apache.spark.sql.types.StructType;
  * known at that date; a change of the critical rules deletes the follow-ups (and their
  * statuses) of re-run dates whose responses are no longer critical.
  */
-public final class FollowupStage implements Stage {
+public final class FollowupStage extends BaseStage {
   public static final String NAME = "followups";
 
-  @Override
-  public String name() {
-    return NAME;
+  public FollowupStage() {
+    super(NAME, "close-the-loop follow-ups",
+        List.of(Tables.FOLLOWUPS, Tables.FOLLOWUP_UPDATES, Tables.FOLLOWUP_SUMMARY,
+            Tables.FIX_EFFECTS));
   }
 
   @Override
-  public StageResult run(RunContext ctx) {
-    Instant started = Instant.now();
+  protected Outcome execute(RunContext ctx) {
     Lake lake = ctx.lake();
-    for (var t : List.of(Tables.FOLLOWUPS, Tables.FOLLOWUP_UPDATES, Tables.FOLLOWUP_SUMMARY,
-        Tables.FIX_EFFECTS)) {
-      lake.ensure(t);
-    }
     PolkuConfig.FollowupOptions o = ctx.config().followups();
     PolkuConfig.RootCauseOptions rc = ctx.config().rootCause();
     SparkSession spark = ctx.spark();
@@ -82,92 +76,87 @@ public final class FollowupStage implements Stage {
       LocalDate b = f.date().minusDays(o.fixWindowDays());
       readFrom = b.isBefore(readFrom) ? b : readFrom;
     }
-    spark.sparkContext().setJobGroup("polku-followups", "close-the-loop follow-ups", false);
     List<String> warnings = new ArrayList<>();
-    try {
-      List<JourneySignal> signals = Signals.load(rc);
-      Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
-          .filter(col("response_date").between(lit(Date.valueOf(readFrom)),
-              lit(Date.valueOf(runDate))));
-      boolean master = lake.exists(Tables.CUSTOMERS) && lake.exists(Tables.IDENTITY_MAP);
-      Dataset<Row> attributes = master ? Conditions.customerAttributes(
-          lake.read(Tables.IDENTITY_MAP), lake.read(Tables.CUSTOMERS)) : null;
-      Dataset<Row> values = master ? FollowupTransforms.customerValue(
-          lake.read(Tables.IDENTITY_MAP), lake.read(Tables.CUSTOMERS)) : null;
-      double repeatHours = ctx.config().journeys().repeatWindow().toMinutes() / 60.0;
-      Dataset<Row> segments = latestSegments(lake, runDate);
-      // The step and property conditions the segments and fixes name (collected: bounded by
-      // the segments' conditions), recognised exactly as the root-cause run bucketed them.
-      java.util.Set<String> named = new java.util.TreeSet<>();
-      for (Row r : segments.select(explode(col("conditions"))).distinct().collectAsList()) {
-        named.add(r.getString(0));
-      }
-      o.fixes().forEach(f -> named.addAll(f.conditions()));
-      Dataset<Row> analysed = CriticalFeedback.withCritical(
-          Conditions.withConditions(context, attributes, signals, repeatHours,
-              Conditions.forConditions(named, rc)),
-          rc.critical(), rc.otherMaxNormalised()).localCheckpoint(true);
-      Dataset<Row> inRange = analysed.filter(ctx.dateRangePredicate("response_date"));
-
-      Dataset<Row> rows = FollowupTransforms.followups(inRange, segments, values, o,
-          rc.critical());
-      lake.mergeKeepingColumns(Tables.FOLLOWUPS, rows, FollowupTransforms.RUN_COLUMNS,
-          "t.response_date >= DATE'" + ctx.dateFrom() + "' AND t.response_date <= DATE'"
-              + ctx.dateTo() + "'");
-
-      Dataset<Row> updates = lake.read(Tables.FOLLOWUP_UPDATES);
-      long invalid = updates.count() - FollowupTransforms.validUpdates(updates).count();
-      if (invalid > 0) {
-        warnings.add(invalid + " followup_updates rows have a status outside "
-            + Tables.FOLLOWUP_STATUSES + " or no response_id/updated_ts and were ignored;"
-            + " fix them at the source");
-      }
-      Dataset<Row> latest = FollowupTransforms.latestUpdates(updates).localCheckpoint(true);
-      long unknown = latest.join(lake.read(Tables.FOLLOWUPS).select("response_id"),
-          new String[] {"response_id"}, "left_anti").count();
-      if (unknown > 0) {
-        warnings.add(unknown + " followup_updates response_ids are not follow-ups (yet) and"
-            + " were ignored");
-      }
-      lake.updateColumns(Tables.FOLLOWUPS, latest, FollowupTransforms.STATUS_COLUMNS);
-
-      String where = "run_date = DATE'" + runDate + "'";
-      Dataset<Row> all = lake.read(Tables.FOLLOWUPS);
-      lake.replaceWhere(Tables.FOLLOWUP_SUMMARY,
-          FollowupTransforms.summary(all, Date.valueOf(runDate)), where);
-      lake.replaceWhere(Tables.FIX_EFFECTS, fixEffects(spark, analysed, o, runDate), where);
-
-      long critical = inRange.filter(col("critical")).count();
-      long written = lake.read(Tables.FOLLOWUPS)
-          .filter(ctx.dateRangePredicate("response_date")).count();
-      if (critical != written) {
-        throw new IllegalStateException("followups has " + written + " rows for "
-            + ctx.dateFrom() + ".." + ctx.dateTo() + " but there are " + critical
-            + " critical responses; every critical response must have exactly one follow-up");
-      }
-      Row overall = lake.read(Tables.FOLLOWUP_SUMMARY).filter(where)
-          .filter("team = '*' AND priority = '*'").first();
-      String closure = String.format(Locale.ROOT, "%d critical responses %s..%s; all"
-              + " follow-ups to %s: %d, closed %d (%.1f%%), overdue %d, median %s h to close",
-          critical, ctx.dateFrom(), runDate, runDate, overall.<Long>getAs("followups"),
-          overall.<Long>getAs("closed"), 100 * overall.<Double>getAs("closure_rate"),
-          overall.<Long>getAs("overdue"),
-          overall.isNullAt(overall.fieldIndex("median_hours_to_close")) ? "-"
-              : String.format(Locale.ROOT, "%.1f",
-                  overall.<Double>getAs("median_hours_to_close")));
-      for (Row r : lake.read(Tables.FIX_EFFECTS).filter(where).collectAsList()) {
-        ctx.progress().accept(String.format(Locale.ROOT, "  fix %s on %s: %s (before %d/%d,"
-                + " after %d/%d, p %s)", r.getAs("segment"), r.getAs("fix_date"),
-            r.getAs("verdict"), r.<Long>getAs("before_critical"),
-            r.<Long>getAs("before_responses"), r.<Long>getAs("after_critical"),
-            r.<Long>getAs("after_responses"), r.getAs("p_value")));
-      }
-      return new StageResult(NAME, List.of(
-          new StageResult.ObjectCounts("followups", critical, written, 0, closure, true)),
-          warnings, Duration.between(started, Instant.now()));
-    } finally {
-      spark.sparkContext().clearJobGroup();
+    List<JourneySignal> signals = Signals.load(rc);
+    Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
+        .filter(col("response_date").between(lit(Date.valueOf(readFrom)),
+            lit(Date.valueOf(runDate))));
+    boolean master = lake.exists(Tables.CUSTOMERS) && lake.exists(Tables.IDENTITY_MAP);
+    Dataset<Row> attributes = master ? Conditions.customerAttributes(
+        lake.read(Tables.IDENTITY_MAP), lake.read(Tables.CUSTOMERS)) : null;
+    Dataset<Row> values = master ? FollowupTransforms.customerValue(
+        lake.read(Tables.IDENTITY_MAP), lake.read(Tables.CUSTOMERS)) : null;
+    double repeatHours = ctx.config().journeys().repeatWindow().toMinutes() / 60.0;
+    Dataset<Row> segments = latestSegments(lake, runDate);
+    // The step and property conditions the segments and fixes name (collected: bounded by
+    // the segments' conditions), recognised exactly as the root-cause run bucketed them.
+    java.util.Set<String> named = new java.util.TreeSet<>();
+    for (Row r : segments.select(explode(col("conditions"))).distinct().collectAsList()) {
+      named.add(r.getString(0));
     }
+    o.fixes().forEach(f -> named.addAll(f.conditions()));
+    Dataset<Row> analysed = CriticalFeedback.withCritical(
+        Conditions.withConditions(context, attributes, signals, repeatHours,
+            Conditions.forConditions(named, rc)),
+        rc.critical(), rc.otherMaxNormalised()).localCheckpoint(true);
+    Dataset<Row> inRange = analysed.filter(ctx.dateRangePredicate("response_date"));
+
+    Dataset<Row> rows = FollowupTransforms.followups(inRange, segments, values, o,
+        rc.critical());
+    lake.mergeKeepingColumns(Tables.FOLLOWUPS, rows, FollowupTransforms.RUN_COLUMNS,
+        "t.response_date >= DATE'" + ctx.dateFrom() + "' AND t.response_date <= DATE'"
+            + ctx.dateTo() + "'");
+
+    Dataset<Row> updates = lake.read(Tables.FOLLOWUP_UPDATES);
+    long invalid = updates.count() - FollowupTransforms.validUpdates(updates).count();
+    if (invalid > 0) {
+      warnings.add(invalid + " followup_updates rows have a status outside "
+          + Tables.FOLLOWUP_STATUSES + " or no response_id/updated_ts and were ignored;"
+          + " fix them at the source");
+    }
+    Dataset<Row> latest = FollowupTransforms.latestUpdates(updates).localCheckpoint(true);
+    long unknown = latest.join(lake.read(Tables.FOLLOWUPS).select("response_id"),
+        new String[] {"response_id"}, "left_anti").count();
+    if (unknown > 0) {
+      warnings.add(unknown + " followup_updates response_ids are not follow-ups (yet) and"
+          + " were ignored");
+    }
+    lake.updateColumns(Tables.FOLLOWUPS, latest, FollowupTransforms.STATUS_COLUMNS);
+
+    String where = "run_date = DATE'" + runDate + "'";
+    Dataset<Row> all = lake.read(Tables.FOLLOWUPS);
+    lake.replaceWhere(Tables.FOLLOWUP_SUMMARY,
+        FollowupTransforms.summary(all, Date.valueOf(runDate)), where);
+    lake.replaceWhere(Tables.FIX_EFFECTS, fixEffects(spark, analysed, o, runDate), where);
+
+    long critical = inRange.filter(col("critical")).count();
+    long written = lake.read(Tables.FOLLOWUPS)
+        .filter(ctx.dateRangePredicate("response_date")).count();
+    if (critical != written) {
+      throw new IllegalStateException("followups has " + written + " rows for "
+          + ctx.dateFrom() + ".." + ctx.dateTo() + " but there are " + critical
+          + " critical responses; every critical response must have exactly one follow-up");
+    }
+    Row overall = lake.read(Tables.FOLLOWUP_SUMMARY).filter(where)
+        .filter("team = '*' AND priority = '*'").first();
+    String closure = String.format(Locale.ROOT, "%d critical responses %s..%s; all"
+            + " follow-ups to %s: %d, closed %d (%.1f%%), overdue %d, median %s h to close",
+        critical, ctx.dateFrom(), runDate, runDate, overall.<Long>getAs("followups"),
+        overall.<Long>getAs("closed"), 100 * overall.<Double>getAs("closure_rate"),
+        overall.<Long>getAs("overdue"),
+        overall.isNullAt(overall.fieldIndex("median_hours_to_close")) ? "-"
+            : String.format(Locale.ROOT, "%.1f",
+                overall.<Double>getAs("median_hours_to_close")));
+    for (Row r : lake.read(Tables.FIX_EFFECTS).filter(where).collectAsList()) {
+      ctx.progress().accept(String.format(Locale.ROOT, "  fix %s on %s: %s (before %d/%d,"
+              + " after %d/%d, p %s)", r.getAs("segment"), r.getAs("fix_date"),
+          r.getAs("verdict"), r.<Long>getAs("before_critical"),
+          r.<Long>getAs("before_responses"), r.<Long>getAs("after_critical"),
+          r.<Long>getAs("after_responses"), r.getAs("p_value")));
+    }
+    return new Outcome(List.of(
+        new StageResult.ObjectCounts("followups", critical, written, 0, closure, true)),
+        warnings);
   }
 
   /** root_cause_segments of the latest run_date up to {@code runDate} (empty if none). */

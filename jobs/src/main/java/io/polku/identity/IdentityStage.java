@@ -1,14 +1,11 @@
 package io.polku.identity;
 
 import io.polku.config.PolkuConfig;
-import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
+import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
-import io.polku.pipeline.Stage;
 import io.polku.pipeline.StageResult;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
@@ -36,9 +33,8 @@ import org.apache.spark.sql.Row;
  * stage; re-run it. Keys of merged components disappear from the map (see
  * {@link CustomerKeys}).
  */
-public final class IdentityStage implements Stage {
+public final class IdentityStage extends BaseStage {
   public static final String NAME = "identity";
-  public static final String JOB_GROUP = "polku-identity";
 
   /** Conflict threshold and loop limits; see {@code polku.identity} in reference.conf. */
   public record Options(int maxCustomers, int maxRounds, int checkpointEvery) {
@@ -69,75 +65,62 @@ public final class IdentityStage implements Stage {
 
   /** Fixed options, or null for the run's configuration. */
   public IdentityStage(Options options) {
+    super(NAME, "identity stitching", List.of(Tables.EVENTS, Tables.FEEDBACK,
+        Tables.IDENTITY_LINKS, Tables.IDENTITY_MAP, Tables.IDENTITY_CONFLICTS));
     this.options = options;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public StageResult run(RunContext ctx) {
-    Instant started = Instant.now();
+  protected Outcome execute(RunContext ctx) {
     Options opts = options != null ? options : Options.from(ctx.config().identity());
     Lake lake = ctx.lake();
-    ctx.spark().sparkContext().setJobGroup(JOB_GROUP, "identity stitching", false);
-    try {
-      for (TableSpec t : List.of(Tables.EVENTS, Tables.FEEDBACK, Tables.IDENTITY_LINKS,
-          Tables.IDENTITY_MAP, Tables.IDENTITY_CONFLICTS)) {
-        lake.ensure(t);
-      }
-      // The whole of silver, whatever the run's dates: identity is one snapshot of everything
-      // known, so re-running an old date gives the same map. Only the columns identity needs,
-      // read once (nodes and edges both use them).
-      List<String> ids = IdentityGraph.PRIORITY;
-      Dataset<Row> events = narrow(lake.read(Tables.EVENTS), ids, "event_ts");
-      Dataset<Row> feedback = narrow(lake.read(Tables.FEEDBACK), ids, "response_ts");
-      Dataset<Row> links = lake.read(Tables.IDENTITY_LINKS)
-          .select("id_type_a", "id_a", "id_type_b", "id_b", "observed_ts").localCheckpoint(true);
+    // The whole of silver, whatever the run's dates: identity is one snapshot of everything
+    // known, so re-running an old date gives the same map. Only the columns identity needs,
+    // read once (nodes and edges both use them).
+    List<String> ids = IdentityGraph.PRIORITY;
+    Dataset<Row> events = narrow(lake.read(Tables.EVENTS), ids, "event_ts");
+    Dataset<Row> feedback = narrow(lake.read(Tables.FEEDBACK), ids, "response_ts");
+    Dataset<Row> links = lake.read(Tables.IDENTITY_LINKS)
+        .select("id_type_a", "id_a", "id_type_b", "id_b", "observed_ts").localCheckpoint(true);
 
-      // Eager local checkpoints, not persist(): plans over persisted datasets that are read
-      // several times make AQE's plan strings explode (see IdentityGraph).
-      Dataset<Row> nodes = IdentityGraph.nodes(events, feedback, links).localCheckpoint(true);
-      Dataset<Row> allEdges = IdentityGraph.edges(events, feedback, links).localCheckpoint(true);
-      Dataset<Row> conflicts = IdentityGraph.conflicts(allEdges, nodes, opts.maxCustomers())
-          .localCheckpoint(true);
-      Dataset<Row> edges = IdentityGraph.withoutConflicts(allEdges, conflicts)
-          .localCheckpoint(true);
-      long edgeCount = edges.count();
+    // Eager local checkpoints, not persist(): plans over persisted datasets that are read
+    // several times make AQE's plan strings explode (see IdentityGraph).
+    Dataset<Row> nodes = IdentityGraph.nodes(events, feedback, links).localCheckpoint(true);
+    Dataset<Row> allEdges = IdentityGraph.edges(events, feedback, links).localCheckpoint(true);
+    Dataset<Row> conflicts = IdentityGraph.conflicts(allEdges, nodes, opts.maxCustomers())
+        .localCheckpoint(true);
+    Dataset<Row> edges = IdentityGraph.withoutConflicts(allEdges, conflicts)
+        .localCheckpoint(true);
+    long edgeCount = edges.count();
 
-      IdentityGraph.Components components = IdentityGraph.connectedComponents(edges, nodes,
-          opts.maxRounds(), opts.checkpointEvery());
-      Dataset<Row> previous = lake.read(Tables.IDENTITY_MAP);
-      // Materialised before the overwrite: the map is computed from the table it replaces.
-      Dataset<Row> map = CustomerKeys.assignKeys(components.labels(), previous)
-          .localCheckpoint(true);
-      Counts counts = new Counts(map.count(), edgeCount,
-          map.select("customer_key").distinct().count(), conflicts.count(),
-          components.rounds());
+    IdentityGraph.Components components = IdentityGraph.connectedComponents(edges, nodes,
+        opts.maxRounds(), opts.checkpointEvery());
+    Dataset<Row> previous = lake.read(Tables.IDENTITY_MAP);
+    // Materialised before the overwrite: the map is computed from the table it replaces.
+    Dataset<Row> map = CustomerKeys.assignKeys(components.labels(), previous)
+        .localCheckpoint(true);
+    Counts counts = new Counts(map.count(), edgeCount,
+        map.select("customer_key").distinct().count(), conflicts.count(),
+        components.rounds());
 
-      lake.overwrite(Tables.IDENTITY_MAP, map);
-      lake.overwrite(Tables.IDENTITY_CONFLICTS, conflicts);
+    lake.overwrite(Tables.IDENTITY_MAP, map);
+    lake.overwrite(Tables.IDENTITY_CONFLICTS, conflicts);
 
-      String message = String.format(Locale.ROOT, "identifiers=%d edges=%d components=%d"
-              + " conflicts=%d rounds=%d", counts.identifiers(), counts.edges(),
-          counts.components(), counts.conflicts(), counts.rounds());
-      ctx.progress().accept(String.format(Locale.ROOT, "  identity: %,d identifiers, %,d"
-              + " edges, %,d people, %,d shared identifiers, %d rounds",
-          counts.identifiers(), counts.edges(), counts.components(), counts.conflicts(),
-          counts.rounds()));
-      List<StageResult.ObjectCounts> objects = List.of(
-          new StageResult.ObjectCounts(Tables.IDENTITY_MAP.name(), counts.identifiers(),
-              counts.identifiers(), 0, message, true),
-          new StageResult.ObjectCounts(Tables.IDENTITY_CONFLICTS.name(), 0, counts.conflicts(),
-              0, "identifiers linked to more than " + opts.maxCustomers() + " customers",
-              false));
-      return new StageResult(NAME, objects, List.of(), Duration.between(started, Instant.now()));
-    } finally {
-      // Checkpoint blocks are freed by the ContextCleaner once unreferenced.
-      ctx.spark().sparkContext().clearJobGroup();
-    }
+    String message = String.format(Locale.ROOT, "identifiers=%d edges=%d components=%d"
+            + " conflicts=%d rounds=%d", counts.identifiers(), counts.edges(),
+        counts.components(), counts.conflicts(), counts.rounds());
+    ctx.progress().accept(String.format(Locale.ROOT, "  identity: %,d identifiers, %,d"
+            + " edges, %,d people, %,d shared identifiers, %d rounds",
+        counts.identifiers(), counts.edges(), counts.components(), counts.conflicts(),
+        counts.rounds()));
+    List<StageResult.ObjectCounts> objects = List.of(
+        new StageResult.ObjectCounts(Tables.IDENTITY_MAP.name(), counts.identifiers(),
+            counts.identifiers(), 0, message, true),
+        new StageResult.ObjectCounts(Tables.IDENTITY_CONFLICTS.name(), 0, counts.conflicts(),
+            0, "identifiers linked to more than " + opts.maxCustomers() + " customers",
+            false));
+    // Checkpoint blocks are freed by the ContextCleaner once unreferenced.
+    return new Outcome(objects, List.of());
   }
 
   private static Dataset<Row> narrow(Dataset<Row> rows, List<String> identifiers, String ts) {

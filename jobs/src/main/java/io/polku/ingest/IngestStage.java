@@ -10,9 +10,10 @@ import io.polku.contract.Tables;
 import io.polku.erasure.Erasure;
 import io.polku.erasure.ErasureLedger;
 import io.polku.lake.Lake;
+import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.DataQualityException;
+import io.polku.pipeline.JobGroup;
 import io.polku.pipeline.RunContext;
-import io.polku.pipeline.Stage;
 import io.polku.pipeline.SourceSchemaException;
 import io.polku.pipeline.StageResult;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -64,7 +64,7 @@ import org.apache.spark.storage.StorageLevel;
  * With a non-empty erasure ledger the classification is evaluated once more, to find the
  * erased identifiers present (see {@link ErasureLedger#mark}); without one, nothing is added.
  */
-public final class IngestStage implements Stage {
+public final class IngestStage extends BaseStage {
   public static final String NAME = "ingest";
 
   /** Which sources to ingest: all configured ones when empty. */
@@ -85,17 +85,13 @@ public final class IngestStage implements Stage {
   private final Options options;
 
   public IngestStage(Options options) {
+    // No table ensured before the schema-drift check: a drifted source writes nothing.
+    super(NAME, "ingest", List.of());
     this.options = options;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public StageResult run(RunContext ctx) {
-    Instant started = Instant.now();
+  protected Outcome execute(RunContext ctx) {
     Lake lake = ctx.lake();
     // Each source narrowed to the files this run's dates need (file-date-pattern).
     Map<String, SourceFiles.Selection> files = new LinkedHashMap<>();
@@ -132,12 +128,13 @@ public final class IngestStage implements Stage {
     try {
       for (SourceConfig source : sources) {
         Instant t0 = Instant.now();
-        ctx.spark().sparkContext().setJobGroup("polku-ingest-" + source.name(),
-            "ingest " + source.name(), false);
-        Dataset<Row> rows = markErased(classify(ctx, source, rules), ledger, salt)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        classified.put(source.name(), rows);
-        SourceCounts c = count(source, rows);
+        SourceCounts c = JobGroup.with(ctx.spark().sparkContext(),
+            "polku-ingest-" + source.name(), "ingest " + source.name(), () -> {
+              Dataset<Row> rows = markErased(classify(ctx, source, rules), ledger, salt)
+                  .persist(StorageLevel.MEMORY_AND_DISK());
+              classified.put(source.name(), rows);
+              return count(source, rows);
+            });
         counts.put(source.name(), c);
         if (c.read() == 0) {
           warnings.add("source " + source.name() + " is empty: 0 rows read from "
@@ -171,9 +168,8 @@ public final class IngestStage implements Stage {
       for (Map.Entry<TableSpec, List<SourceConfig>> e : byTable.entrySet()) {
         Instant t0 = Instant.now();
         TableSpec table = e.getKey();
-        ctx.spark().sparkContext().setJobGroup("polku-ingest-write-" + table.name(),
-            "write " + table.name(), false);
-        writeSilver(ctx, table, e.getValue(), classified);
+        JobGroup.run(ctx.spark().sparkContext(), "polku-ingest-write-" + table.name(),
+            "write " + table.name(), () -> writeSilver(ctx, table, e.getValue(), classified));
         ctx.progress().accept(String.format(Locale.ROOT,
             "  wrote %-20s %,9d rows from %d source(s) in one commit  (%.1f s)",
             table.name(), tableRows.get(table.name()), e.getValue().size(),
@@ -192,9 +188,8 @@ public final class IngestStage implements Stage {
         objects.add(new StageResult.ObjectCounts(e.getKey(), 0, e.getValue(), 0,
             "rows written to the table", false));
       }
-      return new StageResult(NAME, objects, warnings, Duration.between(started, Instant.now()));
+      return new Outcome(objects, warnings);
     } finally {
-      ctx.spark().sparkContext().clearJobGroup();
       classified.values().forEach(Dataset::unpersist);
     }
   }
@@ -315,9 +310,9 @@ public final class IngestStage implements Stage {
       all = all == null ? q : all.unionByName(q);
     }
     if (all != null) {
-      ctx.spark().sparkContext().setJobGroup("polku-ingest-quarantine", "write quarantine",
-          false);
-      ctx.lake().insertNew(Tables.QUARANTINE, all);
+      Dataset<Row> rows = all;
+      JobGroup.run(ctx.spark().sparkContext(), "polku-ingest-quarantine", "write quarantine",
+          () -> ctx.lake().insertNew(Tables.QUARANTINE, rows));
     }
   }
 

@@ -3,16 +3,13 @@ package io.polku.journey;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.identity.IdentityResolution;
 import io.polku.lake.Lake;
+import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
-import io.polku.pipeline.Stage;
 import io.polku.pipeline.StageResult;
 import java.sql.Date;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -38,76 +35,65 @@ import org.apache.spark.storage.StorageLevel;
  * linear walk. The pass output (journeys + responses, far fewer rows than events) is persisted
  * between the three writes. Nothing is collected to the driver but row counts.
  */
-public final class JourneyStage implements Stage {
+public final class JourneyStage extends BaseStage {
   public static final String NAME = "journeys";
 
-  @Override
-  public String name() {
-    return NAME;
+  public JourneyStage() {
+    super(NAME, "journeys and feedback context",
+        List.of(Tables.JOURNEYS, Tables.FEEDBACK_CONTEXT, Tables.KPI_JOURNEY_DAILY));
   }
 
   @Override
-  public StageResult run(RunContext ctx) {
-    Instant started = Instant.now();
+  protected Outcome execute(RunContext ctx) {
     Lake lake = ctx.lake();
-    for (TableSpec t : List.of(Tables.JOURNEYS, Tables.FEEDBACK_CONTEXT,
-        Tables.KPI_JOURNEY_DAILY)) {
-      lake.ensure(t);
-    }
     var settings = ctx.config().journeys();
     JourneyOptions options = JourneyOptions.forRun(settings, ctx.dateFrom(), ctx.dateTo());
     LocalDate eventsFrom = options.journeysFrom()
         .minusDays(JourneyOptions.lookbackDays(settings));
     LocalDate eventsTo = ctx.dateTo().plusDays(JourneyOptions.reopenDays(settings));
-    ctx.spark().sparkContext().setJobGroup("polku-journeys", "journeys and feedback context",
-        false);
+    Dataset<Row> identityMap = lake.read(Tables.IDENTITY_MAP);
+    Dataset<Row> conflicts = lake.read(Tables.IDENTITY_CONFLICTS);
+    Dataset<Row> events = lake.read(Tables.EVENTS)
+        .filter(col("event_date").between(lit(Date.valueOf(eventsFrom)),
+            lit(Date.valueOf(eventsTo))));
+    Dataset<Row> feedback = lake.read(Tables.FEEDBACK)
+        .filter(ctx.dateRangePredicate("response_date"));
+    Dataset<Row> timeline = JourneyTransforms.timeline(
+        IdentityResolution.resolve(events, identityMap, conflicts),
+        IdentityResolution.resolve(feedback, identityMap, conflicts));
+    Dataset<Row> pass = JourneyTransforms.orderedPass(timeline, options)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Dataset<Row> identityMap = lake.read(Tables.IDENTITY_MAP);
-      Dataset<Row> conflicts = lake.read(Tables.IDENTITY_CONFLICTS);
-      Dataset<Row> events = lake.read(Tables.EVENTS)
-          .filter(col("event_date").between(lit(Date.valueOf(eventsFrom)),
-              lit(Date.valueOf(eventsTo))));
-      Dataset<Row> feedback = lake.read(Tables.FEEDBACK)
-          .filter(ctx.dateRangePredicate("response_date"));
-      Dataset<Row> timeline = JourneyTransforms.timeline(
-          IdentityResolution.resolve(events, identityMap, conflicts),
-          IdentityResolution.resolve(feedback, identityMap, conflicts));
-      Dataset<Row> pass = JourneyTransforms.orderedPass(timeline, options)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        Dataset<Row> journeys = JourneyTransforms.journeys(pass);
-        Dataset<Row> context = JourneyTransforms.feedbackContext(pass);
-        String journeyRange = "journey_date >= DATE'" + options.journeysFrom()
-            + "' AND journey_date <= DATE'" + options.journeysTo() + "'";
-        lake.replaceWhere(Tables.JOURNEYS, journeys, journeyRange);
-        lake.replaceWhere(Tables.FEEDBACK_CONTEXT, context,
-            ctx.dateRangePredicate("response_date"));
-        lake.replaceWhere(Tables.KPI_JOURNEY_DAILY, JourneyTransforms.kpiDaily(journeys),
-            journeyRange);
-        long journeyRows = lake.read(Tables.JOURNEYS).filter(journeyRange).count();
-        long contextRows = lake.read(Tables.FEEDBACK_CONTEXT)
-            .filter(ctx.dateRangePredicate("response_date")).count();
-        long withHistory = lake.read(Tables.FEEDBACK_CONTEXT)
-            .filter(ctx.dateRangePredicate("response_date")).filter(col("has_history"))
-            .count();
-        long responses = feedback.count();
-        if (responses != contextRows) {
-          throw new IllegalStateException("feedback_context has " + contextRows + " rows for "
-              + ctx.dateFrom() + ".." + ctx.dateTo() + " but feedback has " + responses
-              + "; every response must have exactly one context row");
-        }
-        return new StageResult(NAME, List.of(
-            new StageResult.ObjectCounts("feedback_context", responses, contextRows, 0,
-                withHistory + " with behavioural history", true),
-            new StageResult.ObjectCounts("journeys", 0, journeyRows, 0,
-                "journeys starting " + options.journeysFrom() + ".." + options.journeysTo(),
-                false)),
-            List.of(), Duration.between(started, Instant.now()));
-      } finally {
-        pass.unpersist();
+      Dataset<Row> journeys = JourneyTransforms.journeys(pass);
+      Dataset<Row> context = JourneyTransforms.feedbackContext(pass);
+      String journeyRange = "journey_date >= DATE'" + options.journeysFrom()
+          + "' AND journey_date <= DATE'" + options.journeysTo() + "'";
+      lake.replaceWhere(Tables.JOURNEYS, journeys, journeyRange);
+      lake.replaceWhere(Tables.FEEDBACK_CONTEXT, context,
+          ctx.dateRangePredicate("response_date"));
+      lake.replaceWhere(Tables.KPI_JOURNEY_DAILY, JourneyTransforms.kpiDaily(journeys),
+          journeyRange);
+      long journeyRows = lake.read(Tables.JOURNEYS).filter(journeyRange).count();
+      long contextRows = lake.read(Tables.FEEDBACK_CONTEXT)
+          .filter(ctx.dateRangePredicate("response_date")).count();
+      long withHistory = lake.read(Tables.FEEDBACK_CONTEXT)
+          .filter(ctx.dateRangePredicate("response_date")).filter(col("has_history"))
+          .count();
+      long responses = feedback.count();
+      if (responses != contextRows) {
+        throw new IllegalStateException("feedback_context has " + contextRows + " rows for "
+            + ctx.dateFrom() + ".." + ctx.dateTo() + " but feedback has " + responses
+            + "; every response must have exactly one context row");
       }
+      return new Outcome(List.of(
+          new StageResult.ObjectCounts("feedback_context", responses, contextRows, 0,
+              withHistory + " with behavioural history", true),
+          new StageResult.ObjectCounts("journeys", 0, journeyRows, 0,
+              "journeys starting " + options.journeysFrom() + ".." + options.journeysTo(),
+              false)),
+          List.of());
     } finally {
-      ctx.spark().sparkContext().clearJobGroup();
+      pass.unpersist();
     }
   }
 }

@@ -6,13 +6,11 @@ import static org.apache.spark.sql.functions.lit;
 import io.polku.config.PolkuConfig;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
+import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
-import io.polku.pipeline.Stage;
 import io.polku.pipeline.StageResult;
 import java.sql.Date;
 import java.time.DayOfWeek;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;
 import java.util.List;
@@ -34,21 +32,17 @@ import org.apache.spark.sql.Row;
  * has run; the daily rows of a date change when feedback_context of that date is rewritten
  * (re-run the date).
  */
-public final class KpiStage implements Stage {
+public final class KpiStage extends BaseStage {
   public static final String NAME = "kpis";
 
-  @Override
-  public String name() {
-    return NAME;
+  public KpiStage() {
+    super(NAME, "experience KPIs",
+        List.of(Tables.KPI_DAILY, Tables.KPI_WEEKLY, Tables.KPI_PEAK_END));
   }
 
   @Override
-  public StageResult run(RunContext ctx) {
-    Instant started = Instant.now();
+  protected Outcome execute(RunContext ctx) {
     Lake lake = ctx.lake();
-    for (var t : List.of(Tables.KPI_DAILY, Tables.KPI_WEEKLY, Tables.KPI_PEAK_END)) {
-      lake.ensure(t);
-    }
     PolkuConfig.KpiOptions o = ctx.config().kpis();
     PolkuConfig.RootCauseOptions rc = ctx.config().rootCause();
     LocalDate fromMonday = ctx.dateFrom().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
@@ -56,40 +50,35 @@ public final class KpiStage implements Stage {
     LocalDate peakFrom = ctx.dateTo().minusDays(o.peakEndWindowDays() - 1L);
     LocalDate readFrom = min(fromMonday.minusDays(o.pathWindowDays()), peakFrom);
     LocalDate readTo = toMonday.plusDays(6);
-    ctx.spark().sparkContext().setJobGroup("polku-kpis", "experience KPIs", false);
-    try {
-      Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
-          .filter(col("response_date").between(lit(Date.valueOf(readFrom)),
-              lit(Date.valueOf(readTo))));
-      Dataset<Row> scored = KpiTransforms.scored(context, rc.critical(),
-          rc.otherMaxNormalised()).localCheckpoint(true);
-      String weeks = "week_start >= DATE'" + fromMonday + "' AND week_start <= DATE'"
-          + toMonday + "'";
-      lake.replaceWhere(Tables.KPI_DAILY, KpiTransforms.daily(scored,
-          Date.valueOf(ctx.dateFrom()), Date.valueOf(ctx.dateTo()), o.topPaths(),
-          o.pathWindowDays()), ctx.dateRangePredicate("response_date"));
-      lake.replaceWhere(Tables.KPI_WEEKLY, KpiTransforms.weekly(scored,
-          Date.valueOf(fromMonday), Date.valueOf(toMonday), o.topPaths(), o.pathWindowDays()),
-          weeks);
-      String runDate = "run_date = DATE'" + ctx.dateTo() + "'";
-      lake.replaceWhere(Tables.KPI_PEAK_END, KpiTransforms.peakEnd(scored,
-          Date.valueOf(ctx.dateTo()), Date.valueOf(peakFrom)), runDate);
-      long responses = scored.filter(ctx.dateRangePredicate("response_date")).count();
-      long daily = lake.read(Tables.KPI_DAILY).filter(ctx.dateRangePredicate("response_date"))
-          .count();
-      long weekly = lake.read(Tables.KPI_WEEKLY).filter(weeks).count();
-      long peakEnd = lake.read(Tables.KPI_PEAK_END).filter(runDate).count();
-      return new StageResult(NAME, List.of(
-          new StageResult.ObjectCounts("kpi_daily", responses, daily, 0,
-              "responses " + ctx.dateFrom() + ".." + ctx.dateTo(), true),
-          new StageResult.ObjectCounts("kpi_weekly", 0, weekly, 0,
-              "weeks " + fromMonday + ".." + toMonday, false),
-          new StageResult.ObjectCounts("kpi_peak_end", 0, peakEnd, 0,
-              "window " + peakFrom + ".." + ctx.dateTo(), false)),
-          List.of(), Duration.between(started, Instant.now()));
-    } finally {
-      ctx.spark().sparkContext().clearJobGroup();
-    }
+    Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
+        .filter(col("response_date").between(lit(Date.valueOf(readFrom)),
+            lit(Date.valueOf(readTo))));
+    Dataset<Row> scored = KpiTransforms.scored(context, rc.critical(),
+        rc.otherMaxNormalised()).localCheckpoint(true);
+    String weeks = "week_start >= DATE'" + fromMonday + "' AND week_start <= DATE'"
+        + toMonday + "'";
+    lake.replaceWhere(Tables.KPI_DAILY, KpiTransforms.daily(scored,
+        Date.valueOf(ctx.dateFrom()), Date.valueOf(ctx.dateTo()), o.topPaths(),
+        o.pathWindowDays()), ctx.dateRangePredicate("response_date"));
+    lake.replaceWhere(Tables.KPI_WEEKLY, KpiTransforms.weekly(scored,
+        Date.valueOf(fromMonday), Date.valueOf(toMonday), o.topPaths(), o.pathWindowDays()),
+        weeks);
+    String runDate = "run_date = DATE'" + ctx.dateTo() + "'";
+    lake.replaceWhere(Tables.KPI_PEAK_END, KpiTransforms.peakEnd(scored,
+        Date.valueOf(ctx.dateTo()), Date.valueOf(peakFrom)), runDate);
+    long responses = scored.filter(ctx.dateRangePredicate("response_date")).count();
+    long daily = lake.read(Tables.KPI_DAILY).filter(ctx.dateRangePredicate("response_date"))
+        .count();
+    long weekly = lake.read(Tables.KPI_WEEKLY).filter(weeks).count();
+    long peakEnd = lake.read(Tables.KPI_PEAK_END).filter(runDate).count();
+    return new Outcome(List.of(
+        new StageResult.ObjectCounts("kpi_daily", responses, daily, 0,
+            "responses " + ctx.dateFrom() + ".." + ctx.dateTo(), true),
+        new StageResult.ObjectCounts("kpi_weekly", 0, weekly, 0,
+            "weeks " + fromMonday + ".." + toMonday, false),
+        new StageResult.ObjectCounts("kpi_peak_end", 0, peakEnd, 0,
+            "window " + peakFrom + ".." + ctx.dateTo(), false)),
+        List.of());
   }
 
   private static LocalDate min(LocalDate a, LocalDate b) {

@@ -12,8 +12,8 @@ import io.polku.config.ProfileOptions;
 import io.polku.contract.Tables;
 import io.polku.identity.IdentityResolution;
 import io.polku.lake.Lake;
+import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
-import io.polku.pipeline.Stage;
 import io.polku.pipeline.StageResult;
 import java.sql.Date;
 import java.time.Duration;
@@ -55,20 +55,18 @@ import org.apache.spark.sql.SparkSession;
  * <p>Dangers: with few customers or positives the AUCs are noisy and the chosen set unstable
  * from night to night; profile_spec records the sizes so a reader can judge.
  */
-public final class ProfileStage implements Stage {
+public final class ProfileStage extends BaseStage {
   public static final String NAME = "profiles";
 
-  @Override
-  public String name() {
-    return NAME;
+  public ProfileStage() {
+    super(NAME, "minimum-viable customer profiles",
+        List.of(Tables.PROFILE_SPEC, Tables.CUSTOMER_PROFILES));
   }
 
   @Override
-  public StageResult run(RunContext ctx) {
+  protected Outcome execute(RunContext ctx) {
     Instant started = Instant.now();
     Lake lake = ctx.lake();
-    lake.ensure(Tables.PROFILE_SPEC);
-    lake.ensure(Tables.CUSTOMER_PROFILES);
     SparkSession spark = ctx.spark();
     PolkuConfig cfg = ctx.config();
     ProfileOptions o = cfg.profiles();
@@ -76,106 +74,99 @@ public final class ProfileStage implements Stage {
     LocalDate cutoff = runDate.plusDays(1).minusDays(o.horizonDays());
     LocalDate scoringCutoff = runDate.plusDays(1);
     LocalDate readFrom = cutoff.minusDays(o.lookbackDays());
-    spark.sparkContext().setJobGroup("polku-profiles", "minimum-viable customer profiles",
-        false);
     List<String> warnings = new ArrayList<>();
-    try {
-      Dataset<Row> identityMap = lake.read(Tables.IDENTITY_MAP);
-      Dataset<Row> events = IdentityResolution.resolve(lake.read(Tables.EVENTS)
-              .filter(col("event_date").between(lit(Date.valueOf(readFrom)),
-                  lit(Date.valueOf(runDate)))), identityMap, lake.read(Tables.IDENTITY_CONFLICTS))
-          .select("customer_key", "event_ts", "channel", "event_type", "outcome", "touchpoint")
-          .localCheckpoint(true);
-      Dataset<Row> journeys = lake.read(Tables.JOURNEYS)
-          .filter(col("journey_date").between(lit(Date.valueOf(readFrom)),
-              lit(Date.valueOf(runDate))));
-      Dataset<Row> responses = lake.read(Tables.FEEDBACK_CONTEXT)
-          .filter(col("response_date").between(lit(Date.valueOf(readFrom)),
-              lit(Date.valueOf(runDate))))
-          .select("customer_key", "response_id", "response_ts", "metric", "score",
-              "scale_min", "scale_max");
-      Dataset<Row> master = lake.exists(Tables.CUSTOMERS)
-          ? ProfileFeatures.customerMaster(identityMap, lake.read(Tables.CUSTOMERS))
-              .localCheckpoint(true)
-          : spark.createDataFrame(List.of(), MASTER_SCHEMA);
-      ProfileFeatures.Settings settings = new ProfileFeatures.Settings(
-          cfg.channels().stream().filter(c -> !"other".equals(c)).toList(),
-          cfg.journeys().assistedChannels(), distinct(master, "segment"),
-          distinct(master, "value_tier"), o.lookbackDays(), cfg.journeys().gap(),
-          cfg.rootCause().critical(), cfg.rootCause().otherMaxNormalised());
-      List<String> names = ProfileFeatures.attributeNames(settings);
+    Dataset<Row> identityMap = lake.read(Tables.IDENTITY_MAP);
+    Dataset<Row> events = IdentityResolution.resolve(lake.read(Tables.EVENTS)
+            .filter(col("event_date").between(lit(Date.valueOf(readFrom)),
+                lit(Date.valueOf(runDate)))), identityMap, lake.read(Tables.IDENTITY_CONFLICTS))
+        .select("customer_key", "event_ts", "channel", "event_type", "outcome", "touchpoint")
+        .localCheckpoint(true);
+    Dataset<Row> journeys = lake.read(Tables.JOURNEYS)
+        .filter(col("journey_date").between(lit(Date.valueOf(readFrom)),
+            lit(Date.valueOf(runDate))));
+    Dataset<Row> responses = lake.read(Tables.FEEDBACK_CONTEXT)
+        .filter(col("response_date").between(lit(Date.valueOf(readFrom)),
+            lit(Date.valueOf(runDate))))
+        .select("customer_key", "response_id", "response_ts", "metric", "score",
+            "scale_min", "scale_max");
+    Dataset<Row> master = lake.exists(Tables.CUSTOMERS)
+        ? ProfileFeatures.customerMaster(identityMap, lake.read(Tables.CUSTOMERS))
+            .localCheckpoint(true)
+        : spark.createDataFrame(List.of(), MASTER_SCHEMA);
+    ProfileFeatures.Settings settings = new ProfileFeatures.Settings(
+        cfg.channels().stream().filter(c -> !"other".equals(c)).toList(),
+        cfg.journeys().assistedChannels(), distinct(master, "segment"),
+        distinct(master, "value_tier"), o.lookbackDays(), cfg.journeys().gap(),
+        cfg.rootCause().critical(), cfg.rootCause().otherMaxNormalised());
+    List<String> names = ProfileFeatures.attributeNames(settings);
 
-      Dataset<Row> labelled = ProfileFeatures.labelled(
-          ProfileFeatures.candidates(events, journeys, responses, master, settings, cutoff),
-          ProfileFeatures.labels(responses, journeys, o.target(), settings, cutoff,
-              o.horizonDays()));
-      String target = String.join("|", o.target()) + " within " + o.horizonDays() + " days";
-      AttributeSelection.Result r = null;
-      Row prior = priorSearch(lake, runDate, o.reselectEveryDays(), target, names);
-      if (prior != null) {
-        List<String> attributes = prior.getList(1);
-        AttributeSelection.Result refit = AttributeSelection.refit(labelled, names, attributes,
-            prior.getDouble(2), prior.getDouble(3), null, o);
-        double auc = refit.steps().isEmpty() ? Double.NaN : refit.steps().get(0).auc();
-        if (refit.model() == null) {
-          r = refit; // not_enough_data: a search of the same data would say the same
-        } else if (auc >= refit.targetAuc()) {
-          r = new AttributeSelection.Result(refit.status(), String.format(Locale.ROOT,
-              "the %d attributes of the search on %s re-fitted: holdout AUC %.4f >= that"
-                  + " search's bar %.4f; searched again %d days after it"
-                  + " (polku.profiles.reselect-every-days)", attributes.size(),
-              prior.getDate(0), auc, refit.targetAuc(), o.reselectEveryDays()),
-              refit.steps(), refit.fullAuc(), refit.targetAuc(), refit.chosen(), refit.model(),
-              refit.train(), refit.holdout(), refit.positiveRate());
-        } else {
-          ctx.progress().accept(String.format(Locale.ROOT, "  the attributes of the search on"
-              + " %s re-fitted give AUC %.4f, below its bar %.4f: searching again",
-              prior.getDate(0), auc, prior.getDouble(3)));
-        }
+    Dataset<Row> labelled = ProfileFeatures.labelled(
+        ProfileFeatures.candidates(events, journeys, responses, master, settings, cutoff),
+        ProfileFeatures.labels(responses, journeys, o.target(), settings, cutoff,
+            o.horizonDays()));
+    String target = String.join("|", o.target()) + " within " + o.horizonDays() + " days";
+    AttributeSelection.Result r = null;
+    Row prior = priorSearch(lake, runDate, o.reselectEveryDays(), target, names);
+    if (prior != null) {
+      List<String> attributes = prior.getList(1);
+      AttributeSelection.Result refit = AttributeSelection.refit(labelled, names, attributes,
+          prior.getDouble(2), prior.getDouble(3), null, o);
+      double auc = refit.steps().isEmpty() ? Double.NaN : refit.steps().get(0).auc();
+      if (refit.model() == null) {
+        r = refit; // not_enough_data: a search of the same data would say the same
+      } else if (auc >= refit.targetAuc()) {
+        r = new AttributeSelection.Result(refit.status(), String.format(Locale.ROOT,
+            "the %d attributes of the search on %s re-fitted: holdout AUC %.4f >= that"
+                + " search's bar %.4f; searched again %d days after it"
+                + " (polku.profiles.reselect-every-days)", attributes.size(),
+            prior.getDate(0), auc, refit.targetAuc(), o.reselectEveryDays()),
+            refit.steps(), refit.fullAuc(), refit.targetAuc(), refit.chosen(), refit.model(),
+            refit.train(), refit.holdout(), refit.positiveRate());
+      } else {
+        ctx.progress().accept(String.format(Locale.ROOT, "  the attributes of the search on"
+            + " %s re-fitted give AUC %.4f, below its bar %.4f: searching again",
+            prior.getDate(0), auc, prior.getDouble(3)));
       }
-      if (r == null) {
-        r = AttributeSelection.select(labelled, names, o);
-      }
-      ctx.progress().accept(String.format(Locale.ROOT, "  selection: %s%s, %d of %d attributes"
-              + " (%.1f s)", r.status(), prior != null && "reused".equals(r.status())
-              ? " from " + prior.getDate(0) : "", r.chosen().size(), names.size(),
-          Duration.between(started, Instant.now()).toMillis() / 1000.0));
-      lake.replaceWhere(Tables.PROFILE_SPEC, specRows(spark, r, names.size(), runDate, cutoff,
-          readFrom, target), "run_date = DATE'" + runDate + "'");
-      if (r.model() == null) {
-        warnings.add("profiles: " + r.message() + "; customer_profiles not updated");
-        return new StageResult(NAME, List.of(new StageResult.ObjectCounts("customer_profiles",
-            r.train() + r.holdout(), 0, 0, r.message(), true)), warnings,
-            Duration.between(started, Instant.now()));
-      }
-      if (!"reached".equals(r.status()) && !"reused".equals(r.status())) {
-        warnings.add("profiles: " + r.message());
-      }
-      Dataset<Row> now = ProfileFeatures.candidates(events, journeys, responses, master,
-          settings, scoringCutoff);
-      Dataset<Row> lastInvited = lake.exists(Tables.SURVEY_INVITATIONS)
-          ? lake.read(Tables.SURVEY_INVITATIONS)
-              .filter(col("invitation_date").lt(lit(Date.valueOf(runDate))))
-              .groupBy("customer_key").agg(max("invitation_date").as("last_contacted_date"))
-          : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
-              .add("customer_key", "string").add("last_contacted_date", "date"));
-      Dataset<Row> lastResponse = responses.filter(col("customer_key").isNotNull())
-          .groupBy("customer_key").agg(max("response_ts").as("last_response_ts"));
-      Dataset<Row> profiles = profiles(now, r.chosen(), r.model(), master, lastInvited,
-          lastResponse, runDate).localCheckpoint(true);
-      List<String> compare = new ArrayList<>(Tables.CUSTOMER_PROFILES.columnNames());
-      compare.remove("customer_key");
-      lake.upsert(Tables.CUSTOMER_PROFILES, profiles, compare);
-      long written = profiles.count();
-      return new StageResult(NAME, List.of(new StageResult.ObjectCounts("customer_profiles",
-              r.train() + r.holdout(), written, 0, String.format(Locale.ROOT,
-              "%s: %d of %d attributes, AUC %.4f vs full %.4f; cut-off %s", r.status(),
-              r.chosen().size(), names.size(), r.steps().get(r.steps().size() - 1).auc(),
-              r.fullAuc(), cutoff), true)),
-          warnings, Duration.between(started, Instant.now()));
-    } finally {
-      spark.sparkContext().clearJobGroup();
     }
+    if (r == null) {
+      r = AttributeSelection.select(labelled, names, o);
+    }
+    ctx.progress().accept(String.format(Locale.ROOT, "  selection: %s%s, %d of %d attributes"
+            + " (%.1f s)", r.status(), prior != null && "reused".equals(r.status())
+            ? " from " + prior.getDate(0) : "", r.chosen().size(), names.size(),
+        Duration.between(started, Instant.now()).toMillis() / 1000.0));
+    lake.replaceWhere(Tables.PROFILE_SPEC, specRows(spark, r, names.size(), runDate, cutoff,
+        readFrom, target), "run_date = DATE'" + runDate + "'");
+    if (r.model() == null) {
+      warnings.add("profiles: " + r.message() + "; customer_profiles not updated");
+      return new Outcome(List.of(new StageResult.ObjectCounts("customer_profiles",
+          r.train() + r.holdout(), 0, 0, r.message(), true)), warnings);
+    }
+    if (!"reached".equals(r.status()) && !"reused".equals(r.status())) {
+      warnings.add("profiles: " + r.message());
+    }
+    Dataset<Row> now = ProfileFeatures.candidates(events, journeys, responses, master,
+        settings, scoringCutoff);
+    Dataset<Row> lastInvited = lake.exists(Tables.SURVEY_INVITATIONS)
+        ? lake.read(Tables.SURVEY_INVITATIONS)
+            .filter(col("invitation_date").lt(lit(Date.valueOf(runDate))))
+            .groupBy("customer_key").agg(max("invitation_date").as("last_contacted_date"))
+        : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+            .add("customer_key", "string").add("last_contacted_date", "date"));
+    Dataset<Row> lastResponse = responses.filter(col("customer_key").isNotNull())
+        .groupBy("customer_key").agg(max("response_ts").as("last_response_ts"));
+    Dataset<Row> profiles = profiles(now, r.chosen(), r.model(), master, lastInvited,
+        lastResponse, runDate).localCheckpoint(true);
+    List<String> compare = new ArrayList<>(Tables.CUSTOMER_PROFILES.columnNames());
+    compare.remove("customer_key");
+    lake.upsert(Tables.CUSTOMER_PROFILES, profiles, compare);
+    long written = profiles.count();
+    return new Outcome(List.of(new StageResult.ObjectCounts("customer_profiles",
+            r.train() + r.holdout(), written, 0, String.format(Locale.ROOT,
+            "%s: %d of %d attributes, AUC %.4f vs full %.4f; cut-off %s", r.status(),
+            r.chosen().size(), names.size(), r.steps().get(r.steps().size() - 1).auc(),
+            r.fullAuc(), cutoff), true)),
+        warnings);
   }
 
   /**

@@ -7,15 +7,13 @@ import static org.apache.spark.sql.functions.row_number;
 import io.polku.config.PolkuConfig;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
+import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
-import io.polku.pipeline.Stage;
 import io.polku.pipeline.StageResult;
 import io.polku.rootcause.SegmentStatistics.Candidate;
 import io.polku.rootcause.SegmentStatistics.Cell;
 import io.polku.rootcause.SegmentStatistics.Segment;
 import java.sql.Date;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,8 +61,14 @@ import org.apache.spark.sql.types.StructType;
  * (and the multiple-testing family, which costs power); the statistics describe association in
  * observational data — a segment points where to look, it does not prove the cause.
  */
-public final class RootCauseStage implements Stage {
+public final class RootCauseStage extends BaseStage {
   public static final String NAME = "rootcause";
+
+  public RootCauseStage() {
+    super(NAME, "root-cause journey segments",
+        List.of(Tables.ROOT_CAUSE_SEGMENTS, Tables.ROOT_CAUSE_PRUNED, Tables.ROOT_CAUSE_EXAMPLES,
+            Tables.ROOT_CAUSE_DRIVERS, Tables.ROOT_CAUSE_HYPOTHESES));
+  }
   /** Overlaps are computed for this many times top-n kept segments per scope. */
   static final int SHORTLIST_FACTOR = 3;
   /** Statuses written besides kept: passed q but not ranked, with the reason. */
@@ -73,79 +77,63 @@ public final class RootCauseStage implements Stage {
           "scope_not_significant", "covers_nearly_all", "single_channel",
           "inconsistent_across_channels", "explained_by_parts");
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
   /** Everything the stage computed, for tests and the evaluation command. */
   public record Output(List<Segment> segments, long responses, long candidates) {}
 
   @Override
-  public StageResult run(RunContext ctx) {
-    Instant started = Instant.now();
+  protected Outcome execute(RunContext ctx) {
     Lake lake = ctx.lake();
     PolkuConfig.RootCauseOptions o = ctx.config().rootCause();
     List<JourneySignal> signals = Signals.load(o);
-    for (var t : List.of(Tables.ROOT_CAUSE_SEGMENTS, Tables.ROOT_CAUSE_PRUNED,
-        Tables.ROOT_CAUSE_EXAMPLES,
-        Tables.ROOT_CAUSE_DRIVERS, Tables.ROOT_CAUSE_HYPOTHESES)) {
-      lake.ensure(t);
-    }
     LocalDate runDate = ctx.dateTo();
     LocalDate from = runDate.minusDays(o.windowDays() - 1L);
     SparkSession spark = ctx.spark();
-    spark.sparkContext().setJobGroup("polku-rootcause", "root-cause journey segments", false);
     List<String> warnings = new ArrayList<>();
-    try {
-      Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
-          .filter(col("response_date").between(lit(Date.valueOf(from)),
-              lit(Date.valueOf(runDate))));
-      Dataset<Row> attributes = lake.exists(Tables.CUSTOMERS)
-          && lake.exists(Tables.IDENTITY_MAP)
-          ? Conditions.customerAttributes(lake.read(Tables.IDENTITY_MAP),
-              lake.read(Tables.CUSTOMERS))
-          : null;
-      double repeatHours = ctx.config().journeys().repeatWindow().toMinutes() / 60.0;
-      Conditions.Extra extra = Conditions.resolve(context, o);
-      if (extra.any()) {
-        ctx.progress().accept(String.format(Locale.ROOT, "  step vocabulary: %d tokens over %d"
-            + " scopes; %d property conditions", extra.vocabulary().values().stream()
-            .mapToInt(List::size).sum(), extra.vocabulary().size(), extra.properties().size()));
-      }
-      Dataset<Row> responses = prepare(context, attributes, signals, o, repeatHours, extra);
-      Dataset<Row> scoped = SegmentSearch.scoped(responses).localCheckpoint(true);
-      LocalDate lastFit = lastDriverFit(lake, runDate, o.driverRefitEveryDays());
-      Result result = compute(spark, scoped, o, signals, runDate, ctx.runId(), warnings,
-          ctx.progress(), lastFit == null);
-      if (lastFit != null) {
-        ctx.progress().accept(String.format(Locale.ROOT, "  key drivers: the fit of %s kept,"
-            + " next fit on %s (polku.rootcause.drivers.refit-every-days = %d)", lastFit,
-            lastFit.plusDays(o.driverRefitEveryDays()), o.driverRefitEveryDays()));
-      }
-      String where = "run_date = DATE'" + runDate + "'";
-      lake.replaceWhere(Tables.ROOT_CAUSE_SEGMENTS, result.segments(), where);
-      lake.replaceWhere(Tables.ROOT_CAUSE_PRUNED, result.pruned(), where);
-      lake.replaceWhere(Tables.ROOT_CAUSE_EXAMPLES, result.examples(), where);
-      lake.replaceWhere(Tables.ROOT_CAUSE_DRIVERS, result.drivers(), where);
-      lake.replaceWhere(Tables.ROOT_CAUSE_HYPOTHESES, result.hypotheses(), where);
-      Output out = result.output();
-      long kept = out.segments().stream().filter(Segment::kept).count();
-      PrunedRows.Selection pruned = PrunedRows.select(out.segments(), o.maxPrunedPerParent());
-      return new StageResult(NAME, List.of(
-          new StageResult.ObjectCounts("root_cause_segments", out.responses(), kept, 0,
-              String.format(Locale.ROOT, "%d responses %s..%s, %d segments tested, %d passed"
-                      + " q < %s, %d kept", out.responses(), from, runDate, out.candidates(),
-                  out.segments().stream().filter(s -> s.kept()
-                      || REPORTED.contains(s.status())).count(), o.maxQ(), kept),
-              true),
-          // rows_in: pruned segments that passed q; rows_out: the ones written.
-          new StageResult.ObjectCounts("root_cause_pruned", pruned.total(),
-              pruned.rows().size(), 0, pruned.summary(o.maxPrunedPerParent()), false)),
-          warnings, Duration.between(started, Instant.now()));
-    } finally {
-      spark.sparkContext().clearJobGroup();
+    Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
+        .filter(col("response_date").between(lit(Date.valueOf(from)),
+            lit(Date.valueOf(runDate))));
+    Dataset<Row> attributes = lake.exists(Tables.CUSTOMERS)
+        && lake.exists(Tables.IDENTITY_MAP)
+        ? Conditions.customerAttributes(lake.read(Tables.IDENTITY_MAP),
+            lake.read(Tables.CUSTOMERS))
+        : null;
+    double repeatHours = ctx.config().journeys().repeatWindow().toMinutes() / 60.0;
+    Conditions.Extra extra = Conditions.resolve(context, o);
+    if (extra.any()) {
+      ctx.progress().accept(String.format(Locale.ROOT, "  step vocabulary: %d tokens over %d"
+          + " scopes; %d property conditions", extra.vocabulary().values().stream()
+          .mapToInt(List::size).sum(), extra.vocabulary().size(), extra.properties().size()));
     }
+    Dataset<Row> responses = prepare(context, attributes, signals, o, repeatHours, extra);
+    Dataset<Row> scoped = SegmentSearch.scoped(responses).localCheckpoint(true);
+    LocalDate lastFit = lastDriverFit(lake, runDate, o.driverRefitEveryDays());
+    Result result = compute(spark, scoped, o, signals, runDate, ctx.runId(), warnings,
+        ctx.progress(), lastFit == null);
+    if (lastFit != null) {
+      ctx.progress().accept(String.format(Locale.ROOT, "  key drivers: the fit of %s kept,"
+          + " next fit on %s (polku.rootcause.drivers.refit-every-days = %d)", lastFit,
+          lastFit.plusDays(o.driverRefitEveryDays()), o.driverRefitEveryDays()));
+    }
+    String where = "run_date = DATE'" + runDate + "'";
+    lake.replaceWhere(Tables.ROOT_CAUSE_SEGMENTS, result.segments(), where);
+    lake.replaceWhere(Tables.ROOT_CAUSE_PRUNED, result.pruned(), where);
+    lake.replaceWhere(Tables.ROOT_CAUSE_EXAMPLES, result.examples(), where);
+    lake.replaceWhere(Tables.ROOT_CAUSE_DRIVERS, result.drivers(), where);
+    lake.replaceWhere(Tables.ROOT_CAUSE_HYPOTHESES, result.hypotheses(), where);
+    Output out = result.output();
+    long kept = out.segments().stream().filter(Segment::kept).count();
+    PrunedRows.Selection pruned = PrunedRows.select(out.segments(), o.maxPrunedPerParent());
+    return new Outcome(List.of(
+        new StageResult.ObjectCounts("root_cause_segments", out.responses(), kept, 0,
+            String.format(Locale.ROOT, "%d responses %s..%s, %d segments tested, %d passed"
+                    + " q < %s, %d kept", out.responses(), from, runDate, out.candidates(),
+                out.segments().stream().filter(s -> s.kept()
+                    || REPORTED.contains(s.status())).count(), o.maxQ(), kept),
+            true),
+        // rows_in: pruned segments that passed q; rows_out: the ones written.
+        new StageResult.ObjectCounts("root_cause_pruned", pruned.total(),
+            pruned.rows().size(), 0, pruned.summary(o.maxPrunedPerParent()), false)),
+        warnings);
   }
 
   /**

@@ -10,16 +10,14 @@ import io.polku.config.PolkuConfig;
 import io.polku.config.SurveyOptions;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
+import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
-import io.polku.pipeline.Stage;
 import io.polku.pipeline.StageResult;
 import io.polku.profile.ProfileFeatures;
 import io.polku.profile.ProfileStage;
 import io.polku.rootcause.CriticalFeedback;
 import io.polku.stats.Proportions;
 import java.sql.Date;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -49,90 +47,82 @@ import org.apache.spark.sql.types.StructType;
  * <p>Checked: candidates = invitations + suppressions, and at most one invitation per
  * customer; otherwise the stage fails before writing.
  */
-public final class SurveyStage implements Stage {
+public final class SurveyStage extends BaseStage {
   public static final String NAME = "surveys";
 
-  @Override
-  public String name() {
-    return NAME;
+  public SurveyStage() {
+    super(NAME, "survey targeting",
+        List.of(Tables.SURVEY_INVITATIONS, Tables.SURVEY_SUPPRESSIONS));
   }
 
   @Override
-  public StageResult run(RunContext ctx) {
-    Instant started = Instant.now();
+  protected Outcome execute(RunContext ctx) {
     Lake lake = ctx.lake();
-    lake.ensure(Tables.SURVEY_INVITATIONS);
-    lake.ensure(Tables.SURVEY_SUPPRESSIONS);
     SparkSession spark = ctx.spark();
     PolkuConfig cfg = ctx.config();
     SurveyOptions o = cfg.surveys();
     LocalDate date = ctx.dateTo();
     Date d = Date.valueOf(date);
-    spark.sparkContext().setJobGroup("polku-surveys", "survey targeting", false);
-    try {
-      long gapDays = (long) Math.ceil(cfg.journeys().gap().toMinutes() / 1440.0);
-      Dataset<Row> journeys = lake.read(Tables.JOURNEYS).filter(col("journey_date")
-          .between(lit(Date.valueOf(date.minusDays(gapDays + 1))), lit(d)));
-      Dataset<Row> candidates = SurveyTargeting.candidates(journeys, o.triggers(), date)
-          .localCheckpoint(true);
-      Dataset<Row> contacts = lake.exists(Tables.CUSTOMERS)
-          ? ProfileFeatures.customerMaster(lake.read(Tables.IDENTITY_MAP),
-              lake.read(Tables.CUSTOMERS))
-          : spark.createDataFrame(List.of(), ProfileStage.MASTER_SCHEMA);
-      int horizon = o.caps().stream().mapToInt(SurveyOptions.Cap::days).max().orElse(1);
-      Dataset<Row> history = lake.read(Tables.SURVEY_INVITATIONS)
-          .filter(col("invitation_date").notEqual(lit(d))
-              .and(col("invitation_date").between(lit(Date.valueOf(date.minusDays(horizon))),
-                  lit(Date.valueOf(date.plusDays(horizon))))))
-          .select("customer_key", "invitation_date");
-      Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT);
-      Dataset<Row> responses = context
-          .filter(col("response_date").between(
-              lit(Date.valueOf(date.minusDays(Math.max(o.quietDaysAfterResponse(), 1)))), lit(d))
-              .and(col("customer_key").isNotNull()))
-          .select("customer_key", "response_date");
-      Dataset<Row> scores = lake.exists(Tables.CUSTOMER_PROFILES)
-          ? lake.read(Tables.CUSTOMER_PROFILES).select("customer_key", "score")
-          : spark.createDataFrame(List.of(), new StructType().add("customer_key", "string")
-              .add("score", "double"));
-      Dataset<Row> uncertainty = uncertainty(spark, context.filter(col("response_date")
-          .between(lit(Date.valueOf(date.minusDays(o.uncertaintyWindowDays() - 1L))), lit(d))),
-          cfg);
-      Dataset<Row> decided = SurveyTargeting.decide(candidates, contacts, responses, history,
-          uncertainty, scores, o, date).localCheckpoint(true);
+    long gapDays = (long) Math.ceil(cfg.journeys().gap().toMinutes() / 1440.0);
+    Dataset<Row> journeys = lake.read(Tables.JOURNEYS).filter(col("journey_date")
+        .between(lit(Date.valueOf(date.minusDays(gapDays + 1))), lit(d)));
+    Dataset<Row> candidates = SurveyTargeting.candidates(journeys, o.triggers(), date)
+        .localCheckpoint(true);
+    Dataset<Row> contacts = lake.exists(Tables.CUSTOMERS)
+        ? ProfileFeatures.customerMaster(lake.read(Tables.IDENTITY_MAP),
+            lake.read(Tables.CUSTOMERS))
+        : spark.createDataFrame(List.of(), ProfileStage.MASTER_SCHEMA);
+    int horizon = o.caps().stream().mapToInt(SurveyOptions.Cap::days).max().orElse(1);
+    Dataset<Row> history = lake.read(Tables.SURVEY_INVITATIONS)
+        .filter(col("invitation_date").notEqual(lit(d))
+            .and(col("invitation_date").between(lit(Date.valueOf(date.minusDays(horizon))),
+                lit(Date.valueOf(date.plusDays(horizon))))))
+        .select("customer_key", "invitation_date");
+    Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT);
+    Dataset<Row> responses = context
+        .filter(col("response_date").between(
+            lit(Date.valueOf(date.minusDays(Math.max(o.quietDaysAfterResponse(), 1)))), lit(d))
+            .and(col("customer_key").isNotNull()))
+        .select("customer_key", "response_date");
+    Dataset<Row> scores = lake.exists(Tables.CUSTOMER_PROFILES)
+        ? lake.read(Tables.CUSTOMER_PROFILES).select("customer_key", "score")
+        : spark.createDataFrame(List.of(), new StructType().add("customer_key", "string")
+            .add("score", "double"));
+    Dataset<Row> uncertainty = uncertainty(spark, context.filter(col("response_date")
+        .between(lit(Date.valueOf(date.minusDays(o.uncertaintyWindowDays() - 1L))), lit(d))),
+        cfg);
+    Dataset<Row> decided = SurveyTargeting.decide(candidates, contacts, responses, history,
+        uncertainty, scores, o, date).localCheckpoint(true);
 
-      long candidateCount = candidates.count();
-      Map<String, Long> byReason = new TreeMap<>();
-      for (Row r : decided.groupBy("reason").count().collectAsList()) {
-        byReason.put(r.isNullAt(0) ? "invited" : r.getString(0), r.getLong(1));
-      }
-      long invited = byReason.getOrDefault("invited", 0L);
-      long suppressed = byReason.values().stream().mapToLong(Long::longValue).sum() - invited;
-      if (candidateCount != invited + suppressed) {
-        throw new IllegalStateException("survey targeting for " + date + ": " + candidateCount
-            + " candidates but " + invited + " invitations + " + suppressed + " suppressions;"
-            + " every candidate must be invited or suppressed exactly once");
-      }
-      long customers = decided.filter(col("reason").isNull()).select("customer_key")
-          .distinct().count();
-      if (customers != invited) {
-        throw new IllegalStateException("survey targeting for " + date + ": " + invited
-            + " invitations for " + customers + " customers; at most one per customer a day");
-      }
-      String where = "invitation_date = DATE'" + date + "'";
-      lake.replaceWhere(Tables.SURVEY_INVITATIONS,
-          SurveyTargeting.invitations(decided, o.surveys()), where);
-      lake.replaceWhere(Tables.SURVEY_SUPPRESSIONS, SurveyTargeting.suppressions(decided),
-          where);
-      return new StageResult(NAME, List.of(
-          new StageResult.ObjectCounts("survey_invitations", candidateCount, invited, 0,
-              "targeting " + date + ": " + byReason, true),
-          new StageResult.ObjectCounts("survey_suppressions", candidateCount, suppressed, 0,
-              null, false)),
-          List.of(), Duration.between(started, Instant.now()));
-    } finally {
-      spark.sparkContext().clearJobGroup();
+    long candidateCount = candidates.count();
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Row r : decided.groupBy("reason").count().collectAsList()) {
+      byReason.put(r.isNullAt(0) ? "invited" : r.getString(0), r.getLong(1));
     }
+    long invited = byReason.getOrDefault("invited", 0L);
+    long suppressed = byReason.values().stream().mapToLong(Long::longValue).sum() - invited;
+    if (candidateCount != invited + suppressed) {
+      throw new IllegalStateException("survey targeting for " + date + ": " + candidateCount
+          + " candidates but " + invited + " invitations + " + suppressed + " suppressions;"
+          + " every candidate must be invited or suppressed exactly once");
+    }
+    long customers = decided.filter(col("reason").isNull()).select("customer_key")
+        .distinct().count();
+    if (customers != invited) {
+      throw new IllegalStateException("survey targeting for " + date + ": " + invited
+          + " invitations for " + customers + " customers; at most one per customer a day");
+    }
+    String where = "invitation_date = DATE'" + date + "'";
+    lake.replaceWhere(Tables.SURVEY_INVITATIONS,
+        SurveyTargeting.invitations(decided, o.surveys()), where);
+    lake.replaceWhere(Tables.SURVEY_SUPPRESSIONS, SurveyTargeting.suppressions(decided),
+        where);
+    return new Outcome(List.of(
+        new StageResult.ObjectCounts("survey_invitations", candidateCount, invited, 0,
+            "targeting " + date + ": " + byReason, true),
+        new StageResult.ObjectCounts("survey_suppressions", candidateCount, suppressed, 0,
+            null, false)),
+        List.of());
   }
 
   /**

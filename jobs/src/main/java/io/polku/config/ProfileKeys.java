@@ -24,7 +24,7 @@ public final class ProfileKeys {
       .createWithDefault(List.of("critical-feedback", "repeat-contact"));
   public static final ConfigKey<Integer> HORIZON_DAYS = AREA.buildConf("horizon-days")
       .doc("Label window length; the training cut-off is run date + 1 - horizon-days, so the"
-          + " label window [cut-off, cut-off + horizon) ends with the run date.")
+          + " label window `[cut-off, cut-off + horizon)` ends with the run date.")
       .intConf().checkValue(atLeast(1)).createWithDefault(30);
   public static final ConfigKey<Integer> LOOKBACK_DAYS = AREA.buildConf("lookback-days")
       .doc("Features are computed from this many days strictly before the cut-off.")

@@ -37,7 +37,7 @@ public final class LakeKeys {
       .stringConf().createOptional();
   public static final ConfigKey<String> LOGS_DIR = AREA.buildConf("logs.dir")
       .doc("Local directory for the full Spark/Polku log of each process (one file per run);"
-          + " unset: the console only.")
+          + " unset: `<java.io.tmpdir>/polku-logs`.")
       .stringConf().createOptional();
   public static final ConfigKey<Integer> LOGS_RETENTION_DAYS = AREA.buildConf(
       "logs.retention-days")

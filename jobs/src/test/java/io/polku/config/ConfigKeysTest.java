@@ -90,6 +90,27 @@ class ConfigKeysTest {
             + " declare each accepted key in SourceKeys");
   }
 
+  /** The maps whose keys the user names (KnownKeys) are each declared whole, as an object. */
+  @Test
+  void everyUserNamedMapIsDeclaredAsAnObject() {
+    Map<String, ConfigKey<?>> declared = declared();
+    Set<String> maps = new TreeSet<>(KnownKeys.OPEN);
+    maps.addAll(KnownKeys.NAMED.keySet());
+    List<String> problems = new ArrayList<>();
+    for (String map : maps) {
+      if (map.startsWith("polku.sources")) {
+        continue; // the source family, checked above
+      }
+      ConfigKey<?> k = declared.get(map);
+      if (k == null || k.type() != ConfigKey.Type.OBJECT) {
+        problems.add(map + " takes keys the user names (KnownKeys) but is "
+            + (k == null ? "not declared" : "declared as " + k.type()) + "; declare it as an"
+            + " objectConf() key");
+      }
+    }
+    assertEquals(List.of(), problems, String.join("\n", problems));
+  }
+
   @Test
   void everyDeclarationIsDocumentedOnceAndItsDefaultPassesItsCheck() {
     Set<String> seen = new TreeSet<>();

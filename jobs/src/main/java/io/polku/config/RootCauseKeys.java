@@ -40,7 +40,7 @@ public final class RootCauseKeys {
           + " customers): a response for which it is true gets the condition `sql:<name>`. E.g."
           + " `weekend = \"dayofweek(response_ts) IN (1, 7)\"`. Parsed at load, columns checked at"
           + " stage start.")
-      .objectConf().checkValue(rule("names [a-z][a-z0-9_]*; expressions parse"))
+      .objectConf().checkValue(rule("names `[a-z][a-z0-9_]*`; expressions parse"))
       .createWithDefaultString("{}");
   public static final ConfigKey<Integer> STEPS_TOP_K = AREA.buildConf("steps.top-k")
       .doc("The touchpoints of any step as conditions (`step=channel:touchpoint`,"
@@ -107,7 +107,7 @@ public final class RootCauseKeys {
   public static final ConfigKey<Double> WORD_PRIOR = AREA.buildConf("word-prior")
       .doc("Strength of the informative Dirichlet prior of the distinguishing words"
           + " (pseudo-words spread in proportion to the channel's word frequencies).")
-      .doubleConf().checkValue(rule("> 0")).createWithDefault(100.0);
+      .doubleConf().checkValue(rule("> 0")).createWithDefaultString("100");
   public static final ConfigKey<String> DEFAULT_LANGUAGE = AREA.buildConf("default-language")
       .doc("Stop words of a comment are those of its response's `feedback.language`; a response"
           + " without one, or in a language Spark has no list for, gets this language's.")

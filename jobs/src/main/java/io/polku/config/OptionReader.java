@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Typed reads of one configuration that add a problem (key, value, expectation, fix) instead of
  * failing, so every error of a file is reported at once. Used by the option blocks that live
- * in their own classes ({@link ProfileOptions}, {@link SurveyOptions}).
+ * in their own classes ({@link ProfileOptions}, {@link SurveyOptions}); the reads that take a
+ * {@link ConfigKey} use its declared name, check and default.
  */
 final class OptionReader {
   final Config c;
@@ -15,6 +16,18 @@ final class OptionReader {
   OptionReader(Config c, List<String> problems) {
     this.c = c;
     this.problems = problems;
+  }
+
+  /** {@code key} with its declared {@link ConfigKey.AtLeast} check; its default is the example. */
+  int intAtLeast(ConfigKey<Integer> key) {
+    ConfigKey.AtLeast check = (ConfigKey.AtLeast) key.check();
+    return intAtLeast(key.key(), Math.toIntExact(check.min()), key.defaultText());
+  }
+
+  /** {@code key} with its declared {@link ConfigKey.Range} check; its default is the example. */
+  double between(ConfigKey<Double> key) {
+    ConfigKey.Range check = (ConfigKey.Range) key.check();
+    return between(key.key(), check.lo(), check.hi(), check.open(), key.defaultText());
   }
 
   int intAtLeast(String path, int min, String example) {

@@ -606,18 +606,18 @@ public final class PolkuConfig {
               + " expected quarantine or other");
         }
       }
-      identity = new IdentityOptions(positiveInt("polku.identity.max-customers"),
-          positiveInt("polku.identity.max-rounds"), positiveInt("polku.identity.checkpoint-every"));
-      journeys = new JourneyOptions(positiveDuration("polku.journeys.session-gap"),
-          positiveDuration("polku.journeys.gap"), stringList("polku.journeys.split-event-types"),
-          stringList("polku.journeys.assisted-channels"),
-          positiveDuration("polku.journeys.lookback"),
-          positiveInt("polku.journeys.context-steps"),
-          positiveDuration("polku.journeys.repeat-window"));
+      identity = new IdentityOptions(atLeast(IdentityKeys.MAX_CUSTOMERS),
+          atLeast(IdentityKeys.MAX_ROUNDS), atLeast(IdentityKeys.CHECKPOINT_EVERY));
+      journeys = new JourneyOptions(positiveDuration(JourneyKeys.SESSION_GAP.key()),
+          positiveDuration(JourneyKeys.GAP.key()),
+          stringList(JourneyKeys.SPLIT_EVENT_TYPES.key()),
+          stringList(JourneyKeys.ASSISTED_CHANNELS.key()),
+          positiveDuration(JourneyKeys.LOOKBACK.key()),
+          atLeast(JourneyKeys.CONTEXT_STEPS),
+          positiveDuration(JourneyKeys.REPEAT_WINDOW.key()));
       rootCause = readRootCause();
-      kpis = new KpiOptions(positiveInt("polku.kpis.top-paths"),
-          positiveInt("polku.kpis.path-window-days"),
-          positiveInt("polku.kpis.peak-end-window-days"));
+      kpis = new KpiOptions(atLeast(KpiKeys.TOP_PATHS), atLeast(KpiKeys.PATH_WINDOW_DAYS),
+          atLeast(KpiKeys.PEAK_END_WINDOW_DAYS));
       followups = readFollowups();
       profiles = ProfileOptions.read(c, problems);
       surveys = SurveyOptions.read(c, problems);
@@ -1358,6 +1358,24 @@ public final class PolkuConfig {
       } catch (com.typesafe.config.ConfigException e) {
         problems.add(path + ": " + e.getMessage() + "; expected a string");
         return null;
+      }
+    }
+
+    /** {@code key} checked with its declared minimum ({@link ConfigKey.AtLeast}). */
+    private int atLeast(ConfigKey<Integer> key) {
+      int min = Math.toIntExact(((ConfigKey.AtLeast) key.check()).min());
+      String path = key.key();
+      try {
+        int v = c.getInt(path);
+        if (v < min) {
+          problems.add(path + " = " + v + " must be at least " + min + "; set "
+              + (min == 1 ? "a positive number" : "e.g. " + key.defaultText()));
+        }
+        return v;
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(path + ": " + e.getMessage() + "; expected "
+            + (min == 1 ? "a positive whole number" : "a whole number >= " + min));
+        return min;
       }
     }
 

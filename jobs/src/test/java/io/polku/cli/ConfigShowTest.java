@@ -118,6 +118,30 @@ class ConfigShowTest {
   }
 
   @Test
+  void keysListsEveryDeclaredKeyWithItsMeaningAsHocon() {
+    Out out = run("config", "show", "--keys",
+        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString(),
+        "--set", "polku.rootcause.window-days=730",
+        "--set", "polku.erasure.salt=" + SECRET);
+    assertEquals(0, out.code, out.err);
+    assertFalse(out.out.contains(SECRET), out.out);
+    assertTrue(out.out.contains("# Responses analysed by a run for date D: `response_date` in"),
+        out.out);
+    assertTrue(out.out.contains(" FP-Growth fit of that many days.\n"
+        + "polku.rootcause.window-days = "), out.out);
+    com.typesafe.config.Config parsed = ConfigFactory.parseString(out.out);
+    assertEquals(730, parsed.getInt("polku.rootcause.window-days"));
+    assertEquals("***", parsed.getString("polku.erasure.salt"));
+    assertEquals("events", parsed.getString("polku.sources.web_clickstream.kind"));
+    assertTrue(parsed.getIsNull("polku.lake.metastore-uri"), out.out);
+
+    Out json = run("config", "show", "--keys", "--format", "json",
+        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString());
+    assertEquals(ExitCodes.USAGE, json.code, json.out);
+    assertTrue(json.err.contains("--keys prints HOCON with comments, not JSON"), json.err);
+  }
+
+  @Test
   void redactionMasksSensitiveKeysAtAnyDepthWhateverTheirType() {
     ConfigObject in = ConfigFactory.parseString(String.join("\n",
         "a { db-password = hunter2, user = ann }",

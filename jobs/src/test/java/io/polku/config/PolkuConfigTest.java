@@ -210,6 +210,38 @@ class PolkuConfigTest {
         + " Polku setting; did you mean polku.rootcause.drivers.top-k?")), p.toString());
   }
 
+  /** Identity, journey and KPI whole numbers are checked with their declared minimum (1). */
+  @Test
+  void identityJourneyAndKpiNumbersAreCheckedWithTheDeclaredMinimum() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.identity.max-rounds = 0",
+        "polku.journeys.context-steps = -2",
+        "polku.kpis.top-paths = ten")));
+    List<String> p = e.problems();
+    assertEquals(3, p.size(), p.toString());
+    assertEquals("polku.identity.max-rounds = 0 must be at least 1; set a positive number",
+        p.get(0));
+    assertEquals("polku.journeys.context-steps = -2 must be at least 1; set a positive number",
+        p.get(1));
+    assertTrue(p.get(2).startsWith("polku.kpis.top-paths: ") && p.get(2).endsWith(
+        "; expected a positive whole number"), p.get(2));
+  }
+
+  /** The profiles' ranges are the ones declared in ProfileKeys, their defaults the examples. */
+  @Test
+  void profileOptionsAreCheckedWithTheDeclaredRanges() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",
+        "polku.lake.root = \"/tmp/lake\"",
+        "polku.profiles.min-customers = 1",
+        "polku.profiles.max-steps = 0",
+        "polku.profiles.reg-param = -1")));
+    assertEquals(List.of(
+        "polku.profiles.max-steps = 0 must be at least 1; set e.g. 6",
+        "polku.profiles.reg-param = -1.0 is outside [0.0, 1000000.0]; set e.g. 0.01",
+        "polku.profiles.min-customers = 1 must be at least 2; set e.g. 100"), e.problems());
+  }
+
   @Test
   void profileAndSurveyOptionsAreValidatedTogether() {
     ConfigException e = assertThrows(ConfigException.class, () -> parse(String.join("\n",

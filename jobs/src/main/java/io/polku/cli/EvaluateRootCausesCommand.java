@@ -435,16 +435,8 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
     if (kept.isEmpty()) {
       return new int[] {0, 0};
     }
-    var o = config.rootCause();
-    LocalDate from = end.minusDays(o.windowDays() - 1L);
-    Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
-        .filter(col("response_date").between(lit(Date.valueOf(from)), lit(Date.valueOf(end))));
-    Dataset<Row> attributes = io.polku.rootcause.Conditions.customerAttributes(
-        lake.read(Tables.IDENTITY_MAP), lake.read(Tables.CUSTOMERS));
-    double repeatHours = config.journeys().repeatWindow().toMinutes() / 60.0;
     Dataset<Row> scoped = io.polku.rootcause.SegmentSearch.scoped(
-            io.polku.rootcause.RootCauseStage.prepare(context, attributes,
-                io.polku.rootcause.Signals.load(o), o, repeatHours))
+            io.polku.rootcause.AnalysisInputs.load(config, lake, end).prepared())
         .filter(col("critical").isNotNull()
             .and(functions.not(col("response_id").isin(affected.toArray()))))
         .localCheckpoint(true);

@@ -83,31 +83,21 @@ public final class RootCauseStage extends BaseStage {
   @Override
   protected Outcome execute(RunContext ctx) {
     Lake lake = ctx.lake();
-    PolkuConfig.RootCauseOptions o = ctx.config().rootCause();
-    List<JourneySignal> signals = Signals.load(o);
     LocalDate runDate = ctx.dateTo();
-    LocalDate from = runDate.minusDays(o.windowDays() - 1L);
+    AnalysisInputs inputs = AnalysisInputs.load(ctx.config(), lake, runDate);
+    PolkuConfig.RootCauseOptions o = inputs.options();
+    LocalDate from = inputs.from();
     SparkSession spark = ctx.spark();
     List<String> warnings = new ArrayList<>();
-    Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
-        .filter(col("response_date").between(lit(Date.valueOf(from)),
-            lit(Date.valueOf(runDate))));
-    Dataset<Row> attributes = lake.exists(Tables.CUSTOMERS)
-        && lake.exists(Tables.IDENTITY_MAP)
-        ? Conditions.customerAttributes(lake.read(Tables.IDENTITY_MAP),
-            lake.read(Tables.CUSTOMERS))
-        : null;
-    double repeatHours = ctx.config().journeys().repeatWindow().toMinutes() / 60.0;
-    Conditions.Extra extra = Conditions.resolve(context, o);
+    Conditions.Extra extra = Conditions.resolve(inputs.context(), o);
     if (extra.any()) {
       ctx.progress().accept(String.format(Locale.ROOT, "  step vocabulary: %d tokens over %d"
           + " scopes; %d property conditions", extra.vocabulary().values().stream()
           .mapToInt(List::size).sum(), extra.vocabulary().size(), extra.properties().size()));
     }
-    Dataset<Row> responses = prepare(context, attributes, signals, o, repeatHours, extra);
-    Dataset<Row> scoped = SegmentSearch.scoped(responses).localCheckpoint(true);
+    Dataset<Row> scoped = SegmentSearch.scoped(inputs.prepared(extra)).localCheckpoint(true);
     LocalDate lastFit = lastDriverFit(lake, runDate, o.driverRefitEveryDays());
-    Result result = compute(spark, scoped, o, signals, runDate, ctx.runId(), warnings,
+    Result result = compute(spark, scoped, o, inputs.signals(), runDate, ctx.runId(), warnings,
         ctx.progress(), lastFit == null);
     if (lastFit != null) {
       ctx.progress().accept(String.format(Locale.ROOT, "  key drivers: the fit of %s kept,"
@@ -183,10 +173,20 @@ public final class RootCauseStage extends BaseStage {
   public static Result analyse(SparkSession spark, Dataset<Row> context, Dataset<Row> attributes,
       PolkuConfig.RootCauseOptions options, List<JourneySignal> signals,
       double repeatWindowHours, LocalDate runDate, String runId) {
-    Dataset<Row> responses = prepare(context, attributes, signals, options, repeatWindowHours);
-    Dataset<Row> scoped = SegmentSearch.scoped(responses).localCheckpoint(true);
-    return compute(spark, scoped, options, signals, runDate, runId, new ArrayList<>(), m -> { },
-        true);
+    return analyse(spark, new AnalysisInputs(context, attributes, options, signals,
+        repeatWindowHours, runDate.minusDays(options.windowDays() - 1L), runDate), runId);
+  }
+
+  /**
+   * {@link #analyse(SparkSession, Dataset, Dataset, PolkuConfig.RootCauseOptions, List,
+   * double, LocalDate, String)} of inputs built by {@link AnalysisInputs#load}, e.g. with a
+   * signal of your own: {@code analyse(spark, AnalysisInputs.load(config, lake,
+   * date).withSignal(mine), "my-run")}.
+   */
+  public static Result analyse(SparkSession spark, AnalysisInputs inputs, String runId) {
+    Dataset<Row> scoped = SegmentSearch.scoped(inputs.prepared()).localCheckpoint(true);
+    return compute(spark, scoped, inputs.options(), inputs.signals(), inputs.runDate(), runId,
+        new ArrayList<>(), m -> { }, true);
   }
 
   /**

@@ -35,9 +35,13 @@ class DocLinksTest {
   /** A code span: a run of backticks, its content, the same run again (lines, not paragraphs). */
   private static final Pattern CODE_SPAN =
       Pattern.compile("(?<!`)(`+)(?!`)((?:(?!\\n[ \\t]*\\n)[\\s\\S])*?)(?<!`)\\1(?!`)");
-  /** Inline link or image: [text](target "title"), target optionally in angle brackets. */
+  /**
+   * Inline link or image: [text](target "title"), target optionally in angle brackets. The
+   * text's quantifiers are possessive: an unclosed "[" followed by long text would otherwise
+   * recurse until the stack overflows.
+   */
   private static final Pattern INLINE_LINK = Pattern.compile(
-      "!?\\[(?:[^\\[\\]]|\\[[^\\[\\]]*\\])*\\]"
+      "!?\\[(?:[^\\[\\]]++|\\[[^\\[\\]]*+\\])*+\\]"
           + "\\(\\s*(<[^>]*>|[^)\\s]+)(?:\\s+(?:\"[^\"]*\"|'[^']*'))?\\s*\\)");
   /** Reference definition: [label]: target. */
   private static final Pattern REFERENCE_DEFINITION =

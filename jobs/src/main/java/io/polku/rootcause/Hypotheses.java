@@ -89,9 +89,9 @@ public final class Hypotheses {
       List<Cell> counts = new ArrayList<>();
       List<String> countKeys = new ArrayList<>();
       if (candidates != null) {
-        for (Row r : SegmentSearch.evaluate(scoped, candidates).collectAsList()) {
-          countKeys.add(key(r.getString(0), r.getString(1), r.getList(2)));
-          counts.add(cell(r, 3));
+        for (SegmentSearch.CandidateCell c : SegmentSearch.evaluateCells(scoped, candidates)) {
+          countKeys.add(key(c.scopeChannel(), c.scopeMetric(), c.items()));
+          counts.add(c.cell());
         }
       }
       for (Result t : test(hypotheses, present, countKeys, counts, totals)) {
@@ -263,12 +263,5 @@ public final class Hypotheses {
       return "lower (" + shown + ")";
     }
     return "not significant (" + shown + ")";
-  }
-
-  private static Cell cell(Row r, int offset) {
-    return new Cell(r.getString(offset), r.getString(offset + 1), r.getLong(offset + 2),
-        r.getLong(offset + 3), r.isNullAt(offset + 4) ? 0 : r.getDouble(offset + 4),
-        r.isNullAt(offset + 5) ? 0 : r.getDouble(offset + 5), r.getLong(offset + 6),
-        r.getLong(offset + 7), r.getLong(offset + 8));
   }
 }

@@ -259,20 +259,14 @@ public final class RootCauseStage extends BaseStage {
     Dataset<Row> candidates = SegmentSearch.union(perScope).localCheckpoint(true);
     progress.accept(String.format(Locale.ROOT, "  FP-Growth over %d scopes (%.1f s)",
         perScope.size(), seconds(t0)));
-    List<Row> counts = SegmentSearch.evaluate(scoped, candidates).collectAsList();
-    List<Row> totalRows = SegmentSearch.totals(
-        scoped.filter(col("scope_channel").notEqual("*"))).collectAsList();
-    List<Cell> totals = new ArrayList<>();
-    for (Row r : totalRows) {
-      totals.add(cell(r, 0));
-    }
+    List<Cell> totals = SegmentSearch.totalCells(
+        scoped.filter(col("scope_channel").notEqual("*")));
     Map<String, List<Cell>> cellsByCandidate = new LinkedHashMap<>();
     Map<String, List<String>> itemsByCandidate = new HashMap<>();
-    for (Row r : counts) {
-      List<String> items = r.getList(2);
-      String id = SegmentStatistics.segmentId(r.getString(0), r.getString(1), items);
-      cellsByCandidate.computeIfAbsent(id, k -> new ArrayList<>()).add(cell(r, 3));
-      itemsByCandidate.put(id, items);
+    for (SegmentSearch.CandidateCell c : SegmentSearch.evaluateCells(scoped, candidates)) {
+      String id = SegmentStatistics.segmentId(c.scopeChannel(), c.scopeMetric(), c.items());
+      cellsByCandidate.computeIfAbsent(id, k -> new ArrayList<>()).add(c.cell());
+      itemsByCandidate.put(id, c.items());
     }
     List<Candidate> list = new ArrayList<>();
     for (var e : cellsByCandidate.entrySet()) {
@@ -291,9 +285,8 @@ public final class RootCauseStage extends BaseStage {
     Dataset<Row> members = SegmentSearch.members(scoped, segmentTable(spark, shortlist))
         .localCheckpoint(true);
     Map<String, List<Cell>> pairs = new HashMap<>();
-    for (Row r : SegmentSearch.overlaps(members).collectAsList()) {
-      pairs.computeIfAbsent(r.getString(0) + "\n" + r.getString(1), k -> new ArrayList<>())
-          .add(cell(r, 2));
+    for (SegmentSearch.OverlapCell o2 : SegmentSearch.overlapCells(members)) {
+      pairs.computeIfAbsent(o2.a() + "\n" + o2.b(), k -> new ArrayList<>()).add(o2.cell());
     }
     java.util.Set<String> shortIds = new java.util.HashSet<>();
     shortlist.forEach(s -> shortIds.add(s.segmentId()));
@@ -441,12 +434,5 @@ public final class RootCauseStage extends BaseStage {
 
   private static double seconds(long t0) {
     return (System.nanoTime() - t0) / 1e9;
-  }
-
-  private static Cell cell(Row r, int offset) {
-    return new Cell(r.getString(offset), r.getString(offset + 1), r.getLong(offset + 2),
-        r.getLong(offset + 3), r.isNullAt(offset + 4) ? 0 : r.getDouble(offset + 4),
-        r.isNullAt(offset + 5) ? 0 : r.getDouble(offset + 5), r.getLong(offset + 6),
-        r.getLong(offset + 7), r.getLong(offset + 8));
   }
 }

@@ -182,4 +182,55 @@ public final class SegmentSearch {
         .orderBy(col("scope_channel"), col("scope_metric"))
         .collectAsList());
   }
+
+  /** One candidate's counts in one stratum: a row of {@link #evaluate}, typed. */
+  public record CandidateCell(String scopeChannel, String scopeMetric, List<String> items,
+      SegmentStatistics.Cell cell) {}
+
+  /** The responses two segments share in one stratum: a row of {@link #overlaps}, typed. */
+  public record OverlapCell(String a, String b, SegmentStatistics.Cell cell) {}
+
+  /**
+   * {@link #evaluate}, collected as typed cells. Collected to the driver: candidates x strata
+   * rows (bounded by the FP-Growth candidates and the rated channels).
+   */
+  public static List<CandidateCell> evaluateCells(Dataset<Row> scopedResponses,
+      Dataset<Row> candidates) {
+    List<CandidateCell> out = new ArrayList<>();
+    for (Row r : evaluate(scopedResponses, candidates).collectAsList()) {
+      out.add(new CandidateCell(r.getAs("scope_channel"), r.getAs("scope_metric"),
+          r.getList(r.fieldIndex("items")), cell(r)));
+    }
+    return out;
+  }
+
+  /** {@link #totals}, collected as typed cells (one per rated channel and metric). */
+  public static List<SegmentStatistics.Cell> totalCells(Dataset<Row> responses) {
+    List<SegmentStatistics.Cell> out = new ArrayList<>();
+    for (Row r : totals(responses).collectAsList()) {
+      out.add(cell(r));
+    }
+    return out;
+  }
+
+  /** {@link #overlaps}, collected as typed cells (bounded by segments squared x strata). */
+  public static List<OverlapCell> overlapCells(Dataset<Row> members) {
+    List<OverlapCell> out = new ArrayList<>();
+    for (Row r : overlaps(members).collectAsList()) {
+      out.add(new OverlapCell(r.getAs("a"), r.getAs("b"), cell(r)));
+    }
+    return out;
+  }
+
+  /** The stratum and aggregates of a row of {@link #evaluate}, {@link #totals} or overlaps. */
+  static SegmentStatistics.Cell cell(Row r) {
+    return new SegmentStatistics.Cell(r.getAs("channel"), r.getAs("metric"),
+        r.<Long>getAs("n"), r.<Long>getAs("x"), orZero(r, "sum_score"), orZero(r, "sum_norm"),
+        r.<Long>getAs("promoters"), r.<Long>getAs("passives"), r.<Long>getAs("detractors"));
+  }
+
+  private static double orZero(Row r, String column) {
+    int i = r.fieldIndex(column);
+    return r.isNullAt(i) ? 0 : r.getDouble(i);
+  }
 }

@@ -226,8 +226,14 @@ public final class IngestStage implements Stage {
     Dataset<Row> mapped = SourceMapping.toCanonical(typed, source, rules, ctx.runId());
     mapped = SourceMapping.markOutsideFileDate(mapped, source);
     mapped = SourceMapping.markDuplicates(mapped, kind);
-    Dataset<Row> flagged = SourceMapping.flagRange(mapped, kind, ctx.dateFrom(), ctx.dateTo());
-    if (kind.dateColumn() != null) {
+    if (source.snapshot() && kind == SourceKind.IDENTITY_LINKS) {
+      mapped = SourceMapping.stampSnapshot(mapped, source, ctx.lake().read(kind.table())
+          .filter(col("source").equalTo(lit(source.name()))).select("link_id", "observed_ts"),
+          ctx.dateFrom());
+    }
+    Dataset<Row> flagged = SourceMapping.flagRange(mapped, source, ctx.dateFrom(),
+        ctx.dateTo());
+    if (kind.dateColumn() != null && !source.snapshot()) {
       int window = ctx.config().duplicateWindowDays();
       String near = kind.dateColumn() + " >= DATE'" + ctx.dateFrom().minusDays(window)
           + "' AND " + kind.dateColumn() + " <= DATE'" + ctx.dateTo().plusDays(window) + "'";
@@ -332,6 +338,25 @@ public final class IngestStage implements Stage {
       Map<String, Dataset<Row>> classified) {
     SourceKind kind = sources.get(0).kind();
     Lake lake = ctx.lake();
+    if (kind.dateColumn() != null) {
+      // Snapshot sources of a dated table (identity links) are merged by key, whatever the
+      // run's dates: their rows keep the observed_ts of the first run that read them.
+      List<String> compare = new ArrayList<>(table.columnNames());
+      compare.remove("ingest_run_id");
+      List<SourceConfig> timed = new ArrayList<>();
+      for (SourceConfig source : sources) {
+        if (source.snapshot()) {
+          lake.upsert(table, SourceMapping.validRows(notErased(classified.get(source.name())),
+              table), compare);
+        } else {
+          timed.add(source);
+        }
+      }
+      if (timed.isEmpty()) {
+        return;
+      }
+      sources = timed;
+    }
     if (kind.dateColumn() == null) {
       List<String> compare = new ArrayList<>(table.columnNames());
       compare.remove("ingest_run_id");

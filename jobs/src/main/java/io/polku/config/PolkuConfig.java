@@ -206,9 +206,19 @@ public final class PolkuConfig {
   /** Close-the-loop follow-up settings ({@code polku.followups}). */
   public record FollowupOptions(Map<String, String> teams, String defaultTeam,
       Map<String, Integer> valuePoints, double severeBadness, Map<String, Integer> slaDays,
-      List<Fix> fixes, int fixWindowDays, double fixAlpha) {
+      List<Fix> fixes, int fixWindowDays, double fixAlpha, int historicalAfterDays) {
     /** The priorities, most urgent first. */
     public static final List<String> PRIORITIES = List.of("P1", "P2", "P3");
+
+    /** The default of {@code polku.followups.historical-after-days}. */
+    public static final int DEFAULT_HISTORICAL_AFTER_DAYS = 14;
+
+    public FollowupOptions(Map<String, String> teams, String defaultTeam,
+        Map<String, Integer> valuePoints, double severeBadness, Map<String, Integer> slaDays,
+        List<Fix> fixes, int fixWindowDays, double fixAlpha) {
+      this(teams, defaultTeam, valuePoints, severeBadness, slaDays, fixes, fixWindowDays,
+          fixAlpha, DEFAULT_HISTORICAL_AFTER_DAYS);
+    }
 
     public FollowupOptions {
       teams = Map.copyOf(teams);
@@ -1265,8 +1275,9 @@ public final class PolkuConfig {
         problems.add(k + "fix-alpha = 0 never detects a change; expected a significance level"
             + " such as 0.05");
       }
+      int historical = positiveInt(k + "historical-after-days");
       return new FollowupOptions(teams, defaultTeam, valuePoints, severe, sla, fixes, window,
-          alpha);
+          alpha, historical);
     }
 
     private Fix readFix(String key, Config f) {

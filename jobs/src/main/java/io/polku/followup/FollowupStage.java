@@ -109,8 +109,9 @@ public final class FollowupStage implements Stage {
           rc.critical(), rc.otherMaxNormalised()).localCheckpoint(true);
       Dataset<Row> inRange = analysed.filter(ctx.dateRangePredicate("response_date"));
 
-      Dataset<Row> rows = FollowupTransforms.followups(inRange, segments, values, o,
-          rc.critical());
+      Dataset<Row> rows = FollowupTransforms.markHistorical(FollowupTransforms.followups(
+          inRange, segments, values, o, rc.critical()), Date.valueOf(runDate),
+          o.historicalAfterDays());
       lake.mergeKeepingColumns(Tables.FOLLOWUPS, rows, FollowupTransforms.RUN_COLUMNS,
           "t.response_date >= DATE'" + ctx.dateFrom() + "' AND t.response_date <= DATE'"
               + ctx.dateTo() + "'");
@@ -162,12 +163,49 @@ public final class FollowupStage implements Stage {
             r.<Long>getAs("before_responses"), r.<Long>getAs("after_critical"),
             r.<Long>getAs("after_responses"), r.getAs("p_value")));
       }
+      long historical = lake.read(Tables.FOLLOWUPS)
+          .filter(ctx.dateRangePredicate("response_date"))
+          .filter(col("status").equalTo(FollowupTransforms.HISTORICAL)).count();
+      long responses = inRange.count();
       return new StageResult(NAME, List.of(
           new StageResult.ObjectCounts("followups", critical, written, 0, closure, true)),
-          warnings, Duration.between(started, Instant.now()));
+          warnings, Duration.between(started, Instant.now()),
+          explain(ctx.dateFrom(), runDate, responses, critical, historical,
+              overall.<Long>getAs("overdue"), o));
     } finally {
       spark.sparkContext().clearJobGroup();
     }
+  }
+
+  /**
+   * Why the run's follow-ups are few, or how to read them: no responses or no critical ones;
+   * on a range run, the rule that dates them (each due date counts from its own response
+   * date) and how many were opened as historical rather than overdue.
+   */
+  static List<String> explain(LocalDate from, LocalDate to, long responses, long critical,
+      long historical, long overdue, PolkuConfig.FollowupOptions o) {
+    List<String> out = new ArrayList<>();
+    String range = from.equals(to) ? from.toString() : from + ".." + to;
+    if (responses == 0) {
+      out.add("0 follow-ups: feedback_context has no responses dated " + range + " (no"
+          + " feedback source rows for these dates, or none could be put in context)");
+      return out;
+    }
+    if (critical == 0) {
+      out.add(String.format(Locale.ROOT, "0 follow-ups: none of the %,d responses dated %s is"
+          + " critical by polku.rootcause.critical", responses, range));
+      return out;
+    }
+    if (!from.equals(to) || historical > 0) {
+      out.add(String.format(Locale.ROOT, "%,d follow-ups for the responses of %s, opened by one"
+              + " run: each due_date is its response date + polku.followups.sla-days %s, so"
+              + " the SLA ran while no run had opened them; %,d whose response is more than %d"
+              + " days before %s (polku.followups.historical-after-days) have status"
+              + " historical and are not counted as overdue; overdue on %s: %,d", critical,
+          range, new java.util.TreeMap<>(o.slaDays()), historical, o.historicalAfterDays(), to,
+          to, overdue));
+    }
+    return out;
   }
 
   /** root_cause_segments of the latest run_date up to {@code runDate} (empty if none). */

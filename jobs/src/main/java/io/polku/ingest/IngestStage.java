@@ -192,11 +192,66 @@ public final class IngestStage implements Stage {
         objects.add(new StageResult.ObjectCounts(e.getKey(), 0, e.getValue(), 0,
             "rows written to the table", false));
       }
-      return new StageResult(NAME, objects, warnings, Duration.between(started, Instant.now()));
+      return new StageResult(NAME, objects, warnings, Duration.between(started, Instant.now()),
+          explain(ctx, counts, options.sources().isEmpty()));
     } finally {
       ctx.spark().sparkContext().clearJobGroup();
       classified.values().forEach(Dataset::unpersist);
     }
+  }
+
+  /**
+   * Why sources wrote nothing: a source whose rows all lie outside the run's dates or were all
+   * quarantined; and, on a run of every source, the optional kinds no source provides and what
+   * the later stages then lack.
+   */
+  static List<String> explain(RunContext ctx, Map<String, SourceCounts> counts,
+      boolean allSources) {
+    List<String> out = new ArrayList<>();
+    String range = ctx.dateFrom().equals(ctx.dateTo()) ? ctx.dateFrom().toString()
+        : ctx.dateFrom() + ".." + ctx.dateTo();
+    for (SourceCounts c : counts.values()) {
+      SourceConfig source = ctx.config().sources().get(c.source());
+      if (c.read() == 0 || c.valid() > 0) {
+        continue;
+      }
+      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+          "source %s: read %,d rows, wrote 0 to %s", c.source(), c.read(), c.table()));
+      if (c.outOfRange() > 0) {
+        sb.append(String.format(Locale.ROOT, "; %,d are dated outside the run's dates %s"
+            + " (by %s; a run writes only its own dates' rows)", c.outOfRange(), range,
+            source == null ? "their timestamp" : source.kind().timestampColumn()));
+        if (source != null && source.kind() == SourceKind.IDENTITY_LINKS) {
+          sb.append("; if the file is a current-state extract without a real time column,"
+              + " declare it a snapshot: ").append(source.key("snapshot"))
+              .append(" = true and remove columns.observed_ts");
+        }
+      }
+      if (c.quarantined() > 0) {
+        sb.append(String.format(Locale.ROOT, "; %,d quarantined (%s); inspect with: bin/polku"
+            + " preview --source %s", c.quarantined(), c.reasons(), c.source()));
+      }
+      if (c.erased() > 0) {
+        sb.append(String.format(Locale.ROOT, "; %,d of persons erased by forget", c.erased()));
+      }
+      out.add(sb.toString());
+    }
+    if (allSources) {
+      java.util.Set<SourceKind> kinds = java.util.EnumSet.noneOf(SourceKind.class);
+      ctx.config().sources().values().forEach(s -> kinds.add(s.kind()));
+      if (!kinds.contains(SourceKind.CUSTOMERS)) {
+        out.add("no customers source is configured: no customer has survey_consent (survey"
+            + " invitations will all be suppressed as no_consent), a value tier (follow-up"
+            + " priorities) or segment and region (root-cause conditions); map a source with"
+            + " kind = customers and a survey_consent column in polku.sources");
+      }
+      if (!kinds.contains(SourceKind.FEEDBACK)) {
+        out.add("no feedback source is configured: no responses, so feedback_context, root"
+            + " causes and follow-ups stay empty; map a source with kind = feedback in"
+            + " polku.sources");
+      }
+    }
+    return out;
   }
 
   /** The configured sources this run ingests, validated against the options. */

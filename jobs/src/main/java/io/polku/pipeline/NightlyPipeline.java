@@ -54,6 +54,23 @@ public final class NightlyPipeline {
   public record StageReport(String stage, String status, Instant started, Instant ended,
       StageResult result, String message) {}
 
+  /**
+   * Prints, after a run, each stage's explanations of why it wrote nothing or less than
+   * expected; nothing when no stage has any.
+   */
+  static void explain(List<StageResult> results, java.util.function.Consumer<String> out) {
+    List<String> lines = new ArrayList<>();
+    for (StageResult r : results) {
+      for (String e : r.explanations()) {
+        lines.add("  " + r.stage() + ": " + e);
+      }
+    }
+    if (!lines.isEmpty()) {
+      out.accept("Stages that wrote nothing or less than expected, and why:");
+      lines.forEach(out);
+    }
+  }
+
   public List<StageResult> run(RunContext ctx) {
     return run(ctx, () -> { }, r -> { });
   }
@@ -83,6 +100,11 @@ public final class NightlyPipeline {
       try {
         beforeEachStage.run();
         result = stage.run(ctx);
+        if (result.rowsOut() == 0 && result.explanations().isEmpty()) {
+          result = result.explained(List.of(String.format(Locale.ROOT, "%s wrote no rows (rows"
+              + " in %,d)%s", stage.name(), result.rowsIn(), result.warnings().isEmpty() ? ""
+              : "; its warnings: " + String.join("; ", result.warnings()))));
+        }
       } catch (DataQualityException e) {
         onStageEnd.accept(new StageReport(stage.name(), "dq_failed", started, Instant.now(),
             null, e.getMessage()));
@@ -119,6 +141,7 @@ public final class NightlyPipeline {
     }
     audit.runEnded("succeeded", null);
     ctx.lake().registerExisting();
+    explain(results, ctx.progress());
     return results;
   }
 }

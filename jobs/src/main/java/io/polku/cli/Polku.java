@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         NightlyCommand.class,
         IngestCommand.class,
+        PreviewCommand.class,
         EvaluateRootCausesCommand.class,
         GenerateSamplesCommand.class,
         BenchCommand.class,

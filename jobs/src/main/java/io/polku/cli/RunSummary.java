@@ -81,15 +81,25 @@ final class RunSummary {
         s.put("rows_quarantined", r.result().rowsQuarantined());
         ArrayNode w = s.putArray("warnings");
         r.result().warnings().forEach(w::add);
+        ArrayNode x = s.putArray("explanations");
+        r.result().explanations().forEach(x::add);
       } else {
         s.putNull("rows_in");
         s.putNull("rows_out");
         s.putNull("rows_quarantined");
         s.putArray("warnings");
+        s.putArray("explanations");
       }
       s.put("seconds", seconds(r.started(), r.ended()));
       if (r.result() == null) {
         s.put("error", r.message());
+      }
+    }
+    // Every stage's explanations in one list, "stage: sentence", as the console prints them.
+    ArrayNode ex = n.putArray("explanations");
+    for (NightlyPipeline.StageReport r : stages) {
+      if (r.result() != null) {
+        r.result().explanations().forEach(e -> ex.add(r.stage() + ": " + e));
       }
     }
     ArrayNode ab = n.putArray("abandoned_runs");

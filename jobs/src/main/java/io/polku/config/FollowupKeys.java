@@ -37,6 +37,13 @@ public final class FollowupKeys {
   public static final ConfigKey<Integer> SLA_DAYS_P3 = AREA.buildConf("sla-days.P3")
       .doc("Days from a P3 follow-up's `opened_date` to its `due_date`.")
       .intConf().checkValue(rule(">= 1; P1 <= P2 <= P3")).createWithDefault(7);
+  public static final ConfigKey<Integer> HISTORICAL_AFTER_DAYS = AREA.buildConf(
+      "historical-after-days")
+      .doc("A follow-up first opened more than this many days after its response (a range run"
+          + " or backfill over old dates) gets status `historical`, not `open`: it was never"
+          + " actionable within its SLA, so it is not counted as overdue. A night opens its own"
+          + " date's follow-ups, which are never historical.")
+      .intConf().checkValue(atLeast(1)).createWithDefault(14);
   public static final ConfigKey<Object> FIXES = AREA.buildConf("fixes")
       .doc("Fixes to evaluate: `[{ segment = \"<segment_id or conditions joined with &>\","
           + " date = \"YYYY-MM-DD\", note = \"...\" }]`. The segment's critical rate in the"

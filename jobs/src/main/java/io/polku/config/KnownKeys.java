@@ -53,7 +53,7 @@ final class KnownKeys {
   static final Map<String, Set<String>> NAMED = Map.of(
       "polku.sources", Set.of("kind", "format", "paths", "options", "schema", "columns",
           "channel-map", "max-quarantine-share", "enabled", "encoding",
-          "file-date-pattern", "file-date-margin-days"),
+          "file-date-pattern", "file-date-margin-days", "snapshot"),
       "polku.rootcause.critical", Set.of(),
       "polku.rootcause.properties", Set.of("key", "channel", "event-type", "edges",
           "quantiles"),

@@ -206,9 +206,19 @@ public final class PolkuConfig {
   /** Close-the-loop follow-up settings ({@code polku.followups}). */
   public record FollowupOptions(Map<String, String> teams, String defaultTeam,
       Map<String, Integer> valuePoints, double severeBadness, Map<String, Integer> slaDays,
-      List<Fix> fixes, int fixWindowDays, double fixAlpha) {
+      List<Fix> fixes, int fixWindowDays, double fixAlpha, int historicalAfterDays) {
     /** The priorities, most urgent first. */
     public static final List<String> PRIORITIES = List.of("P1", "P2", "P3");
+
+    /** The default of {@code polku.followups.historical-after-days}. */
+    public static final int DEFAULT_HISTORICAL_AFTER_DAYS = 14;
+
+    public FollowupOptions(Map<String, String> teams, String defaultTeam,
+        Map<String, Integer> valuePoints, double severeBadness, Map<String, Integer> slaDays,
+        List<Fix> fixes, int fixWindowDays, double fixAlpha) {
+      this(teams, defaultTeam, valuePoints, severeBadness, slaDays, fixes, fixWindowDays,
+          fixAlpha, DEFAULT_HISTORICAL_AFTER_DAYS);
+    }
 
     public FollowupOptions {
       teams = Map.copyOf(teams);
@@ -715,6 +725,23 @@ public final class PolkuConfig {
               + "; expected a DDL string such as \"id STRING, ts STRING\"");
         }
       }
+      boolean snapshot = false;
+      if (s.hasPath("snapshot")) {
+        try {
+          snapshot = s.getBoolean("snapshot");
+        } catch (RuntimeException e) {
+          problems.add(key + ".snapshot = " + s.getValue("snapshot").render() + " is not a"
+              + " boolean; expected true (the source is a snapshot read whole every run) or"
+              + " false; fix the value");
+        }
+      }
+      if (snapshot && kind != null && kind != SourceKind.IDENTITY_LINKS
+          && kind != SourceKind.CUSTOMERS) {
+        problems.add(key + ".snapshot = true on a source of kind " + kind.configName() + ";"
+            + " expected snapshot only on identity_links or customers sources (events and"
+            + " feedback are dated by their " + kind.timestampColumn() + "); remove"
+            + " snapshot = true from " + key);
+      }
       Map<String, String> columns = new LinkedHashMap<>();
       if (!s.hasPath("columns")) {
         problems.add(key + ".columns is missing; expected one Spark SQL expression per"
@@ -727,6 +754,11 @@ public final class PolkuConfig {
           if (!allowed.contains(column)) {
             problems.add(key + ".columns." + column + " is not a column of the " + kind.table()
                 .name() + " table; expected one of " + allowed + "; remove or rename it");
+          } else if (snapshot && column.equals(kind.timestampColumn())) {
+            problems.add(key + ".columns." + column + " = \"" + expr + "\" is mapped on a"
+                + " snapshot source; expected no time column on a snapshot (Polku sets "
+                + column + " to the first run that saw the row); remove the mapping, or"
+                + " remove snapshot = true if the source's rows carry their own time");
           } else if (kind.derivedColumns().contains(column)) {
             problems.add(key + ".columns." + column + " is filled by Polku; remove it from the"
                 + " mapping");
@@ -735,6 +767,9 @@ public final class PolkuConfig {
           }
         }
         for (String required : kind.requiredMappings()) {
+          if (snapshot && required.equals(kind.timestampColumn())) {
+            continue;
+          }
           if (!cols.root().containsKey(required)) {
             problems.add(key + ".columns." + required + " is missing; expected a Spark SQL"
                 + " expression for this required " + kind.table().name() + " column");
@@ -768,6 +803,12 @@ public final class PolkuConfig {
               + " captures the file's date as yyyy-MM-dd or yyyyMMdd, e.g."
               + " \"clickstream-(\\\\d{4}-\\\\d{2}-\\\\d{2})\"; fix the value");
         }
+        if (snapshot) {
+          problems.add(key + ".file-date-pattern = \"" + regex + "\" is set on a snapshot"
+              + " source; expected none: a snapshot is read whole every run; remove"
+              + " file-date-pattern, or remove snapshot = true if the files are daily"
+              + " extracts with a time column");
+        }
         if ("delta".equals(format)) {
           problems.add(key + ".file-date-pattern is set on a delta source; expected it only on"
               + " file sources (csv, json, parquet, orc), whose files are selected by name;"
@@ -790,7 +831,7 @@ public final class PolkuConfig {
       }
       if (problems.size() == before) {
         sources.put(name, new SourceConfig(name, kind, format, paths, options, encoding, schema,
-            ddl, columns, channelMap, share, fileDate, margin));
+            ddl, columns, channelMap, share, fileDate, margin, snapshot));
       }
     }
 
@@ -1234,8 +1275,9 @@ public final class PolkuConfig {
         problems.add(k + "fix-alpha = 0 never detects a change; expected a significance level"
             + " such as 0.05");
       }
+      int historical = positiveInt(k + "historical-after-days");
       return new FollowupOptions(teams, defaultTeam, valuePoints, severe, sla, fixes, window,
-          alpha);
+          alpha, historical);
     }
 
     private Fix readFix(String key, Config f) {

@@ -23,6 +23,10 @@ import org.apache.spark.sql.types.StructType;
  *     first group of this pattern is a date within the run's dates widened by
  *     {@code fileDateMarginDays}, plus the matches that carry no date; null reads every file
  * @param fileDateMarginDays days before and after the run's dates whose files are read too
+ * @param snapshot the source is a snapshot (identity_links or customers, {@code snapshot =
+ *     true}): it has no time column, every run reads it whole and merges its rows by key, and
+ *     no row is out of range. A snapshot link's observed_ts is 00:00 UTC of the first date of
+ *     the first run that read its identifier pair; later runs keep it (see docs/usage.md)
  */
 public record SourceConfig(
     String name,
@@ -37,7 +41,8 @@ public record SourceConfig(
     Map<String, String> channelMap,
     double maxQuarantineShare,
     java.util.regex.Pattern fileDatePattern,
-    int fileDateMarginDays) {
+    int fileDateMarginDays,
+    boolean snapshot) {
 
   public SourceConfig {
     paths = List.copyOf(paths);
@@ -49,7 +54,8 @@ public record SourceConfig(
   /** This source reading only the given paths (files or globs) instead of its configured ones. */
   public SourceConfig withPaths(List<String> selected) {
     return new SourceConfig(name, kind, format, selected, options, encoding, schema, schemaDdl,
-        columns, channelMap, maxQuarantineShare, fileDatePattern, fileDateMarginDays);
+        columns, channelMap, maxQuarantineShare, fileDatePattern, fileDateMarginDays,
+        snapshot);
   }
 
   /** Whether the source's text is declared UTF-8 (the default). */

@@ -70,6 +70,15 @@ public final class SourceKeys {
           + " local date, late events in the next day's file); a row further from its file's"
           + " date is quarantined (`FILE_DATE_OUTSIDE_MARGIN`).")
       .intConf().checkValue(between(0, 366)).createWithDefault(1);
+  public static final ConfigKey<Boolean> SNAPSHOT = AREA.buildConf("snapshot")
+      .doc("`true` on an `identity_links` or `customers` source that is a snapshot without a"
+          + " time column: every run reads it whole and merges it by key (a link by its"
+          + " identifier pair), nothing is out of range; a snapshot link's `observed_ts` is"
+          + " 00:00 UTC of the first date of the first run that read it"
+          + " ([usage.md](usage.md#timed-and-snapshot-sources)). A snapshot may not map"
+          + " `observed_ts` nor set `file-date-pattern`; on an `events` or `feedback` source it"
+          + " is an error.")
+      .booleanConf().createWithDefault(false);
 
   private SourceKeys() {}
 }

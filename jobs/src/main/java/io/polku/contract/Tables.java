@@ -124,14 +124,16 @@ public final class Tables {
           + " customer number, a device to a customer, ...). Partitioned by observed_date.",
       list(
           col("link_id", StringType, false,
-              "Deterministic id of the observation: hash of both identifiers and observed_ts."),
+              "Deterministic id of the observation: hash of both identifiers and observed_ts"
+                  + " (a snapshot source's link: of both identifiers only)."),
           col("id_type_a", StringType, false,
               "Type of the first identifier: customer_id, anonymous_id, device_id, email_hash,"
                   + " phone_hash."),
           col("id_a", StringType, false, "The first identifier."),
           col("id_type_b", StringType, false, "Type of the second identifier."),
           col("id_b", StringType, false, "The second identifier."),
-          col("observed_ts", TimestampType, false, "When the link was observed, UTC."),
+          col("observed_ts", TimestampType, false, "When the link was observed, UTC; for a"
+              + " snapshot source, 00:00 UTC of the first date of the first run that read it."),
           col("observed_date", DateType, false, "UTC date of observed_ts; the partition column."),
           col("source", StringType, false, "Name of the configured source."),
           col("ingest_run_id", StringType, false,
@@ -827,7 +829,11 @@ public final class Tables {
           col("due_date", DateType, false,
               "opened_date + polku.followups.sla-days of the priority."),
           col("status", StringType, false,
-              "open (new follow-ups), in_progress or closed: the latest followup_updates row."),
+              "open (new follow-ups), in_progress or closed: the latest followup_updates row;"
+                  + " historical: opened by a run whose last date was more than"
+                  + " polku.followups.historical-after-days after the response (a range run"
+                  + " over old dates), never counted as overdue, until an update sets another"
+                  + " status."),
           col("status_ts", TimestampType, true,
               "updated_ts of the update that set the status; null while never updated."),
           col("status_note", StringType, true, "Note of that update."),
@@ -860,12 +866,15 @@ public final class Tables {
           col("run_date", DateType, false, "The run's last date; the partition column."),
           col("team", StringType, false, "Owning team, or '*' for all."),
           col("priority", StringType, false, "P1, P2, P3, or '*' for all."),
-          col("followups", LongType, false, "Follow-ups opened on or before run_date."),
+          col("followups", LongType, false,
+              "Follow-ups opened on or before run_date (historical ones included: followups -"
+                  + " open - in_progress - closed)."),
           col("open", LongType, false, "Of them with status open."),
           col("in_progress", LongType, false, "Of them with status in_progress."),
           col("closed", LongType, false, "Of them with status closed."),
           col("closure_rate", DoubleType, false, "closed / followups."),
-          col("overdue", LongType, false, "Not closed and due_date before run_date."),
+          col("overdue", LongType, false,
+              "Open or in_progress and due_date before run_date (historical ones are not)."),
           col("closed_within_sla", LongType, false,
               "Closed on or before the end of due_date (UTC)."),
           col("median_hours_to_close", DoubleType, true,

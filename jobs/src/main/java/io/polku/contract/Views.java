@@ -40,10 +40,11 @@ public final class Views {
 
   public static final ViewSpec OPEN_FOLLOWUPS = new ViewSpec(
       "open_followups",
-      "Close-the-loop follow-ups not closed yet (status open or in_progress), for the teams'"
+      "Close-the-loop follow-ups not closed yet (status open or in_progress; historical ones,"
+          + " opened long after their response by a range run, are not work), for the teams'"
           + " work queues; order by due_date.",
       Tables.FOLLOWUPS,
-      "status <> 'closed'");
+      "status IN ('open', 'in_progress')");
 
   public static final List<ViewSpec> ALL = List.of(LATEST_ROOT_CAUSE_SEGMENTS,
       LATEST_ROOT_CAUSE_EXAMPLES, LATEST_ROOT_CAUSE_DRIVERS, KPI_DAILY_LAST_90_DAYS,

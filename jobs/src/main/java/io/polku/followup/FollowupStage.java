@@ -12,10 +12,8 @@ import io.polku.lake.Lake;
 import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
 import io.polku.pipeline.StageResult;
+import io.polku.rootcause.AnalysisInputs;
 import io.polku.rootcause.Conditions;
-import io.polku.rootcause.CriticalFeedback;
-import io.polku.rootcause.JourneySignal;
-import io.polku.rootcause.Signals;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -77,16 +75,9 @@ public final class FollowupStage extends BaseStage {
       readFrom = b.isBefore(readFrom) ? b : readFrom;
     }
     List<String> warnings = new ArrayList<>();
-    List<JourneySignal> signals = Signals.load(rc);
-    Dataset<Row> context = lake.read(Tables.FEEDBACK_CONTEXT)
-        .filter(col("response_date").between(lit(Date.valueOf(readFrom)),
-            lit(Date.valueOf(runDate))));
-    boolean master = lake.exists(Tables.CUSTOMERS) && lake.exists(Tables.IDENTITY_MAP);
-    Dataset<Row> attributes = master ? Conditions.customerAttributes(
+    AnalysisInputs inputs = AnalysisInputs.load(ctx.config(), lake, readFrom, runDate);
+    Dataset<Row> values = inputs.attributes() != null ? FollowupTransforms.customerValue(
         lake.read(Tables.IDENTITY_MAP), lake.read(Tables.CUSTOMERS)) : null;
-    Dataset<Row> values = master ? FollowupTransforms.customerValue(
-        lake.read(Tables.IDENTITY_MAP), lake.read(Tables.CUSTOMERS)) : null;
-    double repeatHours = ctx.config().journeys().repeatWindow().toMinutes() / 60.0;
     Dataset<Row> segments = latestSegments(lake, runDate);
     // The step and property conditions the segments and fixes name (collected: bounded by
     // the segments' conditions), recognised exactly as the root-cause run bucketed them.
@@ -95,14 +86,13 @@ public final class FollowupStage extends BaseStage {
       named.add(r.getString(0));
     }
     o.fixes().forEach(f -> named.addAll(f.conditions()));
-    Dataset<Row> analysed = CriticalFeedback.withCritical(
-        Conditions.withConditions(context, attributes, signals, repeatHours,
-            Conditions.forConditions(named, rc)),
-        rc.critical(), rc.otherMaxNormalised()).localCheckpoint(true);
+    Dataset<Row> analysed = inputs.analysed(Conditions.forConditions(named, rc))
+        .localCheckpoint(true);
     Dataset<Row> inRange = analysed.filter(ctx.dateRangePredicate("response_date"));
 
-    Dataset<Row> rows = FollowupTransforms.followups(inRange, segments, values, o,
-        rc.critical());
+    Dataset<Row> rows = FollowupTransforms.markHistorical(FollowupTransforms.followups(
+        inRange, segments, values, o, rc.critical()), Date.valueOf(runDate),
+        o.historicalAfterDays());
     lake.mergeKeepingColumns(Tables.FOLLOWUPS, rows, FollowupTransforms.RUN_COLUMNS,
         "t.response_date >= DATE'" + ctx.dateFrom() + "' AND t.response_date <= DATE'"
             + ctx.dateTo() + "'");
@@ -154,9 +144,45 @@ public final class FollowupStage extends BaseStage {
           r.<Long>getAs("before_responses"), r.<Long>getAs("after_critical"),
           r.<Long>getAs("after_responses"), r.getAs("p_value")));
     }
+    long historical = lake.read(Tables.FOLLOWUPS)
+        .filter(ctx.dateRangePredicate("response_date"))
+        .filter(col("status").equalTo(FollowupTransforms.HISTORICAL)).count();
+    long responses = inRange.count();
     return new Outcome(List.of(
         new StageResult.ObjectCounts("followups", critical, written, 0, closure, true)),
-        warnings);
+        warnings, explain(ctx.dateFrom(), runDate, responses, critical, historical,
+            overall.<Long>getAs("overdue"), o));
+  }
+
+  /**
+   * Why the run's follow-ups are few, or how to read them: no responses or no critical ones;
+   * on a range run, the rule that dates them (each due date counts from its own response
+   * date) and how many were opened as historical rather than overdue.
+   */
+  static List<String> explain(LocalDate from, LocalDate to, long responses, long critical,
+      long historical, long overdue, PolkuConfig.FollowupOptions o) {
+    List<String> out = new ArrayList<>();
+    String range = from.equals(to) ? from.toString() : from + ".." + to;
+    if (responses == 0) {
+      out.add("0 follow-ups: feedback_context has no responses dated " + range + " (no"
+          + " feedback source rows for these dates, or none could be put in context)");
+      return out;
+    }
+    if (critical == 0) {
+      out.add(String.format(Locale.ROOT, "0 follow-ups: none of the %,d responses dated %s is"
+          + " critical by polku.rootcause.critical", responses, range));
+      return out;
+    }
+    if (!from.equals(to) || historical > 0) {
+      out.add(String.format(Locale.ROOT, "%,d follow-ups for the responses of %s, opened by one"
+              + " run: each due_date is its response date + polku.followups.sla-days %s, so"
+              + " the SLA ran while no run had opened them; %,d whose response is more than %d"
+              + " days before %s (polku.followups.historical-after-days) have status"
+              + " historical and are not counted as overdue; overdue on %s: %,d", critical,
+          range, new java.util.TreeMap<>(o.slaDays()), historical, o.historicalAfterDays(), to,
+          to, overdue));
+    }
+    return out;
   }
 
   /** root_cause_segments of the latest run_date up to {@code runDate} (empty if none). */

@@ -98,6 +98,20 @@ public final class FollowupTransforms {
         .toArray(Column[]::new));
   }
 
+  /**
+   * {@code rows} (new follow-ups, status open) with status {@code historical} where the
+   * response is more than {@code afterDays} days before {@code runDate}, the run's last date:
+   * a range run over old dates opens them long after their due date, so they are history, not
+   * overdue work. Only new rows take this status (a run never rewrites an existing status).
+   */
+  public static Dataset<Row> markHistorical(Dataset<Row> rows, Date runDate, int afterDays) {
+    Column old = col("response_date").lt(date_add(lit(runDate), -afterDays));
+    return rows.withColumn("status", when(old, lit(HISTORICAL)).otherwise(col("status")));
+  }
+
+  /** The status of a follow-up opened long after its response (see {@link #markHistorical}). */
+  public static final String HISTORICAL = "historical";
+
   /** The columns a run rewrites; the status columns only change through updates. */
   public static final java.util.List<String> RUN_COLUMNS = Tables.FOLLOWUPS.columnNames().stream()
       .filter(c -> !java.util.Set.of("response_id", "status", "status_ts", "status_note",
@@ -191,7 +205,8 @@ public final class FollowupTransforms {
             countIf(col("status").equalTo("open")).as("open"),
             countIf(col("status").equalTo("in_progress")).as("in_progress"),
             countIf(closed).as("closed"),
-            countIf(closed.unary_$bang().and(col("due_date").lt(lit(runDate)))).as("overdue"),
+            countIf(col("status").isin("open", "in_progress")
+                .and(col("due_date").lt(lit(runDate)))).as("overdue"),
             countIf(closed.and(col("closed_ts").lt(date_add(col("due_date"), 1)
                 .cast("timestamp")))).as("closed_within_sla"),
             expr("percentile(hours_to_close, 0.5)").as("median_hours_to_close"));

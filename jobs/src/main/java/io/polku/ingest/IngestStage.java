@@ -188,10 +188,64 @@ public final class IngestStage extends BaseStage {
         objects.add(new StageResult.ObjectCounts(e.getKey(), 0, e.getValue(), 0,
             "rows written to the table", false));
       }
-      return new Outcome(objects, warnings);
+      return new Outcome(objects, warnings, explain(ctx, counts, options.sources().isEmpty()));
     } finally {
       classified.values().forEach(Dataset::unpersist);
     }
+  }
+
+  /**
+   * Why sources wrote nothing: a source whose rows all lie outside the run's dates or were all
+   * quarantined; and, on a run of every source, the optional kinds no source provides and what
+   * the later stages then lack.
+   */
+  static List<String> explain(RunContext ctx, Map<String, SourceCounts> counts,
+      boolean allSources) {
+    List<String> out = new ArrayList<>();
+    String range = ctx.dateFrom().equals(ctx.dateTo()) ? ctx.dateFrom().toString()
+        : ctx.dateFrom() + ".." + ctx.dateTo();
+    for (SourceCounts c : counts.values()) {
+      SourceConfig source = ctx.config().sources().get(c.source());
+      if (c.read() == 0 || c.valid() > 0) {
+        continue;
+      }
+      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+          "source %s: read %,d rows, wrote 0 to %s", c.source(), c.read(), c.table()));
+      if (c.outOfRange() > 0) {
+        sb.append(String.format(Locale.ROOT, "; %,d are dated outside the run's dates %s"
+            + " (by %s; a run writes only its own dates' rows)", c.outOfRange(), range,
+            source == null ? "their timestamp" : source.kind().timestampColumn()));
+        if (source != null && source.kind() == SourceKind.IDENTITY_LINKS) {
+          sb.append("; if the file is a current-state extract without a real time column,"
+              + " declare it a snapshot: ").append(source.key("snapshot"))
+              .append(" = true and remove columns.observed_ts");
+        }
+      }
+      if (c.quarantined() > 0) {
+        sb.append(String.format(Locale.ROOT, "; %,d quarantined (%s); inspect with: bin/polku"
+            + " preview --source %s", c.quarantined(), c.reasons(), c.source()));
+      }
+      if (c.erased() > 0) {
+        sb.append(String.format(Locale.ROOT, "; %,d of persons erased by forget", c.erased()));
+      }
+      out.add(sb.toString());
+    }
+    if (allSources) {
+      java.util.Set<SourceKind> kinds = java.util.EnumSet.noneOf(SourceKind.class);
+      ctx.config().sources().values().forEach(s -> kinds.add(s.kind()));
+      if (!kinds.contains(SourceKind.CUSTOMERS)) {
+        out.add("no customers source is configured: no customer has survey_consent (survey"
+            + " invitations will all be suppressed as no_consent), a value tier (follow-up"
+            + " priorities) or segment and region (root-cause conditions); map a source with"
+            + " kind = customers and a survey_consent column in polku.sources");
+      }
+      if (!kinds.contains(SourceKind.FEEDBACK)) {
+        out.add("no feedback source is configured: no responses, so feedback_context, root"
+            + " causes and follow-ups stay empty; map a source with kind = feedback in"
+            + " polku.sources");
+      }
+    }
+    return out;
   }
 
   /** The configured sources this run ingests, validated against the options. */
@@ -221,8 +275,14 @@ public final class IngestStage extends BaseStage {
     Dataset<Row> mapped = SourceMapping.toCanonical(typed, source, rules, ctx.runId());
     mapped = SourceMapping.markOutsideFileDate(mapped, source);
     mapped = SourceMapping.markDuplicates(mapped, kind);
-    Dataset<Row> flagged = SourceMapping.flagRange(mapped, kind, ctx.dateFrom(), ctx.dateTo());
-    if (kind.dateColumn() != null) {
+    if (source.snapshot() && kind == SourceKind.IDENTITY_LINKS) {
+      mapped = SourceMapping.stampSnapshot(mapped, source, ctx.lake().read(kind.table())
+          .filter(col("source").equalTo(lit(source.name()))).select("link_id", "observed_ts"),
+          ctx.dateFrom());
+    }
+    Dataset<Row> flagged = SourceMapping.flagRange(mapped, source, ctx.dateFrom(),
+        ctx.dateTo());
+    if (kind.dateColumn() != null && !source.snapshot()) {
       int window = ctx.config().duplicateWindowDays();
       String near = kind.dateColumn() + " >= DATE'" + ctx.dateFrom().minusDays(window)
           + "' AND " + kind.dateColumn() + " <= DATE'" + ctx.dateTo().plusDays(window) + "'";
@@ -327,6 +387,25 @@ public final class IngestStage extends BaseStage {
       Map<String, Dataset<Row>> classified) {
     SourceKind kind = sources.get(0).kind();
     Lake lake = ctx.lake();
+    if (kind.dateColumn() != null) {
+      // Snapshot sources of a dated table (identity links) are merged by key, whatever the
+      // run's dates: their rows keep the observed_ts of the first run that read them.
+      List<String> compare = new ArrayList<>(table.columnNames());
+      compare.remove("ingest_run_id");
+      List<SourceConfig> timed = new ArrayList<>();
+      for (SourceConfig source : sources) {
+        if (source.snapshot()) {
+          lake.upsert(table, SourceMapping.validRows(notErased(classified.get(source.name())),
+              table), compare);
+        } else {
+          timed.add(source);
+        }
+      }
+      if (timed.isEmpty()) {
+        return;
+      }
+      sources = timed;
+    }
     if (kind.dateColumn() == null) {
       List<String> compare = new ArrayList<>(table.columnNames());
       compare.remove("ingest_run_id");

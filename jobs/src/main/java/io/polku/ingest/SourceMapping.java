@@ -80,12 +80,13 @@ public final class SourceMapping {
     canonical.add(col(SourceReader.BAD_ENCODING));
     canonical.add(col(SourceReader.FILE));
     // Referenced raw values, to tell a missing timestamp from an unparseable one.
-    Column tsRaw = kind.timestampColumn() == null ? lit(null).cast("string")
+    Column tsRaw = kind.timestampColumn() == null || source.snapshot()
+        ? lit(null).cast("string")
         : referencedValues(source, kind.timestampColumn(), typed.schema());
     canonical.add(tsRaw.as("_ts_raw"));
     canonical.add(tooLong(source.schema(), rules.maxFieldChars()).as("_too_long"));
     Dataset<Row> mapped = typed.select(canonical.toArray(new Column[0]));
-    mapped = withDerived(mapped, kind);
+    mapped = withDerived(mapped, kind, source.snapshot());
     if (kind == SourceKind.EVENTS || kind == SourceKind.FEEDBACK) {
       mapped = mapped.withColumn("channel", mapChannel(col("channel"), source.channelMap(),
           rules.channels(), rules.unknownChannel()));
@@ -128,12 +129,18 @@ public final class SourceMapping {
   }
 
   /** Adds the date partition column, the link id, and maps channels through the vocabulary. */
-  private static Dataset<Row> withDerived(Dataset<Row> mapped, SourceKind kind) {
+  private static Dataset<Row> withDerived(Dataset<Row> mapped, SourceKind kind,
+      boolean snapshot) {
     Dataset<Row> out = mapped;
     if (kind.dateColumn() != null) {
       out = out.withColumn(kind.dateColumn(), functions.to_date(col(kind.timestampColumn())));
     }
-    if (kind == SourceKind.IDENTITY_LINKS) {
+    if (kind == SourceKind.IDENTITY_LINKS && snapshot) {
+      // A snapshot link is keyed by its identifier pair alone: every run reads the same pair
+      // again and merges it onto the row the first run wrote (see stampSnapshot).
+      out = out.withColumn("link_id", functions.sha2(functions.concat_ws("|", lit("snapshot"),
+          col("id_type_a"), col("id_a"), col("id_type_b"), col("id_b")), 256));
+    } else if (kind == SourceKind.IDENTITY_LINKS) {
       out = out.withColumn("link_id", functions.sha2(functions.concat_ws("|",
           col("id_type_a"), col("id_a"), col("id_type_b"), col("id_b"),
           col("observed_ts").cast("string")), 256));
@@ -186,7 +193,7 @@ public final class SourceMapping {
           lit(id + " is empty; expected a non-empty id from the mapping `"
               + source.columns().get(id) + "`" + fix)));
     }
-    if (kind.timestampColumn() != null) {
+    if (kind.timestampColumn() != null && !source.snapshot()) {
       String ts = kind.timestampColumn();
       String tsExpr = source.columns().get(ts);
       checks.add(new Check(col(ts).isNull().and(col("_ts_raw").isNull()),
@@ -428,6 +435,41 @@ public final class SourceMapping {
             lit(java.sql.Date.valueOf(to)));
     return mapped.withColumn(IN_RANGE, col(REASON_CODE).isNull().and(coalesce(inRange,
         lit(false))));
+  }
+
+  /**
+   * {@link #flagRange} for one source: every valid row of a snapshot source is in range (a
+   * snapshot is read whole and merged by key; nothing is out of range).
+   */
+  public static Dataset<Row> flagRange(Dataset<Row> mapped, SourceConfig source,
+      LocalDate from, LocalDate to) {
+    if (source.snapshot()) {
+      return mapped.withColumn(IN_RANGE, col(REASON_CODE).isNull());
+    }
+    return flagRange(mapped, source.kind(), from, to);
+  }
+
+  /**
+   * The observation time of a snapshot source's link rows: the {@code observed_ts} the table
+   * already holds for the same link_id (the identifier pair, from this source), else 00:00 UTC
+   * of {@code firstDate} (the run's first date). So the first run that reads a pair dates it,
+   * and every later run, a re-run of the same dates included, writes the same row again.
+   * {@code existing}: the table's {@code link_id, observed_ts} rows of this source. Rows of
+   * other kinds, or of timed sources, are returned unchanged.
+   */
+  public static Dataset<Row> stampSnapshot(Dataset<Row> mapped, SourceConfig source,
+      Dataset<Row> existing, LocalDate firstDate) {
+    if (!source.snapshot() || source.kind() != SourceKind.IDENTITY_LINKS) {
+      return mapped;
+    }
+    Dataset<Row> seen = existing.groupBy(col("link_id").as("_seen_link"))
+        .agg(functions.min(col("observed_ts")).as("_seen_ts"));
+    Timestamp start = Timestamp.from(firstDate.atStartOfDay(java.time.ZoneOffset.UTC)
+        .toInstant());
+    return mapped.join(seen, mapped.col("link_id").equalTo(seen.col("_seen_link")), "left")
+        .withColumn("observed_ts", coalesce(col("_seen_ts"), lit(start)))
+        .withColumn("observed_date", functions.to_date(col("observed_ts")))
+        .drop("_seen_link", "_seen_ts");
   }
 
   /**

@@ -40,18 +40,28 @@ public abstract class BaseStage implements Stage {
       tables.forEach(ctx.lake()::ensure);
       Outcome outcome = execute(ctx);
       return new StageResult(name, outcome.objects(), outcome.warnings(),
-          Duration.between(started, Instant.now()));
+          Duration.between(started, Instant.now()), outcome.explanations());
     });
   }
 
   /** The stage's own work: read its inputs, transform, write its outputs. */
   protected abstract Outcome execute(RunContext ctx);
 
-  /** What {@link #execute} reports: counts per object and warnings. */
-  public record Outcome(List<StageResult.ObjectCounts> objects, List<String> warnings) {
+  /**
+   * What {@link #execute} reports: counts per object, warnings, and explanations of why it
+   * wrote nothing or less than expected ({@link StageResult#explanations}).
+   */
+  public record Outcome(List<StageResult.ObjectCounts> objects, List<String> warnings,
+      List<String> explanations) {
     public Outcome {
       objects = List.copyOf(objects);
       warnings = List.copyOf(warnings);
+      explanations = List.copyOf(explanations);
+    }
+
+    /** Counts and warnings, no explanations. */
+    public Outcome(List<StageResult.ObjectCounts> objects, List<String> warnings) {
+      this(objects, warnings, List.of());
     }
 
     /** Counts with no warnings. */

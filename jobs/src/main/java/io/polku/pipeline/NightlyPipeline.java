@@ -43,6 +43,23 @@ public final class NightlyPipeline {
   public record StageReport(String stage, String status, Instant started, Instant ended,
       StageResult result, String message) {}
 
+  /**
+   * Prints, after a run, each stage's explanations of why it wrote nothing or less than
+   * expected; nothing when no stage has any.
+   */
+  static void explain(List<StageResult> results, java.util.function.Consumer<String> out) {
+    List<String> lines = new ArrayList<>();
+    for (StageResult r : results) {
+      for (String e : r.explanations()) {
+        lines.add("  " + r.stage() + ": " + e);
+      }
+    }
+    if (!lines.isEmpty()) {
+      out.accept("Stages that wrote nothing or less than expected, and why:");
+      lines.forEach(out);
+    }
+  }
+
   /** Runs the stages in order, each one's hooks around it. */
   public List<StageResult> run(RunContext ctx) {
     RunAudit audit = new RunAudit(ctx);
@@ -58,6 +75,11 @@ public final class NightlyPipeline {
       try {
         hooks.forEach(h -> h.beforeStage(stage.name()));
         result = stage.run(ctx);
+        if (result.rowsOut() == 0 && result.explanations().isEmpty()) {
+          result = result.explained(List.of(String.format(Locale.ROOT, "%s wrote no rows (rows"
+              + " in %,d)%s", stage.name(), result.rowsIn(), result.warnings().isEmpty() ? ""
+              : "; its warnings: " + String.join("; ", result.warnings()))));
+        }
       } catch (DataQualityException e) {
         audit.stageFailed(stage.name(), started, "dq_failed", e.getMessage());
         audit.runEnded("dq_failed", e.getMessage());
@@ -87,6 +109,7 @@ public final class NightlyPipeline {
     }
     audit.runEnded("succeeded", null);
     ctx.lake().registerExisting();
+    explain(results, ctx.progress());
     return results;
   }
 

@@ -74,6 +74,16 @@ public record AnalysisInputs(Dataset<Row> context, Dataset<Row> attributes,
     return prepared(Conditions.resolve(context, options));
   }
 
+  /**
+   * Every context column plus {@code critical} and {@code conditions} (the step and property
+   * conditions {@code extra}), for stages that need more of each response than the search
+   * (the follow-ups).
+   */
+  public Dataset<Row> analysed(Conditions.Extra extra) {
+    return CriticalFeedback.withCritical(Conditions.withConditions(context, attributes,
+        signals, repeatWindowHours, extra), options.critical(), options.otherMaxNormalised());
+  }
+
   /** {@link #prepared()} with the step and property conditions already resolved. */
   public Dataset<Row> prepared(Conditions.Extra extra) {
     return RootCauseStage.prepare(context, attributes, signals, options, repeatWindowHours,

@@ -102,9 +102,26 @@ public final class PolkuSession {
     return deleted;
   }
 
+  /**
+   * Opens Spark only, its log in the temporary folder ({@code <tmp>/polku-logs}), not in
+   * {@code polku.logs.dir}, which is often inside the lake: for commands that must leave the
+   * lake untouched ({@code preview}). The returned lake object is never used to read or write.
+   */
+  public static Opened openWithoutLake(PolkuConfig config, String logName) {
+    redirectLogs(config, logName, System.getProperty("java.io.tmpdir") + "/polku-logs");
+    boolean owned = SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = SparkSessions.build(config);
+    return new Opened(config, spark, new Lake(spark, config.lakeRoot(), config.database()),
+        owned);
+  }
+
   /** Sends the full Spark and Polku log to a file in the configured log folder. */
   public static void redirectLogs(PolkuConfig config, String logName) {
-    String dir = config.logsDir() != null ? config.logsDir()
+    redirectLogs(config, logName, null);
+  }
+
+  private static void redirectLogs(PolkuConfig config, String logName, String folder) {
+    String dir = folder != null ? folder : config.logsDir() != null ? config.logsDir()
         : System.getProperty("java.io.tmpdir") + "/polku-logs";
     try {
       Files.createDirectories(Path.of(dir));

@@ -122,7 +122,73 @@ public final class SurveyStage extends BaseStage {
             "targeting " + date + ": " + byReason, true),
         new StageResult.ObjectCounts("survey_suppressions", candidateCount, suppressed, 0,
             null, false)),
-        List.of());
+        List.of(), explain(ctx.dateFrom(), date, candidateCount, byReason, cfg.sources().values()
+            .stream().anyMatch(s -> s.kind() == io.polku.config.SourceKind.CUSTOMERS), o));
+  }
+
+  /**
+   * Why the day's invitations are few: no candidates, or all (or most) of them suppressed, by
+   * reason with its cause and fix; on a range run, the rule that only its last date is
+   * targeted. {@code byReason}: candidates per suppression reason, "invited" for the invited.
+   */
+  static List<String> explain(LocalDate from, LocalDate date, long candidates,
+      Map<String, Long> byReason, boolean customersSource, SurveyOptions o) {
+    List<String> out = new ArrayList<>();
+    if (!from.equals(date)) {
+      out.add("a range run targets its last date only: invitations for " + date + ", none for "
+          + from + ".." + date.minusDays(1) + " (invitations are never back-dated)");
+    }
+    if (candidates == 0) {
+      out.add("0 candidates on " + date + ": no journey whose last step fell on " + date
+          + " matched a trigger of polku.surveys.triggers");
+      return out;
+    }
+    long invited = byReason.getOrDefault("invited", 0L);
+    Map.Entry<String, Long> top = byReason.entrySet().stream()
+        .filter(e -> !e.getKey().equals("invited"))
+        .max(Map.Entry.<String, Long>comparingByValue()
+            .thenComparing(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())))
+        .orElse(null);
+    if (top == null || (invited > 0 && 2 * top.getValue() <= candidates)) {
+      return out;
+    }
+    String head = invited == 0 && top.getValue() == candidates
+        ? String.format(java.util.Locale.ROOT, "%,d candidates, 0 invitations: all suppressed as"
+            + " %s", candidates, top.getKey())
+        : String.format(java.util.Locale.ROOT, "%,d candidates, %,d invitations; suppressed: %s",
+            candidates, invited, suppressedOnly(byReason));
+    out.add(head + " — " + cause(top.getKey(), customersSource, o));
+    return out;
+  }
+
+  private static Map<String, Long> suppressedOnly(Map<String, Long> byReason) {
+    Map<String, Long> m = new TreeMap<>(byReason);
+    m.remove("invited");
+    return m;
+  }
+
+  private static String cause(String reason, boolean customersSource, SurveyOptions o) {
+    if (reason.equals("no_consent")) {
+      return customersSource
+          ? "survey_consent is not true on these customers' records, or the journey's person"
+              + " has no customer record linked (identity_map); check the customers source's"
+              + " survey_consent mapping and the identity links"
+          : "no customers source is configured, so no customer has consent; map a customers"
+              + " source with a survey_consent column";
+    }
+    if (reason.equals("recent_response")) {
+      return "they responded within polku.surveys.quiet-days-after-response = "
+          + o.quietDaysAfterResponse() + " days; lower it to ask sooner";
+    }
+    if (reason.equals("daily_cap")) {
+      return "more eligible candidates than polku.surveys.daily-cap = " + o.dailyCap()
+          + "; raise it to send more";
+    }
+    if (reason.startsWith("cap_")) {
+      return "they were invited recently: the contact cap " + reason + " of polku.surveys.caps"
+          + " would be exceeded; widen the cap to send more";
+    }
+    return "see survey_suppressions.detail";
   }
 
   /**

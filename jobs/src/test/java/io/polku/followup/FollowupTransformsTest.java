@@ -104,6 +104,51 @@ class FollowupTransformsTest {
   }
 
   @Test
+  void followupsOpenedLongAfterTheirResponseAreHistoricalNotOverdue() {
+    StructType schema = new StructType().add("response_id", "string")
+        .add("response_date", "date").add("response_ts", "timestamp")
+        .add("opened_date", "date").add("due_date", "date").add("team", "string")
+        .add("priority", "string").add("status", "string").add("closed_ts", "timestamp");
+    List<Row> rows = new java.util.ArrayList<>();
+    // Run date 10-30, historical after 14 days: responses before 10-16 are historical.
+    for (String[] r : new String[][] {{"a", "2026-10-01", "2026-10-08"},
+        {"b", "2026-10-15", "2026-10-18"}, {"c", "2026-10-16", "2026-10-23"},
+        {"d", "2026-10-29", "2026-10-30"}}) {
+      rows.add(RowFactory.create(r[0], Date.valueOf(r[1]),
+          java.sql.Timestamp.valueOf(r[1] + " 12:00:00"), Date.valueOf(r[1]),
+          Date.valueOf(r[2]), "cx", "P3", "open", null));
+    }
+    Date runDate = Date.valueOf("2026-10-30");
+    Dataset<Row> marked = FollowupTransforms.markHistorical(
+        spark.createDataFrame(rows, schema), runDate, 14);
+    Map<String, String> status = new HashMap<>();
+    marked.collectAsList().forEach(r -> status.put(r.getString(0), r.getAs("status")));
+    assertEquals(Map.of("a", "historical", "b", "historical", "c", "open", "d", "open"),
+        status);
+    Row all = FollowupTransforms.summary(marked, runDate)
+        .filter("team = '*' AND priority = '*'").first();
+    assertEquals(4L, all.<Long>getAs("followups"));
+    assertEquals(2L, all.<Long>getAs("open"));
+    assertEquals(1L, all.<Long>getAs("overdue"), "only c: due 10-23, open; a and b historical");
+  }
+
+  @Test
+  void theRangeRunRuleAndHistoricalCountAreExplained() {
+    java.time.LocalDate from = java.time.LocalDate.parse("2026-10-01");
+    java.time.LocalDate to = java.time.LocalDate.parse("2026-10-30");
+    assertEquals(List.of("4 follow-ups for the responses of 2026-10-01..2026-10-30, opened by"
+        + " one run: each due_date is its response date + polku.followups.sla-days {P1=1, P2=3,"
+        + " P3=7}, so the SLA ran while no run had opened them; 2 whose response is more than"
+        + " 14 days before 2026-10-30 (polku.followups.historical-after-days) have status"
+        + " historical and are not counted as overdue; overdue on 2026-10-30: 1"),
+        FollowupStage.explain(from, to, 100, 4, 2, 1, options));
+    assertEquals(List.of(), FollowupStage.explain(to, to, 10, 3, 0, 0, options),
+        "a night's follow-ups need no explanation");
+    assertEquals(List.of("0 follow-ups: none of the 10 responses dated 2026-10-30 is critical"
+        + " by polku.rootcause.critical"), FollowupStage.explain(to, to, 10, 0, 0, 0, options));
+  }
+
+  @Test
   void theLatestValidUpdateSetsTheStatus() {
     StructType schema = Tables.FOLLOWUP_UPDATES.schema();
     Dataset<Row> updates = spark.createDataFrame(List.of(

@@ -6,6 +6,7 @@ import io.polku.ingest.IngestStage;
 import io.polku.journey.JourneyStage;
 import io.polku.kpi.KpiStage;
 import io.polku.profile.ProfileStage;
+import io.polku.report.RunReport;
 import io.polku.rootcause.RootCauseStage;
 import io.polku.survey.SurveyStage;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.logging.log4j.LogManager;
 
 /**
  * The nightly pipeline: runs every stage that exists, in order, for one date range, with a
@@ -117,8 +119,45 @@ public final class NightlyPipeline {
         Runtime.getRuntime().halt(HALT_STATUS);
       }
     }
-    audit.runEnded("succeeded", null);
+    String reportFailure = ctx.config().reportEnabled() ? report(ctx, audit, onStageEnd) : null;
+    audit.runEnded("succeeded", reportFailure);
     ctx.lake().registerExisting();
     return results;
+  }
+
+  /** The name of the report step in run_audit and the progress lines. */
+  public static final String REPORT_STEP = "report";
+
+  /**
+   * Writes the run report as the last step, after every table is committed. A failure is
+   * logged, recorded as a run_audit row (stage 'report', status failed) and returned as the
+   * run's warning message: the night's data stands, so the run still succeeds.
+   */
+  private static String report(RunContext ctx, RunAudit audit,
+      java.util.function.Consumer<StageReport> onStageEnd) {
+    Instant started = Instant.now();
+    ctx.progress().accept(REPORT_STEP + " ...");
+    try {
+      RunReport.Result r = RunReport.write(ctx.lake(), ctx.dateTo(), ctx.runId(), null,
+          RunReport.Format.HTML);
+      StageResult result = new StageResult(REPORT_STEP, List.of(new StageResult.ObjectCounts(
+          r.files().get(0), 0, r.files().size(), 0, null, true)), List.of(), r.duration());
+      audit.stageEnded(result, started, "succeeded", null);
+      ctx.progress().accept(String.format(Locale.ROOT, "%s done: %s (%.0f KB, %.1f s)",
+          REPORT_STEP, r.files().get(0), r.bytes() / 1024.0,
+          Duration.between(started, Instant.now()).toMillis() / 1000.0));
+      onStageEnd.accept(new StageReport(REPORT_STEP, "succeeded", started, Instant.now(),
+          result, null));
+      return null;
+    } catch (RuntimeException e) {
+      String message = "the run report failed (" + e + "); the run's tables are committed;"
+          + " write the report again with `bin/polku report --date " + ctx.dateTo() + "`";
+      LogManager.getLogger(NightlyPipeline.class).warn(message, e);
+      ctx.progress().accept("  warning: " + message);
+      audit.stageFailed(REPORT_STEP, started, "failed", message);
+      onStageEnd.accept(new StageReport(REPORT_STEP, "failed", started, Instant.now(), null,
+          message));
+      return message;
+    }
   }
 }

@@ -44,22 +44,31 @@ public final class ReportBuilder {
 
   /** The report of {@code date}; {@code runId} names the run (null: the latest covering it). */
   public Report build(LocalDate date, String runId) {
-    Optional<Run> run = q.run(date, runId);
+    Optional<Run> run = timed("run", () -> q.run(date, runId));
     List<Section> sections = new ArrayList<>();
-    sections.add(headline(date, run));
+    sections.add(timed("headline", () -> headline(date, run)));
     Optional<LocalDate> segRun = q.latestRunDate(Tables.ROOT_CAUSE_SEGMENTS, date);
-    sections.add(rootCauses(date, segRun));
-    sections.add(changes(segRun));
-    sections.add(journeys(date));
-    sections.add(paths(date));
-    sections.add(fixes(date));
-    sections.add(surveys(date));
-    sections.add(dataQuality(run));
+    sections.add(timed("root causes", () -> rootCauses(date, segRun)));
+    sections.add(timed("changes", () -> changes(segRun)));
+    sections.add(timed("journeys", () -> journeys(date)));
+    sections.add(timed("paths", () -> paths(date)));
+    sections.add(timed("fixes", () -> fixes(date)));
+    sections.add(timed("surveys", () -> surveys(date)));
+    sections.add(timed("data quality", () -> dataQuality(run)));
     String subtitle = run.map(r -> "Run " + r.runId() + " for " + range(r.dateFrom(),
         r.dateTo()) + ", status " + r.status() + ("running".equals(r.status())
         ? " (the report is its last step)" : "") + ". Windows end on " + date + " (UTC).")
         .orElse("No run in run_audit covers " + date + ". Windows end on " + date + " (UTC).");
     return new Report(date, "Polku run report " + date, subtitle, sections);
+  }
+
+  /** Runs one part and logs its seconds (the report's cost, part by part, in the log). */
+  private static <T> T timed(String part, java.util.function.Supplier<T> f) {
+    long t = System.nanoTime();
+    T out = f.get();
+    org.apache.logging.log4j.LogManager.getLogger(ReportBuilder.class).info(String.format(
+        Locale.ROOT, "report: %s in %.1f s", part, (System.nanoTime() - t) / 1e9));
+    return out;
   }
 
   // ---- sections ------------------------------------------------------------------------
@@ -163,7 +172,11 @@ public final class ReportBuilder {
         "Grouped bar chart, per segment the critical rate inside and outside: "
             + joinAlt(cats, in, true) + ".", data));
     List<Strip> strips = new ArrayList<>();
-    for (Example e : q.examples(segRun.get(), segs.stream().map(Segment::segmentId).toList())) {
+    List<String> ids = segs.stream().map(Segment::segmentId).toList();
+    List<Example> examples = new ArrayList<>(q.examples(segRun.get(), ids));
+    examples.sort(java.util.Comparator.comparingInt((Example e) -> ids.indexOf(e.segmentId()))
+        .thenComparingInt(Example::rank));
+    for (Example e : examples) {
       List<StripStep> steps = new ArrayList<>();
       for (Step s : e.steps()) {
         boolean failed = "failure".equals(s.outcome()) || "abandoned".equals(s.outcome())
@@ -260,7 +273,8 @@ public final class ReportBuilder {
     b.add(new Text("Per journey start date over all first channels (weighted by journeys), "
         + days.size() + " days ending " + date + "."));
     b.add(chart("chart-journeys", "Success, assisted and repeat contact rates",
-        ReportCharts.lines("chart-journeys", cats, List.of(new Series("success", success),
+        ReportCharts.lines("chart-journeys", days.stream().map(JourneyDay::date).toList(),
+            List.of(new Series("success", success),
             new Series("assisted contact", assisted), new Series("repeat contact", repeat)),
             "share of journeys", true),
         String.format(Locale.ROOT, "Line chart of three daily rates from %s to %s: success"

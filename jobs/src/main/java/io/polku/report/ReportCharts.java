@@ -12,13 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
-import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
-import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.RectangleEdge;
@@ -67,48 +65,78 @@ public final class ReportCharts {
     return draw(id, plot, series.size() > 1, height);
   }
 
-  /** Lines with a dot per value, over categories in order (dates). */
-  public static String lines(String id, List<String> categories, List<Series> series,
+  /**
+   * Lines with a dot per value over dates (a date axis: horizontal tick labels, which SVG
+   * keeps as text; rotated category labels would be drawn as glyph outlines, ten times the
+   * bytes).
+   */
+  public static String lines(String id, List<java.time.LocalDate> dates, List<Series> series,
       String valueLabel, boolean percent) {
-    DefaultCategoryDataset data = dataset(categories, series);
-    LineAndShapeRenderer r = new MarkedLineRenderer();
-    CategoryAxis x = new CategoryAxis(null);
-    x.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
-    CategoryPlot plot = new CategoryPlot(data, x, numberAxis(valueLabel, percent), r);
+    org.jfree.data.time.TimeSeriesCollection data = new org.jfree.data.time.TimeSeriesCollection(
+        java.util.TimeZone.getTimeZone("UTC"));
+    for (Series s : series) {
+      org.jfree.data.time.TimeSeries ts = new org.jfree.data.time.TimeSeries(s.name());
+      for (int i = 0; i < dates.size(); i++) {
+        if (s.values().get(i) != null) {
+          java.time.LocalDate d = dates.get(i);
+          ts.add(new org.jfree.data.time.Day(d.getDayOfMonth(), d.getMonthValue(), d.getYear()),
+              s.values().get(i));
+        }
+      }
+      data.addSeries(ts);
+    }
+    org.jfree.chart.axis.DateAxis x = new org.jfree.chart.axis.DateAxis(null,
+        java.util.TimeZone.getTimeZone("UTC"), Locale.ROOT);
+    x.setDateFormatOverride(new java.text.SimpleDateFormat("MMM d", Locale.ROOT) {
+      private static final long serialVersionUID = 1L;
+
+      {
+        setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+      }
+    });
+    x.setTickLabelFont(new Font(FONT, Font.PLAIN, 11));
+    MarkedXyRenderer r = new MarkedXyRenderer();
+    r.setDrawOutlines(false);
+    org.jfree.chart.plot.XYPlot plot = new org.jfree.chart.plot.XYPlot(data, x,
+        numberAxis(valueLabel, percent), r);
     for (int i = 0; i < series.size(); i++) {
       r.setSeriesStroke(i, new BasicStroke(2f));
       r.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6));
+      r.setSeriesPaint(i, PALETTE.get(i % PALETTE.size()));
     }
-    colour(r, series.size());
-    style(plot);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setRangeGridlinePaint(new Color(0xBBBBBB));
+    plot.setDomainGridlinePaint(new Color(0xDDDDDD));
+    plot.setOutlineVisible(false);
     return draw(id, plot, series.size() > 1, 340);
   }
 
   /**
-   * Lines and dots with each item in its own element group: JFreeChart's line renderer does
+   * Lines and dots with each dot in its own element group: JFreeChart's line renderer does
    * not hint its items itself (the bar renderer does).
    */
-  private static final class MarkedLineRenderer extends LineAndShapeRenderer {
+  private static final class MarkedXyRenderer
+      extends org.jfree.chart.renderer.xy.XYLineAndShapeRenderer {
     private static final long serialVersionUID = 1L;
 
-    MarkedLineRenderer() {
+    MarkedXyRenderer() {
       super(true, true);
     }
 
     @Override
     public void drawItem(java.awt.Graphics2D g2,
-        org.jfree.chart.renderer.category.CategoryItemRendererState state,
-        Rectangle2D dataArea, CategoryPlot plot, CategoryAxis domainAxis,
-        org.jfree.chart.axis.ValueAxis rangeAxis,
-        org.jfree.data.category.CategoryDataset dataset, int row, int column, int pass) {
-      // Pass 0 draws the line segments, pass 1 the dots: a dot per value is the mark.
-      boolean mark = pass == 1 && dataset.getValue(row, column) != null;
+        org.jfree.chart.renderer.xy.XYItemRendererState state, Rectangle2D dataArea,
+        org.jfree.chart.plot.PlotRenderingInfo info, org.jfree.chart.plot.XYPlot plot,
+        org.jfree.chart.axis.ValueAxis domainAxis, org.jfree.chart.axis.ValueAxis rangeAxis,
+        org.jfree.data.xy.XYDataset dataset, int series, int item,
+        org.jfree.chart.plot.CrosshairState crosshair, int pass) {
+      boolean mark = isItemPass(pass);
       if (mark) {
-        beginElementGroup(g2, new org.jfree.data.KeyedValues2DItemKey<>(
-            dataset.getRowKey(row), dataset.getColumnKey(column)));
+        beginElementGroup(g2, new org.jfree.data.xy.XYItemKey<>(dataset.getSeriesKey(series),
+            item));
       }
-      super.drawItem(g2, state, dataArea, plot, domainAxis, rangeAxis, dataset, row, column,
-          pass);
+      super.drawItem(g2, state, dataArea, info, plot, domainAxis, rangeAxis, dataset, series,
+          item, crosshair, pass);
       if (mark) {
         endElementGroup(g2);
       }
@@ -150,10 +178,11 @@ public final class ReportCharts {
     plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(0.45f);
   }
 
-  private static String draw(String id, CategoryPlot plot, boolean legend, int height) {
+  private static String draw(String id, org.jfree.chart.plot.Plot plot, boolean legend,
+      int height) {
     JFreeChart chart = new JFreeChart(null, new Font(FONT, Font.PLAIN, 12), plot, false);
     if (legend) {
-      LegendTitle l = new LegendTitle(plot);
+      LegendTitle l = new LegendTitle((org.jfree.chart.LegendItemSource) plot);
       l.setPosition(RectangleEdge.TOP);
       l.setFrame(BlockBorder.NONE);
       l.setItemFont(new Font(FONT, Font.PLAIN, 12));
@@ -172,11 +201,31 @@ public final class ReportCharts {
    * group marked {@code class="mark"} with its key as {@code data-ref}.
    */
   private static String finish(SVGGraphics2D g, String id, int height) {
-    String svg = g.getSVGElement(id, false, new ViewBox(0, 0, WIDTH, height), null, null);
+    String svg = shorten(g.getSVGElement(id, false, new ViewBox(0, 0, WIDTH, height), null,
+        null));
     return svg.replace("jfreesvg:ref='{", "class=\"mark\" data-ref='{")
         .replace(" jfreesvg:ref='JFREECHART_TOP_LEVEL'", "")
-        .replaceFirst(" xmlns:jfreesvg=\"[^\"]*\"", "")
+        .replaceFirst(" xmlns:jfreesvg=(\"[^\"]*\"|'[^']*')", "")
         .replaceFirst("<svg ", "<svg role=\"img\" aria-labelledby=\"" + id + "-alt\" ");
+  }
+
+  private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("<[^>]+>");
+  private static final java.util.regex.Pattern DECIMALS =
+      java.util.regex.Pattern.compile("(\\d\\.\\d)\\d+");
+
+  /**
+   * Coordinates inside tags to one decimal (a tenth of a pixel at 720 px; JFreeSVG writes
+   * full float precision, which doubles the file). Text content is left alone.
+   */
+  static String shorten(String svg) {
+    java.util.regex.Matcher m = TAG.matcher(svg);
+    StringBuilder out = new StringBuilder(svg.length());
+    while (m.find()) {
+      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+          DECIMALS.matcher(m.group()).replaceAll("$1")));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   /** A node of the icicle: a path prefix and the critical responses under it. */

@@ -82,6 +82,7 @@ public final class RunReport {
     try {
       Path base = new Path(dir);
       FileSystem fs = base.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+      fs.setWriteChecksum(false); // no .crc files beside the report on a local disk
       fs.mkdirs(base);
       boolean latest = isLatest(fs, base, day);
       String main = day + "." + format.extension();

@@ -56,8 +56,10 @@ public final class HtmlReport {
       ".steps li.failed{border-color:#D55E00;border-left-color:var(--c);"
           + "background:#fdeee6}",
       ".steps li b{display:block;font-weight:600}",
+      // On a phone a chart keeps a readable size and scrolls sideways, like the tables.
+      ".chart{overflow-x:auto;-webkit-overflow-scrolling:touch}",
       "@media (max-width:600px){main{padding:8px}section{padding:8px}"
-          + "header h1{font-size:1.2rem}table{font-size:.8rem}}");
+          + "header h1{font-size:1.2rem}table{font-size:.8rem}figure svg{min-width:540px}}");
 
   /** The HTML document. */
   public static String render(Report report) {
@@ -97,7 +99,8 @@ public final class HtmlReport {
       table(h, t);
     } else if (b instanceof Chart c) {
       h.append("<figure id=\"").append(c.id()).append("-figure\">\n<figcaption>")
-          .append(esc(c.title())).append("</figcaption>\n").append(c.svg()).append('\n')
+          .append(esc(c.title())).append("</figcaption>\n<div class=\"chart\">")
+          .append(c.svg()).append("</div>\n")
           .append("<p class=\"alt\" id=\"").append(c.id()).append("-alt\">")
           .append(esc(c.alt())).append("</p>\n<details><summary>The data (")
           .append(c.data().rows().size()).append(" rows)</summary>\n");

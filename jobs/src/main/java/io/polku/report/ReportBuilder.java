@@ -25,7 +25,6 @@ import io.polku.report.ReportQueries.Step;
 import io.polku.report.ReportQueries.SurveyOutcome;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -254,13 +253,11 @@ public final class ReportBuilder {
               + " has not run)."));
       return new Section("journeys", title, b);
     }
-    List<String> cats = new ArrayList<>();
     List<Double> success = new ArrayList<>();
     List<Double> assisted = new ArrayList<>();
     List<Double> repeat = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
     for (JourneyDay d : days) {
-      cats.add(d.date().toString().substring(5));
       success.add(d.successRate());
       assisted.add(d.assistedRate());
       repeat.add(d.repeatRate());
@@ -514,6 +511,6 @@ public final class ReportBuilder {
       parts.add(cats.get(i) + " " + (v == null ? "no value" : percent ? pct(v)
           : String.format(Locale.ROOT, "%,.1f", v)));
     }
-    return String.join(", ", parts.size() > 40 ? Collections.unmodifiableList(parts) : parts);
+    return String.join(", ", parts);
   }
 }

@@ -91,6 +91,26 @@ class NightlyEndToEndTest {
   }
 
   @Test
+  void theNightlyLeavesItsRunReportWithABarPerSegment() throws Exception {
+    Path reports = lakeDir.resolve("reports");
+    String html = Files.readString(reports.resolve(TO + ".html"));
+    assertTrue(Files.exists(reports.resolve("latest.html")));
+    assertEquals(1, lake.read(Tables.RUN_AUDIT).filter("stage = 'report' AND object = '*'"
+        + " AND status = 'succeeded' AND date_to = DATE'" + TO + "'").count(),
+        "run_audit records the report step");
+    // Counted here from the table, independently of the report's query layer: two bars (in
+    // the segment, outside) per segment ranked 1-3 in its channel.
+    long segments = lake.read(Tables.ROOT_CAUSE_SEGMENTS).filter("run_date = DATE'" + TO
+        + "' AND channel_rank <= 3").count();
+    assertTrue(segments > 0);
+    java.util.regex.Matcher figure = java.util.regex.Pattern.compile(
+        "<figure id=\"chart-segments-figure\">(.*?)</figure>", java.util.regex.Pattern.DOTALL)
+        .matcher(html);
+    assertTrue(figure.find(), "the segments chart");
+    assertEquals(2 * segments, figure.group(1).split("class=\"mark\"", -1).length - 1);
+  }
+
+  @Test
   void silverCountsMatchTheManifestAndNothingIsLost() {
     Map<String, Long> quarantined = new LinkedHashMap<>();
     for (Row r : lake.read(Tables.QUARANTINE).groupBy("source").count().collectAsList()) {

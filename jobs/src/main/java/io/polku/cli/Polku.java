@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         NotebookCommand.class,
         TablesCommand.class,
         DocsCommand.class,
+        ReportCommand.class,
         ConfigCommand.class,
         MaintainCommand.class,
         ForgetCommand.class,

@@ -11,7 +11,7 @@ public final class ConfigKeys {
   public static final List<ConfigArea> AREAS = List.of(LakeKeys.AREA, SparkKeys.AREA,
       IngestKeys.AREA, SourceKeys.AREA, IdentityKeys.AREA, JourneyKeys.AREA, RootCauseKeys.AREA,
       KpiKeys.AREA, FollowupKeys.AREA, ProfileKeys.AREA, SurveyKeys.AREA, MaintenanceKeys.AREA,
-      ServeKeys.AREA);
+      ServeKeys.AREA, ReportKeys.AREA);
 
   private ConfigKeys() {}
 

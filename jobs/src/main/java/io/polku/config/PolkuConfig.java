@@ -69,6 +69,7 @@ public final class PolkuConfig {
   private final SurveyOptions surveys;
   private final LockOptions lock;
   private final String haltAfterStage;
+  private final boolean reportEnabled;
   private final String hash;
 
   /**
@@ -255,8 +256,11 @@ public final class PolkuConfig {
     this.surveys = b.surveys;
     this.lock = b.lock;
     this.haltAfterStage = b.haltAfterStage;
-    // Without polku.erasure: the salt is a secret and changes no table a run writes.
-    this.hash = sha256(config.getConfig("polku").withoutPath("erasure").root()
+    this.reportEnabled = b.reportEnabled;
+    // Without polku.erasure: the salt is a secret and changes no table a run writes; nor
+    // does polku.report (the report is a file beside the tables).
+    this.hash = sha256(config.getConfig("polku").withoutPath("erasure").withoutPath("report")
+        .root()
         .render(ConfigRenderOptions.concise()));
   }
 
@@ -470,6 +474,11 @@ public final class PolkuConfig {
     return haltAfterStage;
   }
 
+  /** {@code polku.report.enabled}: the nightly writes the run report as its last step. */
+  public boolean reportEnabled() {
+    return reportEnabled;
+  }
+
   /** SHA-256 of the effective configuration, recorded in run_audit. */
   public String hash() {
     return hash;
@@ -529,6 +538,7 @@ public final class PolkuConfig {
     private SurveyOptions surveys;
     private LockOptions lock;
     private String haltAfterStage;
+    private boolean reportEnabled = true;
 
     Builder(Config c) {
       this.c = c;
@@ -640,6 +650,11 @@ public final class PolkuConfig {
             + " and 30s)");
       }
       haltAfterStage = optString("polku.debug.halt-after-stage");
+      try {
+        reportEnabled = c.getBoolean("polku.report.enabled");
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add("polku.report.enabled: " + e.getMessage() + "; expected true or false");
+      }
       if (c.hasPath("polku.sources")) {
         for (String name : new java.util.TreeSet<>(c.getObject("polku.sources").keySet())) {
           readSource(name);

@@ -1,10 +1,12 @@
 package io.polku.pipeline;
 
+import io.polku.report.RunReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.logging.log4j.LogManager;
 
 /**
  * The nightly pipeline: runs every stage that exists, in order, for one date range, with a
@@ -83,13 +85,13 @@ public final class NightlyPipeline {
       } catch (DataQualityException e) {
         audit.stageFailed(stage.name(), started, "dq_failed", e.getMessage());
         audit.runEnded("dq_failed", e.getMessage());
-        report(new StageReport(stage.name(), "dq_failed", started, Instant.now(), null,
+        notifyHooks(new StageReport(stage.name(), "dq_failed", started, Instant.now(), null,
             e.getMessage()));
         throw e;
       } catch (RuntimeException e) {
         audit.stageFailed(stage.name(), started, "failed", String.valueOf(e.getMessage()));
         audit.runEnded("failed", stage.name() + ": " + e.getMessage());
-        report(new StageReport(stage.name(), "failed", started, Instant.now(), null,
+        notifyHooks(new StageReport(stage.name(), "failed", started, Instant.now(), null,
             String.valueOf(e.getMessage())));
         throw e;
       }
@@ -104,16 +106,52 @@ public final class NightlyPipeline {
           result.rowsIn(), result.rowsOut(), result.rowsQuarantined(),
           Duration.between(started, Instant.now()).toMillis() / 1000.0));
       results.add(result);
-      report(new StageReport(stage.name(), "succeeded", started, Instant.now(), result,
+      notifyHooks(new StageReport(stage.name(), "succeeded", started, Instant.now(), result,
           warnings));
     }
-    audit.runEnded("succeeded", null);
+    String reportFailure = ctx.config().reportEnabled() ? runReport(ctx, audit) : null;
+    audit.runEnded("succeeded", reportFailure);
     ctx.lake().registerExisting();
     explain(results, ctx.progress());
     return results;
   }
 
-  private void report(StageReport report) {
+  private void notifyHooks(StageReport report) {
     hooks.forEach(h -> h.afterStage(report));
+  }
+
+  /** The name of the report step in run_audit and the progress lines. */
+  public static final String REPORT_STEP = "report";
+
+  /**
+   * Writes the run report as the last step, after every table is committed. A failure is
+   * logged, recorded as a run_audit row (stage 'report', status failed) and returned as the
+   * run's warning message: the night's data stands, so the run still succeeds.
+   */
+  private String runReport(RunContext ctx, RunAudit audit) {
+    Instant started = Instant.now();
+    ctx.progress().accept(REPORT_STEP + " ...");
+    try {
+      RunReport.Result r = RunReport.write(ctx.lake(), ctx.dateTo(), ctx.runId(), null,
+          RunReport.Format.HTML);
+      StageResult result = new StageResult(REPORT_STEP, List.of(new StageResult.ObjectCounts(
+          r.files().get(0), 0, r.files().size(), 0, null, true)), List.of(), r.duration());
+      audit.stageEnded(result, started, "succeeded", null);
+      ctx.progress().accept(String.format(Locale.ROOT, "%s done: %s (%.0f KB, %.1f s)",
+          REPORT_STEP, r.files().get(0), r.bytes() / 1024.0,
+          Duration.between(started, Instant.now()).toMillis() / 1000.0));
+      notifyHooks(new StageReport(REPORT_STEP, "succeeded", started, Instant.now(), result,
+          null));
+      return null;
+    } catch (RuntimeException e) {
+      String message = "the run report failed (" + e + "); the run's tables are committed;"
+          + " write the report again with `bin/polku report --date " + ctx.dateTo() + "`";
+      LogManager.getLogger(NightlyPipeline.class).warn(message, e);
+      ctx.progress().accept("  warning: " + message);
+      audit.stageFailed(REPORT_STEP, started, "failed", message);
+      notifyHooks(new StageReport(REPORT_STEP, "failed", started, Instant.now(), null,
+          message));
+      return message;
+    }
   }
 }

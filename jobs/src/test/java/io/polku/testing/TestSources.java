@@ -29,8 +29,8 @@ public final class TestSources {
   /**
    * HOCON lines to put after a shipped conf file (conf/local.conf, conf/cluster.conf) for a
    * whole run over the small sample in {@code base}: 5 of its 9 sources (a tiny run is fixed
-   * costs, and each source adds some), every quarantined row allowed, and the same small Spark
-   * settings for every run. No master: the caller's conf file or line sets it.
+   * costs, and each source adds some), every quarantined row allowed, no run report, and the
+   * same small Spark settings for every run. No master: the caller's conf file or line sets it.
    */
   public static String smallSampleConf(Path base) {
     return String.join("\n",
@@ -39,6 +39,8 @@ public final class TestSources {
             + " \"spark.databricks.delta.snapshotPartitions\" = \"2\","
             + " \"spark.driver.memory\" = \"1g\" }",
         "polku.ingest.max-quarantine-share = 1.0",
+        // The run report has its own tests (io.polku.report); these runs test the tables.
+        "polku.report.enabled = false",
         "polku.sources.email_events.enabled = false",
         "polku.sources.shop_orders.enabled = false",
         "polku.sources.shop_deliveries.enabled = false",

@@ -91,8 +91,9 @@ public final class NotebookChecks {
   private record Result(int exit, Path output, String log) {}
 
   /**
-   * Runs nbconvert; up to {@value #STARTS} starts while the kernel never answered at start
-   * ("Kernel didn't respond"): a start-up hang of the kernel process (rapaio-jupyter-kernel
+   * Runs nbconvert; up to {@value #STARTS} starts while the kernel failed at start (it never
+   * answered, or died before its first reply: {@link #startFailed}): a start-up hang or crash
+   * of the kernel process (rapaio-jupyter-kernel
    * 3.0.1: one start in 4 to 8 hangs, see docs/usage.md#notebooks), not a notebook failure. A
    * healthy start answers in about 3 s, hence {@value #STARTUP_SECONDS} s per start. A failing
    * cell is never retried.
@@ -101,8 +102,7 @@ public final class NotebookChecks {
       InterruptedException {
     StringBuilder hangs = new StringBuilder();
     Result r = executeOnce(jupyterPath, notebook);
-    for (int attempt = 2; attempt <= STARTS && r.exit != 0
-        && r.log.contains("Kernel didn't respond in"); attempt++) {
+    for (int attempt = 2; attempt <= STARTS && r.exit != 0 && startFailed(r.log); attempt++) {
       System.out.println("notebook " + notebook.getFileName() + ": the kernel did not answer"
           + " at start; start " + attempt + " of " + STARTS);
       hangs.append("start ").append(attempt - 1).append(" (kernel start-up hang):\n")
@@ -110,6 +110,16 @@ public final class NotebookChecks {
       r = executeOnce(jupyterPath, notebook);
     }
     return hangs.isEmpty() ? r : new Result(r.exit, r.output, hangs + "last start:\n" + r.log);
+  }
+
+  /**
+   * The kernel failed before the first cell: it never answered, or it died before replying to
+   * kernel_info (rapaio-jupyter-kernel 3.0.1's shell channel can take a message before its
+   * handlers are set: a NullPointerException on "this.handlers", then the process exits).
+   */
+  private static boolean startFailed(String log) {
+    return log.contains("Kernel didn't respond in")
+        || log.contains("Kernel died before replying to kernel_info");
   }
 
   private Result executeOnce(Path jupyterPath, Path notebook) throws IOException,

@@ -44,6 +44,8 @@ class RunSummaryTest {
         "polku.lake.root = \"" + lake.toUri() + "\"",
         "polku.logs.dir = \"" + tmp.resolve("logs") + "\"",
         "polku.spark.master = \"local[2]\"",
+        // The summary of the stages; the run report step has its own tests.
+        "polku.report.enabled = false",
         "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
             + " \"spark.databricks.delta.snapshotPartitions\" = \"2\" }"));
     Environment env = new Environment();

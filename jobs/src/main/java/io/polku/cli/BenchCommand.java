@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks the journey engine against a bare scan and a hand-written range join. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+    subcommands = BenchNightlyCommand.class,
     description = {
         "Benchmark the journey engine. Per size: generate (or reuse) samples, ingest them into a"
             + " bench lake and run identity (untimed setup), then time (a) a bare scan of events"
@@ -27,7 +28,9 @@ import picocli.CommandLine.Option;
             + " and write them as JSON.",
         "Targets (reported, never failing the command): (b) <= 5 x (a) at the largest size;"
             + " 2x data costs (b) <= 2.2x time; (c) >= 3 x (b) at the largest size.",
-        "Exit code 1 when (b) and (c) disagree."})
+        "Exit code 1 when (b) and (c) disagree.",
+        "`bench nightly --customers N` benchmarks the whole nightly instead: a full run, then"
+            + " one more night on that lake."})
 public final class BenchCommand implements Callable<Integer> {
   @Mixin
   Environment env;

@@ -241,9 +241,29 @@ public final class Lake {
     conform(table, rows).write().format("delta").mode("overwrite").save(location(table));
   }
 
+  /**
+   * Appends {@code rows} in one Delta commit, without reading the table: for rows whose key is
+   * new by construction (a run's own audit rows). A blind append costs a write and a commit;
+   * a merge would also scan the table, whose size grows with the lake's history.
+   */
+  public void append(TableSpec table, Dataset<Row> rows) {
+    conform(table, rows).write().format("delta").mode("append").save(location(table));
+  }
+
   /** Upserts by the table's key: inserts new keys, updates changed rows, keeps unchanged ones. */
   public void upsert(TableSpec table, Dataset<Row> rows, List<String> compareColumns) {
-    StringBuilder on = new StringBuilder();
+    upsert(table, rows, compareColumns, null);
+  }
+
+  /**
+   * {@link #upsert(TableSpec, Dataset, List)} where every key of {@code rows} lies in the
+   * table's rows matching {@code targetFilter} (a predicate over the table's columns prefixed
+   * {@code t.}, e.g. {@code t.run_id IN ('r1')}): Delta then reads only the files whose
+   * statistics can hold such rows. Null for none.
+   */
+  public void upsert(TableSpec table, Dataset<Row> rows, List<String> compareColumns,
+      String targetFilter) {
+    StringBuilder on = new StringBuilder(targetFilter == null ? "" : "(" + targetFilter + ")");
     for (String k : table.keyColumns()) {
       if (on.length() > 0) {
         on.append(" AND ");

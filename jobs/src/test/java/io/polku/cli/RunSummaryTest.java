@@ -112,6 +112,15 @@ class RunSummaryTest {
     Lake lake = new Lake(spark, lakeDir.toUri().toString(), "default");
     Row run = lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("run")).first();
     assertEquals(run.getAs("run_id"), doc.get("run_id").asText());
+    // Stage rows are appended and the run row's status replaced: one row per key, the run's
+    // 'running' row gone (run + 2 stages, each with its '*' row and its objects' rows).
+    List<Row> audit = lake.read(Tables.RUN_AUDIT).collectAsList();
+    assertEquals(audit.size(), lake.read(Tables.RUN_AUDIT)
+        .select("run_id", "stage", "object").distinct().count(), audit.toString());
+    assertEquals(List.of("succeeded"), audit.stream().filter(r -> "run".equals(r.getAs("stage")))
+        .map(r -> (String) r.getAs("status")).toList());
+    assertTrue(audit.stream().allMatch(r -> "succeeded".equals(r.getAs("status"))),
+        audit.toString());
     assertTrue(out.err.contains("first done: rows in 10, out 7, quarantined 3"), out.err);
   }
 

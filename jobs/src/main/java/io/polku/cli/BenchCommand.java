@@ -4,8 +4,6 @@ import io.polku.bench.Bench;
 import io.polku.bench.BenchResult;
 import io.polku.config.PolkuConfig;
 import io.polku.session.PolkuSession;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,14 +46,8 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Days of data. Default: ${DEFAULT-VALUE}.")
   int days;
 
-  @Option(names = "--seed", defaultValue = "42",
-      description = "Generator seed. Default: ${DEFAULT-VALUE}.")
-  long seed;
-
-  @Option(names = "--work", paramLabel = "DIR",
-      description = "Local folder for data, bench lakes and results. Default: <lake root>/_bench"
-          + " when the lake is local; required otherwise.")
-  Path work;
+  @Mixin
+  BenchWork work;
 
   @Option(names = "--sample-responses", defaultValue = "2000", paramLabel = "N",
       description = "About this many responses are compared by the agreement check (all at"
@@ -71,8 +63,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<Integer> list = sizes != null ? sizes : customers != null ? List.of(customers)
         : List.of();
     PolkuConfig config = env.config();
-    Path workDir = work != null ? work : defaultWork(config.lakeRoot());
-    Bench.Options options = new Bench.Options(list, days, seed, workDir, sampleResponses);
+    Path workDir = work.dir(config.lakeRoot());
+    Bench.Options options = new Bench.Options(list, days, work.seed, workDir, sampleResponses);
     try (PolkuSession.Opened opened = PolkuSession.open(config, "bench")) {
       String log = System.getProperty(PolkuSession.LOG_FILE_PROPERTY);
       System.out.println("Benchmark of " + options.sizes() + " customers x " + days
@@ -81,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
       facts.put("command", "bench");
       facts.put("sizes", options.sizes());
       facts.put("days", days);
-      facts.put("seed", seed);
+      facts.put("seed", work.seed);
       facts.put("conf", env.conf);
       facts.put("overrides", env.overrides);
       facts.put("log_file", log);
@@ -111,16 +103,5 @@ public final class BenchCommand implements Callable<Integer> {
     extra.forEach((k, v) -> all.add(k + "=" + v));
     copy.overrides = all;
     return copy.config();
-  }
-
-  private static Path defaultWork(String lakeRoot) {
-    URI uri = URI.create(lakeRoot);
-    if (!"file".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("the lake root " + lakeRoot + " is not local, so the"
-          + " benchmark has no default work folder; expected a local lake or --work DIR;"
-          + " pass --work with a local folder");
-    }
-    Path p = Path.of(uri).resolve("_bench");
-    return Files.exists(p) ? p.toAbsolutePath() : p;
   }
 }

@@ -11,7 +11,6 @@ import io.polku.samples.SampleGenerator;
 import io.polku.text.TextTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,8 +42,8 @@ import picocli.CommandLine.Option;
             + " fresh bench lake, then one more night (the last day) on that lake. Prints per"
             + " stage the seconds and rows of both runs, the peak heap and the files written,"
             + " and writes them as JSON.",
-        "Targets (reported, never failing the command): the night costs <= 25% of the full run"
-            + " (<= 15% at 100k customers)."})
+        "Targets (reported, never failing the command): the night costs <= 25%% of the full run"
+            + " (<= 15%% at 100k customers)."})
 public final class BenchNightlyCommand implements Callable<Integer> {
   private static final LocalDate START = LocalDate.of(2026, 9, 1);
 
@@ -60,14 +59,8 @@ public final class BenchNightlyCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   int days;
 
-  @Option(names = "--seed", defaultValue = "42",
-      description = "Generator seed. Default: ${DEFAULT-VALUE}.")
-  long seed;
-
-  @Option(names = "--work", paramLabel = "DIR",
-      description = "Local folder for the samples, the bench lake and the results. Default:"
-          + " <lake root>/_bench when the lake is local; required otherwise.")
-  Path work;
+  @Mixin
+  BenchWork work;
 
   /** One run's measurements. */
   record Run(String name, LocalDate from, LocalDate to, int exitCode, double seconds,
@@ -90,13 +83,13 @@ public final class BenchNightlyCommand implements Callable<Integer> {
           + ": expected at least 1 of each; e.g. --customers 10000 --days 60");
     }
     PolkuConfig base = env.config();
-    Path workDir = (work != null ? work : defaultWork(base.lakeRoot())).toAbsolutePath();
+    Path workDir = work.dir(base.lakeRoot());
     Path data = workDir.resolve(String.format(Locale.ROOT, "nightly-data-%dx%d-seed%d",
-        customers, days + 1, seed));
+        customers, days + 1, work.seed));
     if (!Files.exists(data.resolve("data-samples/MANIFEST.json"))) {
       System.out.println("Generating " + customers + " customers x " + (days + 1) + " days in "
           + data + " ...");
-      new SampleGenerator(new SampleGenerator.Options(customers, days + 1, seed, START, true))
+      new SampleGenerator(new SampleGenerator.Options(customers, days + 1, work.seed, START, true))
           .generate(data.resolve("data-samples"));
     } else {
       System.out.println("Reusing the samples in " + data);
@@ -117,7 +110,7 @@ public final class BenchNightlyCommand implements Callable<Integer> {
     doc.put("command", "bench nightly");
     doc.put("customers", customers);
     doc.put("days", days);
-    doc.put("seed", seed);
+    doc.put("seed", work.seed);
     doc.put("conf", env.conf);
     doc.put("overrides", env.overrides);
     doc.put("lake", lake.toString());
@@ -336,13 +329,4 @@ public final class BenchNightlyCommand implements Callable<Integer> {
     }
   }
 
-  private static Path defaultWork(String lakeRoot) {
-    URI uri = URI.create(lakeRoot);
-    if (!"file".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("the lake root " + lakeRoot + " is not local, so the"
-          + " benchmark has no default work folder; expected a local lake or --work DIR;"
-          + " pass --work with a local folder");
-    }
-    return Path.of(uri).resolve("_bench");
-  }
 }

@@ -116,7 +116,7 @@ public final class RunAudit {
     lake.ensure(Tables.RUN_AUDIT);
     java.util.StringJoiner runs = new java.util.StringJoiner("', '", "t.run_id IN ('", "')");
     rows.stream().map(r -> r.getString(0)).distinct() // run_id
-        .forEach(id -> runs.add(id.replace("'", "''")));
+        .forEach(id -> runs.add(id.replace("\\", "\\\\").replace("'", "\\'"))); // as Lake.register
     lake.upsert(Tables.RUN_AUDIT, ctx.spark().createDataFrame(rows, Tables.RUN_AUDIT.schema()),
         Tables.RUN_AUDIT.columnNames(), runs.toString());
   }

@@ -81,17 +81,31 @@ public final class Lake {
       if (!table.partitionColumns().isEmpty()) {
         builder = builder.partitionedBy(table.partitionColumns().toArray(new String[0]));
       }
-      builder.execute();
+      try {
+        builder.execute();
+      } catch (Exception e) { // Delta's AnalysisException is checked in Java
+        if (exists(table)) {
+          throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+        throw new IllegalStateException("Cannot create table " + table.name() + " at "
+            + location(table) + ": its _delta_log folder holds files but no commit, and they"
+            + " are not only the remains of an interrupted creation, which Polku removes by"
+            + " itself (" + e.getMessage() + "). If no run is writing this lake, move that"
+            + " _delta_log folder aside and re-run.", e);
+      }
     }
     register(table);
   }
 
   /**
    * Removes what a process killed while creating the table left behind: a {@code _delta_log}
-   * folder without a single commit or checkpoint (Delta writes a commit to a temporary file
-   * and renames it, so a kill in between leaves only the temporary file). Delta would take
-   * the folder for a table and every read of it would fail. Touches nothing else: a location
-   * holding any other file, or a log with a commit, is left as it is.
+   * folder without a single commit or checkpoint. Delta writes a commit to a temporary file
+   * and renames it, and makes the log's {@code _commits} folder before the first commit, so a
+   * kill in between leaves only temporary files (with their Hadoop {@code .crc} side files)
+   * and an empty {@code _commits}. Delta would take such a folder for a table and creating
+   * or reading it would fail ({@code DELTA_TABLE_NOT_FOUND}). An allow-list: the log is
+   * removed only when everything in it is one of those remains; a location holding any
+   * other file, or a log with a commit, checkpoint or checksum, is left as it is.
    */
   private void clearInterruptedCreation(TableSpec table) {
     Path location = new Path(location(table));
@@ -107,17 +121,28 @@ public final class Lake {
           return;
         }
       }
-      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
-        String name = f.getPath().getName();
-        if (f.isDirectory() || !(name.startsWith(".") && name.endsWith(".tmp"))) {
-          return; // a commit, checkpoint, checksum or anything else: not ours to remove
-        }
+      if (onlyRemainsOfACreation(fs, log)) {
+        fs.delete(log, true);
       }
-      fs.delete(log, true);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("Could not inspect " + log + " before creating "
           + table.name() + ": " + e.getMessage() + "; check the lake's storage", e);
     }
+  }
+
+  /** Whether {@code dir} holds only temporary files and an empty-of-commits {@code _commits}. */
+  private static boolean onlyRemainsOfACreation(org.apache.hadoop.fs.FileSystem fs, Path dir)
+      throws java.io.IOException {
+    for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      boolean ok = f.isDirectory()
+          ? name.equals("_commits") && onlyRemainsOfACreation(fs, f.getPath())
+          : name.startsWith(".") && (name.endsWith(".tmp") || name.endsWith(".tmp.crc"));
+      if (!ok) {
+        return false; // a commit, checkpoint, checksum or anything else: not ours to remove
+      }
+    }
+    return true;
   }
 
   /**

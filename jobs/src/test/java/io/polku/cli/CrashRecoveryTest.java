@@ -51,7 +51,7 @@ class CrashRecoveryTest {
   private static final Pattern JAVA_FLAG = Pattern.compile(
       "^\\s*(--add-opens=\\S+|-Djdk\\.\\S+|-Dio\\.netty\\.\\S+|-Dderby\\.\\S+)\\s*\\\\?\\s*$");
 
-  @TempDir
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
   static Path tmp;
 
   private final SparkSession spark = SparkTest.spark();

@@ -1,6 +1,8 @@
 package io.polku.lake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.polku.contract.Tables;
 import io.polku.testing.SparkTest;
@@ -58,5 +60,27 @@ class LakeTest {
     Files.createDirectories(log2);
     lake.ensure(Tables.FIX_EFFECTS);
     assertEquals(0L, lake.read(Tables.FIX_EFFECTS).count());
+    // What a kill -9 141 ms into the followups stage left (CrashRecoveryTest, seed
+    // 73623450245118): the temporary commit, its Hadoop checksum and an empty _commits.
+    // Delta took that folder for a table: the creation was skipped and the read failed.
+    Path log3 = Path.of(java.net.URI.create(lake.location(Tables.FOLLOWUP_SUMMARY)))
+        .resolve("_delta_log");
+    Files.createDirectories(log3.resolve("_commits"));
+    Files.writeString(log3.resolve(".00000000000000000000.json.c2a0dab8.tmp"), "{\"commitIn");
+    Files.writeString(log3.resolve("..00000000000000000000.json.c2a0dab8.tmp.crc"), "crc");
+    lake.ensure(Tables.FOLLOWUP_SUMMARY);
+    assertEquals(0L, lake.read(Tables.FOLLOWUP_SUMMARY).count());
+    // A log with a file in _commits is not remains: it is never removed, and the error says
+    // which folder to look at and what to do.
+    Path log4 = Path.of(java.net.URI.create(lake.location(Tables.FOLLOWUP_UPDATES)))
+        .resolve("_delta_log");
+    Files.createDirectories(log4.resolve("_commits"));
+    Path kept = log4.resolve("_commits/00000000000000000000.0f1e2d3c.json");
+    Files.writeString(kept, "{}");
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> lake.ensure(Tables.FOLLOWUP_UPDATES));
+    assertTrue(e.getMessage().contains(lake.location(Tables.FOLLOWUP_UPDATES))
+        && e.getMessage().contains("move that _delta_log folder aside"), e.getMessage());
+    assertTrue(Files.exists(kept), "a commit file is never removed");
   }
 }

@@ -436,7 +436,7 @@ public final class EvaluateRootCausesCommand implements Callable<Integer> {
       return new int[] {0, 0};
     }
     Dataset<Row> scoped = io.polku.rootcause.SegmentSearch.scoped(
-            io.polku.rootcause.AnalysisInputs.load(config, lake, end).prepared())
+            io.polku.analysis.AnalysisInputs.load(config, lake, end).prepared())
         .filter(col("critical").isNotNull()
             .and(functions.not(col("response_id").isin(affected.toArray()))))
         .localCheckpoint(true);

@@ -31,7 +31,7 @@ public final class RootCauseKeys {
           + " this.")
       .doubleConf().checkValue(between(0, 1)).createWithDefault(0.25);
   public static final ConfigKey<List<String>> SIGNALS = AREA.buildConf("signals")
-      .doc("`JourneySignal` classes (`io.polku.rootcause.JourneySignal`) adding conditions, by"
+      .doc("`JourneySignal` classes (`io.polku.analysis.JourneySignal`) adding conditions, by"
           + " class name ([usage.md](usage.md#adding-a-root-cause-condition-journeysignal)).")
       .stringListConf().createWithDefault(List.of());
   public static final ConfigKey<Object> CONDITIONS = AREA.buildConf("conditions")

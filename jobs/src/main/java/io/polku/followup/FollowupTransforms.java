@@ -38,8 +38,8 @@ import org.apache.spark.sql.expressions.Window;
  * No reads, writes or actions.
  *
  * <p>Input {@code analysed}: feedback_context rows with {@code conditions}
- * ({@link io.polku.rootcause.Conditions#withConditions}) and {@code critical}/{@code score_norm}
- * ({@link io.polku.rootcause.CriticalFeedback#withCritical}).
+ * ({@link io.polku.analysis.Conditions#withConditions}) and {@code critical}/{@code score_norm}
+ * ({@link io.polku.analysis.CriticalFeedback#withCritical}).
  */
 public final class FollowupTransforms {
   private FollowupTransforms() {}

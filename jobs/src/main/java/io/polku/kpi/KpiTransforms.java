@@ -18,7 +18,7 @@ import static org.apache.spark.sql.functions.when;
 import io.polku.config.PolkuConfig.CriticalThreshold;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
-import io.polku.rootcause.CriticalFeedback;
+import io.polku.analysis.CriticalFeedback;
 import io.polku.stats.Normal;
 import java.sql.Date;
 import java.util.Map;

@@ -21,7 +21,7 @@ import static org.apache.spark.sql.functions.unix_timestamp;
 import static org.apache.spark.sql.functions.when;
 
 import io.polku.config.PolkuConfig.CriticalThreshold;
-import io.polku.rootcause.CriticalFeedback;
+import io.polku.analysis.CriticalFeedback;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;

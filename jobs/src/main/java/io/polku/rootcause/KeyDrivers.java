@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.polku.analysis.Conditions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

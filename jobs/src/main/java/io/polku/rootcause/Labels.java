@@ -1,5 +1,7 @@
 package io.polku.rootcause;
 
+import io.polku.analysis.Conditions;
+import io.polku.analysis.JourneySignal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -4,6 +4,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
+import io.polku.analysis.AnalysisInputs;
+import io.polku.analysis.Conditions;
+import io.polku.analysis.CriticalFeedback;
+import io.polku.analysis.JourneySignal;
+import io.polku.analysis.Signals;
 import io.polku.config.PolkuConfig;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
@@ -124,31 +129,6 @@ public final class RootCauseStage extends BaseStage {
         new StageResult.ObjectCounts("root_cause_pruned", pruned.total(),
             pruned.rows().size(), 0, pruned.summary(o.maxPrunedPerParent()), false)),
         warnings);
-  }
-
-  /**
-   * The analysed responses: context rows with a score, their critical flag and conditions,
-   * the step vocabulary and property edges resolved first ({@link Conditions#resolve}: Spark
-   * jobs when step or property conditions are configured).
-   */
-  public static Dataset<Row> prepare(Dataset<Row> context, Dataset<Row> attributes,
-      List<JourneySignal> signals, PolkuConfig.RootCauseOptions o, double repeatWindowHours) {
-    return prepare(context, attributes, signals, o, repeatWindowHours,
-        Conditions.resolve(context, o));
-  }
-
-  /**
-   * The analysed responses: context rows with a score, their critical flag and conditions
-   * (with the resolved step and property conditions {@code extra}). Pure.
-   */
-  public static Dataset<Row> prepare(Dataset<Row> context, Dataset<Row> attributes,
-      List<JourneySignal> signals, PolkuConfig.RootCauseOptions o, double repeatWindowHours,
-      Conditions.Extra extra) {
-    Dataset<Row> withConditions = Conditions.withConditions(context, attributes, signals,
-        repeatWindowHours, extra);
-    return CriticalFeedback.withCritical(withConditions, o.critical(), o.otherMaxNormalised())
-        .select("response_id", "response_ts", "channel", "metric", "score", "score_norm",
-            "critical", "comment", "language", "last_steps", "conditions");
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.polku.rootcause;
 
+import io.polku.analysis.Conditions;
 import io.polku.stats.BreslowDay;
 import io.polku.stats.MultipleTesting;
 import io.polku.stats.NetPromoter;

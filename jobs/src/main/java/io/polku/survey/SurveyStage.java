@@ -15,7 +15,7 @@ import io.polku.pipeline.RunContext;
 import io.polku.pipeline.StageResult;
 import io.polku.profile.ProfileFeatures;
 import io.polku.profile.ProfileStage;
-import io.polku.rootcause.CriticalFeedback;
+import io.polku.analysis.CriticalFeedback;
 import io.polku.stats.Proportions;
 import java.sql.Date;
 import java.time.LocalDate;

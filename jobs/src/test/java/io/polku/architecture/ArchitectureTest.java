@@ -65,6 +65,23 @@ class ArchitectureTest {
     }
   }
 
+  @Test
+  void theAnalysedResponsesDependOnNoStage() {
+    // io.polku.analysis is what the root-cause and follow-up stages and the notebooks share;
+    // a stage package behind it would pull one stage into the others.
+    Set<String> stages = Set.of("ingest", "identity", "journey", "rootcause", "followup",
+        "profile", "survey", "kpi", "nightly", "cli");
+    Set<String> reached = new TreeSet<>();
+    main.stream().filter(c -> c.getPackageName().equals("io.polku.analysis"))
+        .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
+        .map(d -> d.getTargetClass().getPackageName())
+        .filter(p -> p.startsWith("io.polku."))
+        .map(p -> p.substring("io.polku.".length()).split("\\.")[0])
+        .filter(stages::contains)
+        .forEach(reached::add);
+    assertEquals(Set.of(), reached, "io.polku.analysis must not depend on stage packages");
+  }
+
   /**
    * The cycle rule can fail: two classes made here that depend on each other across two
    * packages (a synthetic cycle, as a new import would make) are reported.

@@ -2,6 +2,7 @@ package io.polku.rootcause;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.polku.analysis.JourneySignal;
 import io.polku.rootcause.signals.IvrQueueTransfersSignal;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.polku.analysis.Conditions;
+import io.polku.analysis.JourneySignal;
+import io.polku.analysis.Signals;
+import io.polku.analysis.SqlCondition;
 import io.polku.config.ConfigException;
 import io.polku.config.PolkuConfig;
 import io.polku.contract.Tables;

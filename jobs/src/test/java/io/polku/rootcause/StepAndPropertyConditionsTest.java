@@ -3,6 +3,7 @@ package io.polku.rootcause;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.polku.analysis.Conditions;
 import io.polku.config.PolkuConfig.PropertyCondition;
 import io.polku.contract.Tables;
 import io.polku.testing.SparkTest;

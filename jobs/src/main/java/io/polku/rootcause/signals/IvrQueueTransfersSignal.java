@@ -7,7 +7,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.element_at;
 
-import io.polku.rootcause.JourneySignal;
+import io.polku.analysis.JourneySignal;
 import org.apache.spark.sql.Column;
 
 /**

@@ -1,4 +1,4 @@
-package io.polku.rootcause;
+package io.polku.analysis;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_contains;
@@ -48,7 +48,7 @@ import org.apache.spark.sql.types.StringType;
 /**
  * Turns each row of {@code feedback_context} into its set of candidate conditions: strings
  * {@code name=value} (or a bare name for yes/no conditions) describing the journey before the
- * response. The families, and the phrase each gets in a label ({@link Labels}):
+ * response. The families, and the phrase each gets in a label (the root-cause labels, {@code io.polku.rootcause.Labels}):
  *
  * <ul>
  *   <li>{@code prev_channel=C}: channel of the last step before the response;</li>
@@ -119,7 +119,7 @@ public final class Conditions {
       properties = List.copyOf(properties);
     }
 
-    boolean any() {
+    public boolean any() {
       return steps || !properties.isEmpty();
     }
   }
@@ -220,7 +220,7 @@ public final class Conditions {
   }
 
   /** The bounds of a bucket label: {@code <a}: a; {@code a-<b}: a, b; {@code b+}: b. */
-  static List<Double> bucketBounds(String bucket) {
+  public static List<Double> bucketBounds(String bucket) {
     try {
       if (bucket.startsWith("<")) {
         return List.of(Double.parseDouble(bucket.substring(1)));
@@ -240,7 +240,7 @@ public final class Conditions {
   }
 
   /** Distinct ascending edges of approximate quantiles (ties of a lumpy variable collapse). */
-  static List<Double> quantileEdges(double[] q) {
+  public static List<Double> quantileEdges(double[] q) {
     java.util.TreeSet<Double> set = new java.util.TreeSet<>();
     for (double v : q) {
       if (!Double.isNaN(v)) {
@@ -289,7 +289,7 @@ public final class Conditions {
    * Step and categorical property tokens before the vocabulary cap: {@code step=C:T},
    * {@code step_pair=C:T>C:T}, {@code prop.N=V}.
    */
-  static Column rawTokens(boolean steps, boolean withEventType,
+  public static Column rawTokens(boolean steps, boolean withEventType,
       List<PolkuConfig.PropertyCondition> categorical) {
     List<Column> parts = new ArrayList<>();
     if (steps) {
@@ -357,7 +357,7 @@ public final class Conditions {
   }
 
   /** The bucket of a number: {@code <a}, {@code a-<b}, ..., {@code z+}; null for null. */
-  static Column edgeBucket(Column v, List<Double> edges) {
+  public static Column edgeBucket(Column v, List<Double> edges) {
     if (edges.isEmpty()) {
       return lit(null).cast("string");
     }

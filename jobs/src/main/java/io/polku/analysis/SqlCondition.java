@@ -1,4 +1,4 @@
-package io.polku.rootcause;
+package io.polku.analysis;
 
 import io.polku.config.PolkuConfig;
 import java.util.ArrayList;

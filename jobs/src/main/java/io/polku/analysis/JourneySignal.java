@@ -1,4 +1,4 @@
-package io.polku.rootcause;
+package io.polku.analysis;
 
 import org.apache.spark.sql.Column;
 

@@ -1,4 +1,4 @@
-package io.polku.rootcause;
+package io.polku.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Journey signals loaded from the configuration, and the errors for bad entries. */
-class RootCauseSignalsTest {
+class SignalsTest {
   private static PolkuConfig config(String signals) {
     return PolkuConfig.fromConfig(ConfigFactory.parseString(
         "polku.lake.root = \"file:///tmp/polku-signal-test\"\n"
@@ -38,7 +38,7 @@ class RootCauseSignalsTest {
         + " 'io.polku.rootcause.signals.NoSuchSignal': class not found on the classpath"),
         e.getMessage());
     assertTrue(e.getMessage().contains("polku.rootcause.signals entry 'java.lang.String':"
-        + " java.lang.String does not implement io.polku.rootcause.JourneySignal"),
+        + " java.lang.String does not implement io.polku.analysis.JourneySignal"),
         e.getMessage());
   }
 

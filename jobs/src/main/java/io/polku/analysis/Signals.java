@@ -1,4 +1,4 @@
-package io.polku.rootcause;
+package io.polku.analysis;
 
 import io.polku.config.ConfigException;
 import io.polku.config.PolkuConfig;
@@ -34,7 +34,7 @@ public final class Signals {
   }
 
   /**
-   * The signals by the family of their conditions, for the labels ({@link Labels}): each
+   * The signals by the family of their conditions, for the labels (the root-cause labels, {@code io.polku.rootcause.Labels}): each
    * signal under its name, and the SQL conditions (all of family
    * {@value Conditions#SQL_FAMILY}) under that family, phrased by their name.
    */

@@ -1,4 +1,4 @@
-package io.polku.rootcause;
+package io.polku.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
  * {@link Conditions}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RootCauseConditionsTest {
+class ConditionsTest {
   private final SparkSession spark = SparkTest.spark();
   private Map<String, Row> byId;
 

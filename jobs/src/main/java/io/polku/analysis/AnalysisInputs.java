@@ -1,4 +1,4 @@
-package io.polku.rootcause;
+package io.polku.analysis;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -86,7 +86,31 @@ public record AnalysisInputs(Dataset<Row> context, Dataset<Row> attributes,
 
   /** {@link #prepared()} with the step and property conditions already resolved. */
   public Dataset<Row> prepared(Conditions.Extra extra) {
-    return RootCauseStage.prepare(context, attributes, signals, options, repeatWindowHours,
-        extra);
+    return prepare(context, attributes, signals, options, repeatWindowHours, extra);
+  }
+
+  /**
+   * The analysed responses: context rows with a score, their critical flag and conditions,
+   * the step vocabulary and property edges resolved first ({@link Conditions#resolve}: Spark
+   * jobs when step or property conditions are configured).
+   */
+  public static Dataset<Row> prepare(Dataset<Row> context, Dataset<Row> attributes,
+      List<JourneySignal> signals, PolkuConfig.RootCauseOptions o, double repeatWindowHours) {
+    return prepare(context, attributes, signals, o, repeatWindowHours,
+        Conditions.resolve(context, o));
+  }
+
+  /**
+   * The analysed responses: context rows with a score, their critical flag and conditions
+   * (with the resolved step and property conditions {@code extra}). Pure.
+   */
+  public static Dataset<Row> prepare(Dataset<Row> context, Dataset<Row> attributes,
+      List<JourneySignal> signals, PolkuConfig.RootCauseOptions o, double repeatWindowHours,
+      Conditions.Extra extra) {
+    Dataset<Row> withConditions = Conditions.withConditions(context, attributes, signals,
+        repeatWindowHours, extra);
+    return CriticalFeedback.withCritical(withConditions, o.critical(), o.otherMaxNormalised())
+        .select("response_id", "response_ts", "channel", "metric", "score", "score_norm",
+            "critical", "comment", "language", "last_steps", "conditions");
   }
 }

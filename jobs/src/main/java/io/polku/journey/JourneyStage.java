@@ -85,13 +85,18 @@ public final class JourneyStage extends BaseStage {
             + ctx.dateFrom() + ".." + ctx.dateTo() + " but feedback has " + responses
             + "; every response must have exactly one context row");
       }
+      List<LocalDate> notIngested = LookbackCoverage.notIngested(lake, eventsFrom,
+          ctx.dateFrom());
+      List<String> explanations = notIngested.isEmpty() ? List.of()
+          : List.of(LookbackCoverage.explanation(notIngested, eventsFrom, ctx.dateFrom(),
+              ctx.dateTo(), JourneyOptions.lookbackDays(settings) + " days"));
       return new Outcome(List.of(
           new StageResult.ObjectCounts("feedback_context", responses, contextRows, 0,
               withHistory + " with behavioural history", true),
           new StageResult.ObjectCounts("journeys", 0, journeyRows, 0,
               "journeys starting " + options.journeysFrom() + ".." + options.journeysTo(),
               false)),
-          List.of());
+          List.of(), explanations);
     } finally {
       pass.unpersist();
     }

@@ -2,6 +2,7 @@ package io.polku.cli;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The end-of-run explanations, on a range run of the small sample without a customers source:
  * the console and {@code --json} say why surveys invited nobody (no consent, because no
- * customers source) and how the range run's follow-ups are dated (historical, not overdue).
+ * customers source), how the range run's follow-ups are dated (historical, not overdue), and
+ * which days of the journeys' lookback before the range were never ingested, with the commands
+ * that fill them; done as it says, the range's context equals a run that started earlier.
  * Through the command line's run (lock, summary, {@code --json}) with the stages the
  * explanations come from.
  */
@@ -42,13 +45,13 @@ class RunExplanationsTest {
   private static final String FROM = "2026-09-06";
   private static final String TO = "2026-09-10";
 
-  @TempDir
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
   Path tmp;
 
   private final SparkSession spark = SparkTest.spark();
 
   @Test
-  void aRangeRunWithoutACustomersSourceExplainsItsSurveysAndFollowups() throws Exception {
+  void aRangeRunWithoutACustomersSourceExplainsItsSurveysFollowupsAndMissingContext() throws Exception {
     Path base = tmp.resolve("base");
     TestSources.generateSmallSample(base);
     Path conf = tmp.resolve("explain.conf");
@@ -62,35 +65,13 @@ class RunExplanationsTest {
         "polku.lake.root = \"" + lakeDir.toUri() + "\"",
         "polku.logs.dir = \"" + tmp.resolve("logs") + "\""));
 
-    PrintStream out0 = System.out;
-    PrintStream err0 = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      Environment env = new Environment();
-      env.conf = conf.toString();
-      DateRange dates = new DateRange();
-      dates.from = java.time.LocalDate.parse(FROM);
-      dates.to = java.time.LocalDate.parse(TO);
-      // The stages the asserted explanations come from, and what they read; root causes,
-      // profiles and KPIs are left out (each is a fixed cost of a minute or more here, and
-      // follow-ups and surveys run without their outputs).
-      NightlyPipeline stages = new NightlyPipeline(List.of(
-          new IngestStage(IngestStage.Options.all()), new IdentityStage(), new JourneyStage(),
-          new FollowupStage(), new SurveyStage()));
-      code = NightlyCommand.run(env, dates, stages, "nightly", true);
-    } finally {
-      System.setOut(out0);
-      System.setErr(err0);
-    }
-    String console = err.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, console);
-    JsonNode summary = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
-    List<String> explanations = new ArrayList<>();
-    summary.get("explanations").forEach(e -> explanations.add(e.asText()));
+    // The stages the asserted explanations come from, and what they read; root causes,
+    // profiles and KPIs are left out (each is a fixed cost of a minute or more here, and
+    // follow-ups and surveys run without their outputs).
+    Run run = run(conf, FROM, TO, new IngestStage(IngestStage.Options.all()),
+        new IdentityStage(), new JourneyStage(), new FollowupStage(), new SurveyStage());
+    String console = run.console;
+    List<String> explanations = run.explanations;
     System.out.println("explanations:\n  " + String.join("\n  ", explanations));
 
     Lake lake = new Lake(spark, lakeDir.toUri().toString(), "default");
@@ -142,5 +123,106 @@ class RunExplanationsTest {
     assertTrue(console.contains("Stages that wrote nothing or less than expected, and why:\n"),
         console);
     assertTrue(console.contains("\n  " + surveys + "\n"), console);
+
+    // Journeys: the range reads events from 08-27 (09-06, less the 3 re-opened days of the
+    // default 72 h journey gap and the 7-day lookback); this new lake ingested none
+    // of 08-27..09-05.
+    String lookback = "journeys: the context before 2026-09-06 was never ingested into this"
+        + " lake (2026-08-27..2026-09-05; the run reads events from 2026-08-27:"
+        + " polku.journeys.lookback = 7 days plus the re-opened days), so the responses of the"
+        + " range's first days lack up to that much behavioural history. To fill it, ingest"
+        + " those days and re-run the range: bin/polku ingest --from 2026-08-27 --to"
+        + " 2026-09-05, then bin/polku nightly --from 2026-09-06 --to 2026-09-10";
+    assertTrue(explanations.contains(lookback), explanations.toString());
+    Dataset<Row> before = context(lake);
+
+    // Done as it says (the identity and journey stages of the re-run suffice here), the
+    // range's context equals that of a range that started at 08-27 on another lake.
+    assertEquals(0, run(conf, "2026-08-27", "2026-09-05",
+        new IngestStage(IngestStage.Options.all())).code);
+    Run filled = run(conf, FROM, TO, new IngestStage(IngestStage.Options.all()),
+        new IdentityStage(), new JourneyStage());
+    assertTrue(filled.explanations.stream().noneMatch(e -> e.startsWith("journeys:")),
+        filled.explanations.toString());
+    Path earlier = tmp.resolve("earlier.conf");
+    Path earlierLake = tmp.resolve("earlier-lake");
+    Files.writeString(earlier, Files.readString(conf) + "\npolku.lake.root = \""
+        + earlierLake.toUri() + "\"");
+    assertEquals(0, run(earlier, "2026-08-27", TO, new IngestStage(IngestStage.Options.all()),
+        new IdentityStage(), new JourneyStage()).code);
+    Dataset<Row> after = context(lake);
+    Dataset<Row> reference = context(new Lake(spark, earlierLake.toUri().toString(),
+        "default"));
+    assertTrue(reference.count() > 0);
+    // customer_key and journey_id are surrogate keys: a key is kept from the lake's previous
+    // identity_map (CustomerKeys), so two lakes built in another order name the same person
+    // differently. They must group the responses alike (a one-to-one renaming); every other
+    // column must be equal.
+    Dataset<Row> pairs = reference.select(col("response_id"), col("customer_key").as("ck_a"),
+        col("journey_id").as("j_a")).join(after.select(col("response_id"),
+        col("customer_key").as("ck_b"), col("journey_id").as("j_b")), "response_id");
+    assertEquals(reference.count(), pairs.count());
+    for (String[] k : new String[][] {{"ck_a", "ck_b"}, {"j_a", "j_b"}}) {
+      long both = pairs.select(k[0], k[1]).distinct().count();
+      assertEquals(pairs.select(k[0]).distinct().count(), both, k[0] + " renamed one-to-one");
+      assertEquals(pairs.select(k[1]).distinct().count(), both, k[1] + " renamed one-to-one");
+    }
+    assertNotEquals(Lake.contentHash(before.drop("customer_key", "journey_id")),
+        Lake.contentHash(after.drop("customer_key", "journey_id")),
+        "the comparison can fail: before the fill the context differed");
+    List<String> differ = new ArrayList<>();
+    for (String c : reference.drop("customer_key", "journey_id").columns()) {
+      if (!Lake.contentHash(reference.select(c)).equals(Lake.contentHash(after.select(c)))) {
+        differ.add(c);
+      }
+    }
+    assertEquals(List.of(), differ, "the range's context after the fill equals a run from"
+        + " 08-27, column by column (rows, content hash)");
+    long historyBefore = before.filter(col("has_history")).count();
+    long historyAfter = after.filter(col("has_history")).count();
+    assertTrue(historyAfter > historyBefore, "the fill gave the first responses their"
+        + " history: " + historyBefore + " -> " + historyAfter);
+  }
+
+  /** feedback_context of the range, without the columns that name the run. */
+  private static Dataset<Row> context(Lake lake) {
+    Dataset<Row> rows = lake.read(Tables.FEEDBACK_CONTEXT)
+        .filter(col("response_date").between(Date.valueOf(FROM), Date.valueOf(TO)));
+    for (String c : io.polku.testing.LakeHashes.RUN_IDENTITY) {
+      rows = rows.drop(c);
+    }
+    return rows.localCheckpoint();
+  }
+
+  private record Run(int code, String console, List<String> explanations) {}
+
+  /** The command line's run of {@code stages} over [from, to], its summary read as JSON. */
+  private static Run run(Path conf, String from, String to,
+      io.polku.pipeline.Stage... stages) throws Exception {
+    PrintStream out0 = System.out;
+    PrintStream err0 = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      Environment env = new Environment();
+      env.conf = conf.toString();
+      DateRange dates = new DateRange();
+      dates.from = java.time.LocalDate.parse(from);
+      dates.to = java.time.LocalDate.parse(to);
+      code = NightlyCommand.run(env, dates, new NightlyPipeline(List.of(stages)), "nightly",
+          true);
+    } finally {
+      System.setOut(out0);
+      System.setErr(err0);
+    }
+    String console = err.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, console);
+    JsonNode summary = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    List<String> explanations = new ArrayList<>();
+    summary.get("explanations").forEach(e -> explanations.add(e.asText()));
+    return new Run(code, console, explanations);
   }
 }

@@ -147,9 +147,9 @@ public final class SampleGenerator {
       throw new IllegalArgumentException("days must be at least 7 for weekly patterns and the"
           + " 48-hour scenario windows, got " + o.days() + "; pass --days 7 or more");
     }
-    if (o.days() > 366) {
-      throw new IllegalArgumentException("days must be at most 366, got " + o.days()
-          + "; pass --days 366 or fewer");
+    if (o.days() > 1096) {
+      throw new IllegalArgumentException("days must be at most 1096 (three years), got "
+          + o.days() + "; pass --days 1096 or fewer");
     }
     if (o.start() == null) {
       throw new IllegalArgumentException("start date is missing; pass --start yyyy-MM-dd, e.g."

@@ -70,9 +70,10 @@ public final class LookbackCoverage {
     String range = from.equals(to) ? "--date " + from : "--from " + from + " --to " + to;
     return String.format(Locale.ROOT, "the context before %s was never ingested"
         + " into this lake (%s; the run reads events from %s: polku.journeys.lookback = %s"
-        + " plus the re-opened days), so the responses of the range's first days lack up to"
-        + " that much behavioural history. To fill it, ingest those days and re-run the"
-        + " range: bin/polku ingest --from %s --to %s, then bin/polku nightly %s", from, days,
-        readFrom, lookback, a, b, range);
+        + " plus the re-opened days): if the sources hold events of those days, the responses"
+        + " of the range's first days lack up to that much behavioural history. To fill it,"
+        + " ingest those days and re-run the range: bin/polku ingest --from %s --to %s, then"
+        + " bin/polku nightly %s; if the sources start at %s, there is nothing to fill", from,
+        days, readFrom, lookback, a, b, range, from);
   }
 }

@@ -30,6 +30,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,13 +46,13 @@ class RunExplanationsTest {
   private static final String FROM = "2026-09-06";
   private static final String TO = "2026-09-10";
 
-  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
 
   private final SparkSession spark = SparkTest.spark();
 
   @Test
-  void aRangeRunWithoutACustomersSourceExplainsItsSurveysFollowupsAndMissingContext() throws Exception {
+  void aRangeRunExplainsItsSurveysFollowupsAndMissingContext() throws Exception {
     Path base = tmp.resolve("base");
     TestSources.generateSmallSample(base);
     Path conf = tmp.resolve("explain.conf");
@@ -127,12 +128,13 @@ class RunExplanationsTest {
     // Journeys: the range reads events from 08-27 (09-06, less the 3 re-opened days of the
     // default 72 h journey gap and the 7-day lookback); this new lake ingested none
     // of 08-27..09-05.
-    String lookback = "journeys: the context before 2026-09-06 was never ingested into this"
-        + " lake (2026-08-27..2026-09-05; the run reads events from 2026-08-27:"
-        + " polku.journeys.lookback = 7 days plus the re-opened days), so the responses of the"
-        + " range's first days lack up to that much behavioural history. To fill it, ingest"
-        + " those days and re-run the range: bin/polku ingest --from 2026-08-27 --to"
-        + " 2026-09-05, then bin/polku nightly --from 2026-09-06 --to 2026-09-10";
+    String lookback = "journeys: the context before 2026-09-06 was never ingested into this lake"
+        + " (2026-08-27..2026-09-05; the run reads events from 2026-08-27: polku.journeys.lookback"
+        + " = 7 days plus the re-opened days): if the sources hold events of those days, the"
+        + " responses of the range's first days lack up to that much behavioural history. To fill"
+        + " it, ingest those days and re-run the range: bin/polku ingest --from 2026-08-27 --to"
+        + " 2026-09-05, then bin/polku nightly --from 2026-09-06 --to 2026-09-10; if the sources"
+        + " start at 2026-09-06, there is nothing to fill";
     assertTrue(explanations.contains(lookback), explanations.toString());
     Dataset<Row> before = context(lake);
 

@@ -31,17 +31,19 @@ class LookbackCoverageTest {
   void theSentenceNamesTheDaysTheKeyAndTheCommands() {
     List<LocalDate> gap = List.of(d("2026-08-29"), d("2026-08-30"), d("2026-08-31"));
     assertEquals("the context before 2026-09-06 was never ingested into this lake"
-        + " (2026-08-29..2026-08-31; the run reads events from 2026-08-29:"
-        + " polku.journeys.lookback = 7 days plus the re-opened days), so the responses of the"
-        + " range's first days lack up to that much behavioural history. To fill it, ingest"
-        + " those days and re-run the range: bin/polku ingest --from 2026-08-29 --to"
-        + " 2026-08-31, then bin/polku nightly --from 2026-09-06 --to 2026-09-10",
+        + " (2026-08-29..2026-08-31; the run reads events from 2026-08-29: polku.journeys.lookback"
+        + " = 7 days plus the re-opened days): if the sources hold events of those days, the"
+        + " responses of the range's first days lack up to that much behavioural history. To fill"
+        + " it, ingest those days and re-run the range: bin/polku ingest --from 2026-08-29 --to"
+        + " 2026-08-31, then bin/polku nightly --from 2026-09-06 --to 2026-09-10; if the sources"
+        + " start at 2026-09-06, there is nothing to fill",
         LookbackCoverage.explanation(gap, d("2026-08-29"), d("2026-09-06"), d("2026-09-10"),
             "7 days"));
     String holes = LookbackCoverage.explanation(List.of(d("2026-08-29"), d("2026-08-31")),
         d("2026-08-24"), d("2026-09-01"), d("2026-09-01"), "7 days");
     assertEquals(true, holes.contains("(2 days between 2026-08-29 and 2026-08-31;")
         && holes.contains("reads events from 2026-08-24:")
-        && holes.endsWith("then bin/polku nightly --date 2026-09-01"), holes);
+        && holes.contains("then bin/polku nightly --date 2026-09-01; if the sources start at"
+            + " 2026-09-01, there is nothing to fill"), holes);
   }
 }

@@ -67,10 +67,10 @@ public final class Hypotheses {
    * matches no response.
    *
    * @param scopes the scopes present in the data with their sizes
-   *     ({@link SegmentSearch#scopeSizes}: scope_channel, scope_metric, n, x); a channel
-   *     scope's size is the total of its stratum
+   *     ({@link SegmentSearch#scopeSizes}); a channel scope's size is the total of its
+   *     stratum
    */
-  public static Dataset<Row> table(SparkSession spark, Dataset<Row> scoped, List<Row> scopes,
+  public static Dataset<Row> table(SparkSession spark, Dataset<Row> scoped, List<SegmentSearch.ScopeSize> scopes,
       List<Hypothesis> hypotheses, Date runDate, Date from, String runId,
       List<String> warnings) {
     List<Row> rows = new ArrayList<>();
@@ -78,11 +78,11 @@ public final class Hypotheses {
       List<String[]> present = new ArrayList<>();
       // A channel scope is one stratum (rated channel, metric): its size is its total.
       List<Cell> totals = new ArrayList<>();
-      for (Row r : scopes) {
-        present.add(new String[] {r.getString(0), r.getString(1)});
-        if (!"*".equals(r.getString(0))) {
-          totals.add(new Cell(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3), 0, 0,
-              0, 0, 0));
+      for (SegmentSearch.ScopeSize s : scopes) {
+        present.add(new String[] {s.channel(), s.metric()});
+        if (s.isChannelScope()) {
+          totals.add(new Cell(s.channel(), s.metric(), s.responses(), s.critical(), 0, 0, 0, 0,
+              0));
         }
       }
       Dataset<Row> candidates = candidates(spark, hypotheses, present);

@@ -15,6 +15,7 @@ import io.polku.lake.Lake;
 import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
 import io.polku.pipeline.StageResult;
+import io.polku.rootcause.SegmentSearch.ScopeSize;
 import io.polku.rootcause.SegmentStatistics.Candidate;
 import io.polku.rootcause.SegmentStatistics.Cell;
 import io.polku.rootcause.SegmentStatistics.Segment;
@@ -193,7 +194,7 @@ public final class RootCauseStage extends BaseStage {
       boolean fitDrivers) {
     LocalDate from = runDate.minusDays(o.windowDays() - 1L);
     long t0 = System.nanoTime();
-    List<Row> sizes = SegmentSearch.scopeSizes(scoped);
+    List<ScopeSize> sizes = SegmentSearch.scopeSizes(scoped);
     Date run = Date.valueOf(runDate);
     Date fromDate = Date.valueOf(from);
     Dataset<Row> hypotheses = Hypotheses.table(spark, scoped, sizes, o.hypotheses(), run,
@@ -204,14 +205,14 @@ public final class RootCauseStage extends BaseStage {
     }
     long analysed = 0;
     List<Dataset<Row>> perScope = new ArrayList<>();
-    long ratedChannels = sizes.stream().map(r -> r.getString(0)).filter(c -> !"*".equals(c))
-        .distinct().count();
-    for (Row r : sizes) {
-      String ch = r.getString(0);
-      String metric = r.getString(1);
-      long critical = r.getLong(3);
-      if (!"*".equals(ch)) {
-        analysed += r.getLong(2);
+    long ratedChannels = sizes.stream().filter(ScopeSize::isChannelScope)
+        .map(ScopeSize::channel).distinct().count();
+    for (ScopeSize s : sizes) {
+      String ch = s.channel();
+      String metric = s.metric();
+      long critical = s.critical();
+      if (s.isChannelScope()) {
+        analysed += s.responses();
       }
       if ("*".equals(ch) && ratedChannels < SegmentStatistics.MIN_CROSS_CHANNELS) {
         progress.accept("  cross-channel scope not searched: " + ratedChannels + " rated"
@@ -330,7 +331,7 @@ public final class RootCauseStage extends BaseStage {
    * Key-driver rows of every channel scope with enough critical responses ({@link KeyDrivers}),
    * each group marked with the best-ranked kept segment of its scope that shares a condition.
    */
-  static Dataset<Row> drivers(SparkSession spark, Dataset<Row> scoped, List<Row> sizes,
+  static Dataset<Row> drivers(SparkSession spark, Dataset<Row> scoped, List<ScopeSize> sizes,
       PolkuConfig.RootCauseOptions o, Date run, Date from, String runId,
       List<String> warnings, List<Segment> kept,
       java.util.function.Consumer<String> progress) {
@@ -338,11 +339,10 @@ public final class RootCauseStage extends BaseStage {
         .and(col("critical").isNotNull()));
     List<String[]> scopes = new ArrayList<>();
     Map<String, long[]> totals = new HashMap<>();
-    for (Row s : sizes) {
-      if (!"*".equals(s.getString(0)) && s.getLong(3) >= o.minSupport()) {
-        scopes.add(new String[] {s.getString(0), s.getString(1)});
-        totals.put(s.getString(0) + "/" + s.getString(1), new long[] {s.getLong(2),
-            s.getLong(3)});
+    for (ScopeSize s : sizes) {
+      if (s.isChannelScope() && s.critical() >= o.minSupport()) {
+        scopes.add(new String[] {s.channel(), s.metric()});
+        totals.put(s.channel() + "/" + s.metric(), new long[] {s.responses(), s.critical()});
       }
     }
     if (scopes.isEmpty()) {

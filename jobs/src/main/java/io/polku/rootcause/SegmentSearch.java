@@ -173,14 +173,30 @@ public final class SegmentSearch {
         .agg(agg[0], java.util.Arrays.copyOfRange(agg, 1, agg.length));
   }
 
+  /**
+   * A scope present in the data: its rated channel ({@code *} for the cross-channel scope),
+   * metric, rated responses and critical responses among them.
+   */
+  public record ScopeSize(String channel, String metric, long responses, long critical) {
+    /** A rated channel's own scope, not the cross-channel {@code *}. */
+    public boolean isChannelScope() {
+      return !"*".equals(channel);
+    }
+  }
+
   /** Scopes (channel, metric) present in the data with their critical counts: a small list. */
-  public static List<Row> scopeSizes(Dataset<Row> scopedResponses) {
-    return new ArrayList<>(scopedResponses.filter(col("critical").isNotNull())
+  public static List<ScopeSize> scopeSizes(Dataset<Row> scopedResponses) {
+    List<ScopeSize> out = new ArrayList<>();
+    for (Row r : scopedResponses.filter(col("critical").isNotNull())
         .groupBy(col("scope_channel"), col("scope_metric"))
         .agg(count(lit(1)).as("n"),
             sum(when(col("critical"), 1).otherwise(0)).cast("long").as("x"))
         .orderBy(col("scope_channel"), col("scope_metric"))
-        .collectAsList());
+        .collectAsList()) {
+      out.add(new ScopeSize(r.getAs("scope_channel"), r.getAs("scope_metric"),
+          r.<Long>getAs("n"), r.<Long>getAs("x")));
+    }
+    return out;
   }
 
   /** One candidate's counts in one stratum: a row of {@link #evaluate}, typed. */

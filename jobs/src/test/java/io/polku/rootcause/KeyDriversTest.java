@@ -254,8 +254,9 @@ class KeyDriversTest {
   void theStageMarksTheGroupsThatAKeptSegmentShares() {
     PolkuConfig.RootCauseOptions o = SparkTest.config(Path.of("/tmp/unused")).rootCause();
     assertEquals(o.minSupport(), o.driverMinSupport());
-    List<Row> sizes = List.of(RowFactory.create("app", "csat", 400L, 110L),
-        RowFactory.create("web", "nps", 50L, 0L));
+    List<SegmentSearch.ScopeSize> sizes = List.of(
+        new SegmentSearch.ScopeSize("app", "csat", 400L, 110L),
+        new SegmentSearch.ScopeSize("web", "nps", 50L, 0L));
     Segment kept = new Segment("app/csat/" + PLANTED, "app", "csat", List.of(PLANTED), 100,
         60, 0.6, 0.5, 0.7, 0.17, 3.6, 0.43, 1e-12, "z", 1e-10, 43, 0.39, 110, null, null, null,
         null, null, null, null, true, "kept", 1, 1);

@@ -255,7 +255,7 @@ class RootCauseHypothesesTest {
         + lake.location(Tables.ROOT_CAUSE_HYPOTHESES) + "`").first();
     assertEquals(List.of("run_date"), detail.getList(detail.fieldIndex("partitionColumns")));
     Dataset<Row> scoped = SegmentSearch.scoped(responses(fixture()));
-    List<Row> sizes = SegmentSearch.scopeSizes(scoped);
+    List<SegmentSearch.ScopeSize> sizes = SegmentSearch.scopeSizes(scoped);
     Date run = Date.valueOf("2026-10-31");
     String where = "run_date = DATE'2026-10-31'";
     List<Hypothesis> two = config("[\"" + W + "\", \"" + B + "\"]").rootCause().hypotheses();

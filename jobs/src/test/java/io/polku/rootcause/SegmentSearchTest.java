@@ -74,6 +74,17 @@ class SegmentSearchTest {
   }
 
   @Test
+  void scopeSizesCountRatedAndCriticalResponsesPerScope() {
+    // */*: r1..r5 (r6 has no score), 2 critical; app/nps: r5; web/nps: r1..r4, 2 critical.
+    assertEquals(List.of(
+        new SegmentSearch.ScopeSize("*", "*", 5, 2),
+        new SegmentSearch.ScopeSize("app", "nps", 1, 0),
+        new SegmentSearch.ScopeSize("web", "nps", 4, 2)),
+        SegmentSearch.scopeSizes(SegmentSearch.scoped(responses())));
+    assertEquals(false, new SegmentSearch.ScopeSize("*", "*", 5, 2).isChannelScope());
+  }
+
+  @Test
   void aCandidateCountsTheResponsesHoldingAllItsConditionsPerStratum() {
     Dataset<Row> scoped = SegmentSearch.scoped(responses());
     List<CandidateCell> web = sorted(SegmentSearch.evaluateCells(scoped,

@@ -58,8 +58,7 @@ public final class FollowupStage extends BaseStage {
 
   public FollowupStage() {
     super(NAME, "close-the-loop follow-ups",
-        List.of(Tables.FOLLOWUPS, Tables.FOLLOWUP_UPDATES, Tables.FOLLOWUP_SUMMARY,
-            Tables.FIX_EFFECTS));
+        Tables.FOLLOWUPS, Tables.FOLLOWUP_UPDATES, Tables.FOLLOWUP_SUMMARY, Tables.FIX_EFFECTS);
   }
 
   @Override

@@ -65,8 +65,9 @@ public final class IdentityStage extends BaseStage {
 
   /** Fixed options, or null for the run's configuration. */
   public IdentityStage(Options options) {
-    super(NAME, "identity stitching", List.of(Tables.EVENTS, Tables.FEEDBACK,
-        Tables.IDENTITY_LINKS, Tables.IDENTITY_MAP, Tables.IDENTITY_CONFLICTS));
+    super(NAME, "identity stitching",
+        Tables.EVENTS, Tables.FEEDBACK, Tables.IDENTITY_LINKS, Tables.IDENTITY_MAP,
+        Tables.IDENTITY_CONFLICTS);
     this.options = options;
   }
 

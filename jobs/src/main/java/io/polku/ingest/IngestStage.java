@@ -86,7 +86,7 @@ public final class IngestStage extends BaseStage {
 
   public IngestStage(Options options) {
     // No table ensured before the schema-drift check: a drifted source writes nothing.
-    super(NAME, "ingest", List.of());
+    super(NAME, "ingest");
     this.options = options;
   }
 

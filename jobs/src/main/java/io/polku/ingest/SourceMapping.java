@@ -293,7 +293,7 @@ public final class SourceMapping {
     Column out = lit(null).cast("string");
     for (int i = paths.size() - 1; i >= 0; i--) {
       String p = paths.get(i);
-      Column length = functions.length(functions.expr(quoted(p)));
+      Column length = functions.length(functions.expr(quotedPath(p)));
       out = when(length.gt(lit(cap)), concat(lit("column '" + p + "' has "),
           length.cast("string"), lit(" characters, more than the cap of " + cap
               + " (polku.ingest.max-field-chars); fix the source row, or raise"
@@ -322,7 +322,7 @@ public final class SourceMapping {
     Set<String> paths = referencedColumns(expr, schema);
     List<Column> parts = new ArrayList<>();
     for (String p : paths) {
-      Column v = functions.expr(quoted(p)).cast("string");
+      Column v = functions.expr(quotedPath(p)).cast("string");
       parts.add(when(v.isNotNull().and(functions.trim(v).notEqual(lit(""))),
           concat(lit(p + "='"), v, lit("'"))));
     }
@@ -357,7 +357,8 @@ public final class SourceMapping {
     return out;
   }
 
-  private static String quoted(String path) {
+  /** A dotted column path as a SQL expression with each part back-quoted: a.b becomes `a`.`b`. */
+  static String quotedPath(String path) {
     StringBuilder sb = new StringBuilder();
     for (String part : path.split("\\.")) {
       if (sb.length() > 0) {

@@ -182,7 +182,7 @@ public final class SourceReader {
     List<Column> names = new ArrayList<>();
     List<Column> bytes = new ArrayList<>();
     for (String p : paths) {
-      Column value = functions.expr(quotedPath(p));
+      Column value = functions.expr(SourceMapping.quotedPath(p));
       values.add(functions.coalesce(value, lit("")));
       names.add(lit(p.equals(CORRUPT) ? "the record" : "column '" + p + "'"));
       Column original = csvBytes ? functions.encode(value, "ISO-8859-1") : value.cast("binary");
@@ -542,7 +542,7 @@ public final class SourceReader {
     }
     if (declared instanceof AtomicType && !declared.equals(DataTypes.StringType)) {
       Column trimmed = functions.trim(c);
-      Column cast = functions.expr("try_cast(trim(" + quotedPath(path) + ") AS "
+      Column cast = functions.expr("try_cast(trim(" + SourceMapping.quotedPath(path) + ") AS "
           + declared.sql() + ")");
       Column bad = c.isNotNull().and(trimmed.notEqual(lit(""))).and(cast.isNull());
       Column message = functions.concat(lit("column '" + path + "' has value '"), c,
@@ -554,16 +554,7 @@ public final class SourceReader {
     return c;
   }
 
-  private static String quotedPath(String path) {
-    StringBuilder sb = new StringBuilder();
-    for (String part : path.split("\\.")) {
-      if (sb.length() > 0) {
-        sb.append('.');
-      }
-      sb.append('`').append(part.replace("`", "``")).append('`');
-    }
-    return sb.toString();
-  }
+
 
   /** The schema with every atomic leaf (inside structs) as STRING; arrays and maps kept. */
   static StructType stringify(StructType declared) {

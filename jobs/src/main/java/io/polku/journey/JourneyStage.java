@@ -40,7 +40,7 @@ public final class JourneyStage extends BaseStage {
 
   public JourneyStage() {
     super(NAME, "journeys and feedback context",
-        List.of(Tables.JOURNEYS, Tables.FEEDBACK_CONTEXT, Tables.KPI_JOURNEY_DAILY));
+        Tables.JOURNEYS, Tables.FEEDBACK_CONTEXT, Tables.KPI_JOURNEY_DAILY);
   }
 
   @Override

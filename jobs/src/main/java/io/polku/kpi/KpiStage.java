@@ -36,8 +36,7 @@ public final class KpiStage extends BaseStage {
   public static final String NAME = "kpis";
 
   public KpiStage() {
-    super(NAME, "experience KPIs",
-        List.of(Tables.KPI_DAILY, Tables.KPI_WEEKLY, Tables.KPI_PEAK_END));
+    super(NAME, "experience KPIs", Tables.KPI_DAILY, Tables.KPI_WEEKLY, Tables.KPI_PEAK_END);
   }
 
   @Override

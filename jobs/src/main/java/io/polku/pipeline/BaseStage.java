@@ -22,10 +22,10 @@ public abstract class BaseStage implements Stage {
    * @param description the job group's description
    * @param tables tables to create empty, if missing, before {@link #execute} runs
    */
-  protected BaseStage(String name, String description, List<TableSpec> tables) {
+  protected BaseStage(String name, String description, TableSpec... tables) {
     this.name = name;
     this.description = description;
-    this.tables = List.copyOf(tables);
+    this.tables = List.of(tables);
   }
 
   @Override

@@ -59,8 +59,7 @@ public final class ProfileStage extends BaseStage {
   public static final String NAME = "profiles";
 
   public ProfileStage() {
-    super(NAME, "minimum-viable customer profiles",
-        List.of(Tables.PROFILE_SPEC, Tables.CUSTOMER_PROFILES));
+    super(NAME, "minimum-viable customer profiles", Tables.PROFILE_SPEC, Tables.CUSTOMER_PROFILES);
   }
 
   @Override

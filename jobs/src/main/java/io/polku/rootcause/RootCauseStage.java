@@ -72,8 +72,8 @@ public final class RootCauseStage extends BaseStage {
 
   public RootCauseStage() {
     super(NAME, "root-cause journey segments",
-        List.of(Tables.ROOT_CAUSE_SEGMENTS, Tables.ROOT_CAUSE_PRUNED, Tables.ROOT_CAUSE_EXAMPLES,
-            Tables.ROOT_CAUSE_DRIVERS, Tables.ROOT_CAUSE_HYPOTHESES));
+        Tables.ROOT_CAUSE_SEGMENTS, Tables.ROOT_CAUSE_PRUNED, Tables.ROOT_CAUSE_EXAMPLES,
+        Tables.ROOT_CAUSE_DRIVERS, Tables.ROOT_CAUSE_HYPOTHESES);
   }
   /** Overlaps are computed for this many times top-n kept segments per scope. */
   static final int SHORTLIST_FACTOR = 3;

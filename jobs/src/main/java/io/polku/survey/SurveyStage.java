@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 import io.polku.config.PolkuConfig;
 import io.polku.config.SurveyOptions;
 import io.polku.contract.Tables;
+import io.polku.journey.JourneyOptions;
 import io.polku.lake.Lake;
 import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
@@ -51,21 +52,23 @@ public final class SurveyStage extends BaseStage {
   public static final String NAME = "surveys";
 
   public SurveyStage() {
-    super(NAME, "survey targeting",
-        List.of(Tables.SURVEY_INVITATIONS, Tables.SURVEY_SUPPRESSIONS));
+    super(NAME, "survey targeting", Tables.SURVEY_INVITATIONS, Tables.SURVEY_SUPPRESSIONS);
   }
 
   @Override
   protected Outcome execute(RunContext ctx) {
+    // The journeys that can hold the night's triggers: those of the re-opened days and the day
+    // before them (a journey is dated by its start).
+    Dataset<Row> journeys = ctx.lake().read(Tables.JOURNEYS).filter(col("journey_date").between(
+        lit(Date.valueOf(ctx.dateTo().minusDays(
+            JourneyOptions.reopenDays(ctx.config().journeys()) + 1))),
+        lit(Date.valueOf(ctx.dateTo()))));
     Lake lake = ctx.lake();
     SparkSession spark = ctx.spark();
     PolkuConfig cfg = ctx.config();
     SurveyOptions o = cfg.surveys();
     LocalDate date = ctx.dateTo();
     Date d = Date.valueOf(date);
-    long gapDays = (long) Math.ceil(cfg.journeys().gap().toMinutes() / 1440.0);
-    Dataset<Row> journeys = lake.read(Tables.JOURNEYS).filter(col("journey_date")
-        .between(lit(Date.valueOf(date.minusDays(gapDays + 1))), lit(d)));
     Dataset<Row> candidates = SurveyTargeting.candidates(journeys, o.triggers(), date)
         .localCheckpoint(true);
     Dataset<Row> contacts = lake.exists(Tables.CUSTOMERS)

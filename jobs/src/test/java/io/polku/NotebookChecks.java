@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Executes every notebook in notebooks/ headless ({@code jupyter nbconvert --execute}) on the
- * Java kernel spec {@code bin/polku notebook} installs, against the end-to-end test's lake. A
- * failing cell fails nbconvert, and so the build.
+ * Executes every notebook in notebooks/ headless ({@code jupyter nbconvert --execute}) on the Java
+ * kernel spec {@code bin/polku notebook} installs, against the end-to-end test's lake. A failing
+ * cell fails nbconvert, and so the build.
  */
 public final class NotebookChecks {
   static final String JUPYTER = "/usr/bin/jupyter";
@@ -38,14 +38,20 @@ public final class NotebookChecks {
   }
 
   void run() throws Exception {
-    assertTrue(Files.isExecutable(Path.of(JUPYTER)), JUPYTER + " is missing: the notebook"
-        + " test needs Jupyter from the OS packages; install them with `apt-get install -y"
-        + " jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client"
-        + " python3-ipykernel` (.ci/run does this)");
+    assertTrue(
+        Files.isExecutable(Path.of(JUPYTER)),
+        JUPYTER
+            + " is missing: the notebook"
+            + " test needs Jupyter from the OS packages; install them with `apt-get install -y"
+            + " jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client"
+            + " python3-ipykernel` (.ci/run does this)");
     Path jupyterPath = tmp.resolve("jupyter");
-    KernelSpec.install(jupyterPath.resolve("kernels"),
+    KernelSpec.install(
+        jupyterPath.resolve("kernels"),
         repo.resolve("jobs/target/notebook/rapaio-jupyter-kernel.jar"),
-        PolkuProcess.classpath(), repo, "3g");
+        PolkuProcess.classpath(),
+        repo,
+        "3g");
 
     List<Path> notebooks;
     try (Stream<Path> s = Files.list(repo.resolve("notebooks"))) {
@@ -69,17 +75,23 @@ public final class NotebookChecks {
           assertNotEquals("error", o.get("output_type").asText(), nb + ": " + o);
         }
       }
-      System.out.printf(Locale.ROOT, "notebook %s: %d code cells executed in %.1f s%n",
-          nb.getFileName(), code, seconds);
+      System.out.printf(
+          Locale.ROOT,
+          "notebook %s: %d code cells executed in %.1f s%n",
+          nb.getFileName(),
+          code,
+          seconds);
     }
 
     // The check can fail: a notebook with a failing cell makes nbconvert fail.
     Path broken = tmp.resolve("broken.ipynb");
-    Files.writeString(broken, "{\"cells\": [{\"cell_type\": \"code\", \"execution_count\":"
-        + " null, \"metadata\": {}, \"outputs\": [], \"source\": [\"int x = 1;\\n\","
-        + " \"if (x == 1) throw new IllegalStateException(\\\"a failing cell\\\");\"]}],"
-        + " \"metadata\": {\"kernelspec\": {\"name\": \"polku-java\", \"display_name\":"
-        + " \"Polku\", \"language\": \"java\"}}, \"nbformat\": 4, \"nbformat_minor\": 5}");
+    Files.writeString(
+        broken,
+        "{\"cells\": [{\"cell_type\": \"code\", \"execution_count\":"
+            + " null, \"metadata\": {}, \"outputs\": [], \"source\": [\"int x = 1;\\n\","
+            + " \"if (x == 1) throw new IllegalStateException(\\\"a failing cell\\\");\"]}],"
+            + " \"metadata\": {\"kernelspec\": {\"name\": \"polku-java\", \"display_name\":"
+            + " \"Polku\", \"language\": \"java\"}}, \"nbformat\": 4, \"nbformat_minor\": 5}");
     Result failed = execute(jupyterPath, broken);
     assertNotEquals(0, failed.exit, "a failing cell fails the run:\n" + failed.log);
     assertTrue(failed.log.contains("a failing cell"), failed.log);
@@ -92,21 +104,29 @@ public final class NotebookChecks {
 
   /**
    * Runs nbconvert; up to {@value #STARTS} starts while the kernel failed at start (it never
-   * answered, or died before its first reply: {@link #startFailed}): a start-up hang or crash
-   * of the kernel process (rapaio-jupyter-kernel
-   * 3.0.1: one start in 4 to 8 hangs, see docs/usage.md#notebooks), not a notebook failure. A
-   * healthy start answers in about 3 s, hence {@value #STARTUP_SECONDS} s per start. A failing
-   * cell is never retried.
+   * answered, or died before its first reply: {@link #startFailed}): a start-up hang or crash of
+   * the kernel process (rapaio-jupyter-kernel 3.0.1: one start in 4 to 8 hangs, see
+   * docs/usage.md#notebooks), not a notebook failure. A healthy start answers in about 3 s, hence
+   * {@value #STARTUP_SECONDS} s per start. A failing cell is never retried.
    */
-  private Result execute(Path jupyterPath, Path notebook) throws IOException,
-      InterruptedException {
+  private Result execute(Path jupyterPath, Path notebook) throws IOException, InterruptedException {
     StringBuilder hangs = new StringBuilder();
     Result r = executeOnce(jupyterPath, notebook);
     for (int attempt = 2; attempt <= STARTS && r.exit != 0 && startFailed(r.log); attempt++) {
-      System.out.println("notebook " + notebook.getFileName() + ": the kernel did not answer"
-          + " at start; start " + attempt + " of " + STARTS);
-      hangs.append("start ").append(attempt - 1).append(" (kernel start-up hang):\n")
-          .append(r.log).append('\n');
+      System.out.println(
+          "notebook "
+              + notebook.getFileName()
+              + ": the kernel did not answer"
+              + " at start; start "
+              + attempt
+              + " of "
+              + STARTS);
+      hangs
+          .append("start ")
+          .append(attempt - 1)
+          .append(" (kernel start-up hang):\n")
+          .append(r.log)
+          .append('\n');
       r = executeOnce(jupyterPath, notebook);
     }
     return hangs.isEmpty() ? r : new Result(r.exit, r.output, hangs + "last start:\n" + r.log);
@@ -114,25 +134,34 @@ public final class NotebookChecks {
 
   /**
    * The kernel failed before the first cell: it never answered, or it died before replying to
-   * kernel_info (rapaio-jupyter-kernel 3.0.1's shell channel can take a message before its
-   * handlers are set: a NullPointerException on "this.handlers", then the process exits).
+   * kernel_info (rapaio-jupyter-kernel 3.0.1's shell channel can take a message before its handlers
+   * are set: a NullPointerException on "this.handlers", then the process exits).
    */
   private static boolean startFailed(String log) {
     return log.contains("Kernel didn't respond in")
         || log.contains("Kernel died before replying to kernel_info");
   }
 
-  private Result executeOnce(Path jupyterPath, Path notebook) throws IOException,
-      InterruptedException {
+  private Result executeOnce(Path jupyterPath, Path notebook)
+      throws IOException, InterruptedException {
     Path outDir = tmp.resolve("executed");
     Files.createDirectories(outDir);
     Path log = tmp.resolve(notebook.getFileName() + ".log");
-    ProcessBuilder pb = new ProcessBuilder(JUPYTER, "nbconvert", "--to", "notebook",
-        "--execute", "--ExecutePreprocessor.timeout=900",
-        "--ExecutePreprocessor.startup_timeout=" + STARTUP_SECONDS,
-        "--ExecutePreprocessor.kernel_name=" + KernelSpec.NAME, "--output-dir",
-        outDir.toString(), notebook.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                JUPYTER,
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                "--ExecutePreprocessor.timeout=900",
+                "--ExecutePreprocessor.startup_timeout=" + STARTUP_SECONDS,
+                "--ExecutePreprocessor.kernel_name=" + KernelSpec.NAME,
+                "--output-dir",
+                outDir.toString(),
+                notebook.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
     pb.environment().put("JUPYTER_RUNTIME_DIR", tmp.resolve("jupyter-runtime").toString());
     pb.environment().put("POLKU_LAKE_ROOT", lakeRoot);
@@ -152,8 +181,8 @@ public final class NotebookChecks {
     int i = 0;
     for (JsonNode cell : nb.get("cells")) {
       i++;
-      if (cell.get("cell_type").asText().equals("code") && (cell.get("outputs").size() > 0
-          || !cell.get("execution_count").isNull())) {
+      if (cell.get("cell_type").asText().equals("code")
+          && (cell.get("outputs").size() > 0 || !cell.get("execution_count").isNull())) {
         problems.add(notebook.getFileName() + " cell " + i);
       }
     }

@@ -14,23 +14,27 @@ import org.apache.spark.sql.Row;
 
 /**
  * Which responses are critical, per metric: NPS detractors (0-6), CSAT at most 2 (1-5), CES at
- * least 5 (1-7, high effort) by default; custom metrics by a {@code min} or {@code max} on the
- * raw score; any other metric normalised to [0, 1] by its scale and critical at or below a
- * threshold. Pure column expressions.
+ * least 5 (1-7, high effort) by default; custom metrics by a {@code min} or {@code max} on the raw
+ * score; any other metric normalised to [0, 1] by its scale and critical at or below a threshold.
+ * Pure column expressions.
  */
 public final class CriticalFeedback {
   private CriticalFeedback() {}
 
   /**
-   * Adds {@code critical} (boolean; null when the score is missing) and {@code score_norm}
-   * ((score - scale_min) / (scale_max - scale_min), null when the scale is degenerate).
+   * Adds {@code critical} (boolean; null when the score is missing) and {@code score_norm} ((score
+   * - scale_min) / (scale_max - scale_min), null when the scale is degenerate).
    */
-  public static Dataset<Row> withCritical(Dataset<Row> responses,
-      Map<String, CriticalThreshold> rules, double otherMaxNormalised) {
+  public static Dataset<Row> withCritical(
+      Dataset<Row> responses, Map<String, CriticalThreshold> rules, double otherMaxNormalised) {
     return responses
-        .withColumn("score_norm", when(col("scale_max").gt(col("scale_min")),
-            col("score").minus(col("scale_min"))
-                .divide(col("scale_max").minus(col("scale_min")))))
+        .withColumn(
+            "score_norm",
+            when(
+                col("scale_max").gt(col("scale_min")),
+                col("score")
+                    .minus(col("scale_min"))
+                    .divide(col("scale_max").minus(col("scale_min")))))
         .withColumn("critical", critical(rules, otherMaxNormalised));
   }
 

@@ -20,15 +20,15 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Row-by-row comparison of two feedback-context results on {@code response_id}: the ordered
- * pass (Polku) against {@link RangeJoinContext} (the hand-written reference), over the columns
- * of {@link RangeJoinContext#COLUMNS}. Strings and booleans must be equal (null equals null),
- * doubles within {@link #TOLERANCE}, {@code last_steps} equal step by step (time, channel,
- * type, outcome, touchpoint, properties compared as sorted entries). A response present on one
- * side only is a mismatch of every column.
+ * Row-by-row comparison of two feedback-context results on {@code response_id}: the ordered pass
+ * (Polku) against {@link RangeJoinContext} (the hand-written reference), over the columns of {@link
+ * RangeJoinContext#COLUMNS}. Strings and booleans must be equal (null equals null), doubles within
+ * {@link #TOLERANCE}, {@code last_steps} equal step by step (time, channel, type, outcome,
+ * touchpoint, properties compared as sorted entries). A response present on one side only is a
+ * mismatch of every column.
  *
- * <p>Cost: one full outer join of the two inputs on response_id and one aggregate; at most
- * {@link #EXAMPLES} mismatching rows are collected to the driver. Run it on a sample.
+ * <p>Cost: one full outer join of the two inputs on response_id and one aggregate; at most {@link
+ * #EXAMPLES} mismatching rows are collected to the driver. Run it on a sample.
  */
 public final class Agreement {
   private Agreement() {}
@@ -45,10 +45,16 @@ public final class Agreement {
    * @param mismatches per column, the responses whose values differ
    * @param examples up to {@link #EXAMPLES} differing rows, both sides' values, as text
    */
-  public record Result(long compared, long onlyPolku, long onlyReference,
-      Map<String, Long> mismatches, List<String> examples) {
+  public record Result(
+      long compared,
+      long onlyPolku,
+      long onlyReference,
+      Map<String, Long> mismatches,
+      List<String> examples) {
     public boolean passed() {
-      return compared > 0 && onlyPolku == 0 && onlyReference == 0
+      return compared > 0
+          && onlyPolku == 0
+          && onlyReference == 0
           && mismatches.values().stream().allMatch(n -> n == 0);
     }
 
@@ -62,8 +68,8 @@ public final class Agreement {
     List<String> columns = RangeJoinContext.COLUMNS;
     Dataset<Row> a = side(polku, "a_", columns);
     Dataset<Row> b = side(reference, "b_", columns);
-    Dataset<Row> joined = a.join(b, a.col("a_response_id").equalTo(b.col("b_response_id")),
-        "full_outer");
+    Dataset<Row> joined =
+        a.join(b, a.col("a_response_id").equalTo(b.col("b_response_id")), "full_outer");
     List<Column> aggs = new ArrayList<>();
     List<Column> anyDiff = new ArrayList<>();
     aggs.add(count(lit(1)).as("compared"));
@@ -74,10 +80,10 @@ public final class Agreement {
       aggs.add(sum(when(differs, 1).otherwise(0)).as("d_" + c));
       anyDiff.add(differs);
     }
-    Dataset<Row> flagged = joined.withColumn("_differs",
-        anyDiff.stream().reduce(Column::or).orElseThrow());
-    Row totals = flagged.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]))
-        .first();
+    Dataset<Row> flagged =
+        joined.withColumn("_differs", anyDiff.stream().reduce(Column::or).orElseThrow());
+    Row totals =
+        flagged.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
     Map<String, Long> mismatches = new LinkedHashMap<>();
     for (String c : columns) {
       mismatches.put(c, totals.getLong(totals.fieldIndex("d_" + c)));
@@ -85,14 +91,17 @@ public final class Agreement {
     long only = totals.getLong(1) + totals.getLong(2);
     List<String> examples = new ArrayList<>();
     if (only > 0 || mismatches.values().stream().anyMatch(n -> n > 0)) {
-      for (Row r : flagged.filter(col("_differs")).orderBy(
-          coalesce(col("a_response_id"), col("b_response_id"))).limit(EXAMPLES)
-          .collectAsList()) {
+      for (Row r :
+          flagged
+              .filter(col("_differs"))
+              .orderBy(coalesce(col("a_response_id"), col("b_response_id")))
+              .limit(EXAMPLES)
+              .collectAsList()) {
         examples.add(describe(r, columns));
       }
     }
-    return new Result(totals.getLong(0), totals.getLong(1), totals.getLong(2), mismatches,
-        examples);
+    return new Result(
+        totals.getLong(0), totals.getLong(1), totals.getLong(2), mismatches, examples);
   }
 
   private static Dataset<Row> side(Dataset<Row> rows, String prefix, List<String> columns) {
@@ -102,10 +111,11 @@ public final class Agreement {
     for (String c : columns) {
       if (c.equals("last_steps")) {
         // Maps have no equality: compare each step's properties as sorted entries.
-        cols.add(expr("to_json(transform(last_steps, s -> named_struct('ts', s.ts, 'channel',"
-            + " s.channel, 'event_type', s.event_type, 'outcome', s.outcome, 'touchpoint',"
-            + " s.touchpoint, 'properties', array_sort(map_entries(s.properties)))))")
-            .as(prefix + c));
+        cols.add(
+            expr("to_json(transform(last_steps, s -> named_struct('ts', s.ts, 'channel',"
+                    + " s.channel, 'event_type', s.event_type, 'outcome', s.outcome, 'touchpoint',"
+                    + " s.touchpoint, 'properties', array_sort(map_entries(s.properties)))))")
+                .as(prefix + c));
       } else {
         cols.add(col(c).as(prefix + c));
       }
@@ -119,8 +129,10 @@ public final class Agreement {
     Column missing = col("a_response_id").isNull().or(col("b_response_id").isNull());
     Column different;
     if (type.equals(DataTypes.DoubleType)) {
-      different = a.isNull().notEqual(b.isNull())
-          .or(a.isNotNull().and(b.isNotNull()).and(abs(a.minus(b)).gt(TOLERANCE)));
+      different =
+          a.isNull()
+              .notEqual(b.isNull())
+              .or(a.isNotNull().and(b.isNotNull()).and(abs(a.minus(b)).gt(TOLERANCE)));
     } else {
       different = a.eqNullSafe(b).unary_$bang();
     }
@@ -129,10 +141,17 @@ public final class Agreement {
 
   private static String describe(Row r, List<String> columns) {
     StringBuilder sb = new StringBuilder();
-    sb.append("response ").append(r.<Object>getAs("a_response_id") != null
-        ? r.<Object>getAs("a_response_id") : r.<Object>getAs("b_response_id"));
-    sb.append(" (customer_key ").append(r.<Object>getAs("a_customer_key") != null
-        ? r.<Object>getAs("a_customer_key") : r.<Object>getAs("b_customer_key")).append("):");
+    sb.append("response ")
+        .append(
+            r.<Object>getAs("a_response_id") != null
+                ? r.<Object>getAs("a_response_id")
+                : r.<Object>getAs("b_response_id"));
+    sb.append(" (customer_key ")
+        .append(
+            r.<Object>getAs("a_customer_key") != null
+                ? r.<Object>getAs("a_customer_key")
+                : r.<Object>getAs("b_customer_key"))
+        .append("):");
     if (r.getAs("a_response_id") == null) {
       return sb.append(" only in the reference").toString();
     }
@@ -142,11 +161,19 @@ public final class Agreement {
     for (String c : columns) {
       Object a = r.getAs("a_" + c);
       Object b = r.getAs("b_" + c);
-      boolean same = a == null ? b == null
-          : (a instanceof Double da && b instanceof Double db)
-              ? Math.abs(da - db) <= TOLERANCE : a.equals(b);
+      boolean same =
+          a == null
+              ? b == null
+              : (a instanceof Double da && b instanceof Double db)
+                  ? Math.abs(da - db) <= TOLERANCE
+                  : a.equals(b);
       if (!same) {
-        sb.append(' ').append(c).append(": polku=").append(a).append(" reference=").append(b)
+        sb.append(' ')
+            .append(c)
+            .append(": polku=")
+            .append(a)
+            .append(" reference=")
+            .append(b)
             .append(';');
       }
     }

@@ -34,24 +34,22 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The journey-engine benchmark. For each size (smallest first), in the one SparkSession of the
  * process: generates raw samples with {@link SampleGenerator} (or reuses them when their
- * MANIFEST.json has the same options), ingests them into a fresh bench lake with the real
- * {@link IngestStage} and runs {@link IdentityStage} (untimed setup, reported), then times,
- * each after a {@code System.gc()} and under a Spark job group named after it:
- * (a) a bare scan of events and feedback, (b) Polku's journey engine to the noop sink,
- * (b') the real {@link JourneyStage} with its Delta writes, (c) the hand-written range join
- * ({@link RangeJoinContext}) to the noop sink; and finally compares (b) with (c) on a sample of
- * people ({@link Agreement}).
+ * MANIFEST.json has the same options), ingests them into a fresh bench lake with the real {@link
+ * IngestStage} and runs {@link IdentityStage} (untimed setup, reported), then times, each after a
+ * {@code System.gc()} and under a Spark job group named after it: (a) a bare scan of events and
+ * feedback, (b) Polku's journey engine to the noop sink, (b') the real {@link JourneyStage} with
+ * its Delta writes, (c) the hand-written range join ({@link RangeJoinContext}) to the noop sink;
+ * and finally compares (b) with (c) on a sample of people ({@link Agreement}).
  *
- * <p>Cost: per size the generator (~15 s and ~400 MB per 100,000 customers x 60 days of
- * disk), a full ingest and identity run, and the four phases; (c) grows faster than the
- * others. Disk: data and lake per size under the work folder, kept for re-runs (the data is
- * reused, the lake rebuilt).
+ * <p>Cost: per size the generator (~15 s and ~400 MB per 100,000 customers x 60 days of disk), a
+ * full ingest and identity run, and the four phases; (c) grows faster than the others. Disk: data
+ * and lake per size under the work folder, kept for re-runs (the data is reused, the lake rebuilt).
  *
- * <p>Dangers: the work folder must be local (plain java.nio); the bench lake is deleted and
- * rebuilt at every run; it registers the bench lake's tables in the session catalog, replacing
- * earlier registrations of the same names; its ingest runs with
- * {@code polku.ingest.max-quarantine-share = 1.0}, because the generator plants bad rows on
- * purpose (more than 5 % of some sources at tiny sizes).
+ * <p>Dangers: the work folder must be local (plain java.nio); the bench lake is deleted and rebuilt
+ * at every run; it registers the bench lake's tables in the session catalog, replacing earlier
+ * registrations of the same names; its ingest runs with {@code polku.ingest.max-quarantine-share =
+ * 1.0}, because the generator plants bad rows on purpose (more than 5 % of some sources at tiny
+ * sizes).
  */
 public final class Bench {
   private static final org.apache.logging.log4j.Logger LOG =
@@ -69,32 +67,44 @@ public final class Bench {
    * @param workDir local folder for the data, the bench lakes and the results
    * @param sampleResponses about this many responses are compared by the agreement check
    */
-  public record Options(List<Integer> sizes, int days, long seed, Path workDir,
-      int sampleResponses) {
+  public record Options(
+      List<Integer> sizes, int days, long seed, Path workDir, int sampleResponses) {
     public Options {
       if (sizes == null || sizes.isEmpty()) {
-        throw new IllegalArgumentException("no benchmark size given; expected --customers N or"
-            + " --sizes N1,N2,...; pass e.g. --sizes 25000,50000,100000");
+        throw new IllegalArgumentException(
+            "no benchmark size given; expected --customers N or"
+                + " --sizes N1,N2,...; pass e.g. --sizes 25000,50000,100000");
       }
       for (int n : sizes) {
         if (n < 50 || n > 999_999) {
-          throw new IllegalArgumentException("benchmark size " + n + " customers is out of"
-              + " range; expected 50..999999 (the sample generator's limits); pass e.g."
-              + " --customers 25000");
+          throw new IllegalArgumentException(
+              "benchmark size "
+                  + n
+                  + " customers is out of"
+                  + " range; expected 50..999999 (the sample generator's limits); pass e.g."
+                  + " --customers 25000");
         }
       }
       if (sizes.stream().distinct().count() != sizes.size()) {
-        throw new IllegalArgumentException("benchmark sizes " + sizes + " repeat a size;"
-            + " expected distinct sizes; pass each size once");
+        throw new IllegalArgumentException(
+            "benchmark sizes "
+                + sizes
+                + " repeat a size;"
+                + " expected distinct sizes; pass each size once");
       }
       sizes = sizes.stream().sorted().toList();
       if (days < 7 || days > 366) {
-        throw new IllegalArgumentException("--days " + days + " is out of range; expected"
-            + " 7..366 (the sample generator's limits); pass e.g. --days 60");
+        throw new IllegalArgumentException(
+            "--days "
+                + days
+                + " is out of range; expected"
+                + " 7..366 (the sample generator's limits); pass e.g. --days 60");
       }
       if (sampleResponses < 1) {
-        throw new IllegalArgumentException("--sample-responses " + sampleResponses
-            + " is below 1; expected a positive count such as 2000");
+        throw new IllegalArgumentException(
+            "--sample-responses "
+                + sampleResponses
+                + " is below 1; expected a positive count such as 2000");
       }
       if (workDir == null) {
         throw new IllegalArgumentException("no work folder; pass --work DIR (a local folder)");
@@ -110,13 +120,17 @@ public final class Bench {
   private final Map<String, Object> environment;
 
   /**
-   * @param configs loads the benchmark's configuration (the --conf file with its --set
-   *     overrides) with extra overrides on top; used to point the sources at each size's data
-   *     and the lake at its bench lake
+   * @param configs loads the benchmark's configuration (the --conf file with its --set overrides)
+   *     with extra overrides on top; used to point the sources at each size's data and the lake at
+   *     its bench lake
    * @param environment descriptive facts for the JSON (log file, conf, ...)
    */
-  public Bench(SparkSession spark, Function<Map<String, String>, PolkuConfig> configs,
-      Options options, Consumer<String> progress, Map<String, Object> environment) {
+  public Bench(
+      SparkSession spark,
+      Function<Map<String, String>, PolkuConfig> configs,
+      Options options,
+      Consumer<String> progress,
+      Map<String, Object> environment) {
     this.spark = spark;
     this.configs = configs;
     this.options = options;
@@ -147,8 +161,14 @@ public final class Bench {
 
   /** Where the results of a run started at {@code started} go. */
   public Path resultsFile(Instant started) {
-    return options.workDir().resolve("results-" + DateTimeFormatter
-        .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started) + ".json");
+    return options
+        .workDir()
+        .resolve(
+            "results-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                    .withZone(ZoneOffset.UTC)
+                    .format(started)
+                + ".json");
   }
 
   private BenchResult.Size runSize(int customers, HeapSampler heap) {
@@ -156,12 +176,17 @@ public final class Bench {
     Path dataDir = options.workDir().resolve("data-" + tag);
     Path samples = dataDir.resolve("data-samples");
     Path lakeDir = options.workDir().resolve("lake-" + tag);
-    progress.accept(String.format(Locale.ROOT, "== %,d customers x %d days (seed %d)",
-        customers, options.days(), options.seed()));
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "== %,d customers x %d days (seed %d)",
+            customers,
+            options.days(),
+            options.seed()));
 
     // Setup (untimed, reported): data, ingest, identity.
-    SampleGenerator.Options gen = new SampleGenerator.Options(customers, options.days(),
-        options.seed(), START, true);
+    SampleGenerator.Options gen =
+        new SampleGenerator.Options(customers, options.days(), options.seed(), START, true);
     boolean reused = sameManifest(samples.resolve("MANIFEST.json"), gen);
     long t0 = System.nanoTime();
     if (!reused) {
@@ -169,14 +194,22 @@ public final class Bench {
       try {
         new SampleGenerator(gen).generate(samples);
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot write the benchmark samples to " + samples
-            + "; expected a writable local folder with ~4 GB free per 100,000 customers x 60"
-            + " days; pass --work DIR elsewhere", e);
+        throw new UncheckedIOException(
+            "Cannot write the benchmark samples to "
+                + samples
+                + "; expected a writable local folder with ~4 GB free per 100,000 customers x 60"
+                + " days; pass --work DIR elsewhere",
+            e);
       }
     }
     double generateSeconds = seconds(t0);
-    progress.accept(String.format(Locale.ROOT, "  data %s in %.1f s: %s",
-        reused ? "reused" : "generated", generateSeconds, samples));
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "  data %s in %.1f s: %s",
+            reused ? "reused" : "generated",
+            generateSeconds,
+            samples));
 
     Map<String, String> over = new LinkedHashMap<>();
     over.put("polku.base-dir", dataDir.toString());
@@ -193,8 +226,16 @@ public final class Bench {
     Instant now = Instant.now();
     // The future-timestamp check's reference: at least the day after the data ends.
     Instant reference = to.plusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant();
-    RunContext ctx = new RunContext(spark, config, lake, "bench-" + RunContext.newRunId(now),
-        from, to, now.isAfter(reference) ? now : reference, line -> progress.accept("  " + line));
+    RunContext ctx =
+        new RunContext(
+            spark,
+            config,
+            lake,
+            "bench-" + RunContext.newRunId(now),
+            from,
+            to,
+            now.isAfter(reference) ? now : reference,
+            line -> progress.accept("  " + line));
 
     t0 = System.nanoTime();
     progress.accept("  ingest into " + lake.root() + " ...");
@@ -205,25 +246,42 @@ public final class Bench {
     new IdentityStage().run(ctx);
     double identitySeconds = seconds(t0);
     progress.accept(String.format(Locale.ROOT, "  identity done in %.1f s", identitySeconds));
-    BenchResult.Setup setup = new BenchResult.Setup(dataDir.toString(), lake.root(), reused,
-        generateSeconds, ingestSeconds, identitySeconds);
+    BenchResult.Setup setup =
+        new BenchResult.Setup(
+            dataDir.toString(),
+            lake.root(),
+            reused,
+            generateSeconds,
+            ingestSeconds,
+            identitySeconds);
 
     // The measured phases.
     BenchPhases.Inputs in = BenchPhases.Inputs.read(lake, config.journeys(), from, to);
     heap.reset();
     BenchPhases.ScanResult[] scan = new BenchPhases.ScanResult[1];
-    double a = timed("bench-a-bare-scan", "(a) bare scan of events and feedback",
-        () -> scan[0] = BenchPhases.bareScan(in));
-    progress.accept(String.format(Locale.ROOT, "  (a) bare scan: %.1f s (%,d events, %,d"
-        + " responses)", a, scan[0].events(), scan[0].responses()));
-    double b = timed("bench-b-polku", "(b) Polku journey engine to noop",
-        () -> BenchPhases.polku(in));
+    double a =
+        timed(
+            "bench-a-bare-scan",
+            "(a) bare scan of events and feedback",
+            () -> scan[0] = BenchPhases.bareScan(in));
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "  (a) bare scan: %.1f s (%,d events, %,d" + " responses)",
+            a,
+            scan[0].events(),
+            scan[0].responses()));
+    double b =
+        timed("bench-b-polku", "(b) Polku journey engine to noop", () -> BenchPhases.polku(in));
     progress.accept(String.format(Locale.ROOT, "  (b) Polku: %.1f s", b));
-    double bPrime = timed("bench-b-prime-journey-stage", "(b') JourneyStage with Delta writes",
-        () -> new JourneyStage().run(ctx));
+    double bPrime =
+        timed(
+            "bench-b-prime-journey-stage",
+            "(b') JourneyStage with Delta writes",
+            () -> new JourneyStage().run(ctx));
     progress.accept(String.format(Locale.ROOT, "  (b') JourneyStage: %.1f s", bPrime));
-    double c = timed("bench-c-range-join", "(c) range join to noop",
-        () -> BenchPhases.rangeJoin(in));
+    double c =
+        timed("bench-c-range-join", "(c) range join to noop", () -> BenchPhases.rangeJoin(in));
     progress.accept(String.format(Locale.ROOT, "  (c) range join: %.1f s", c));
     long peak = heap.peakBytes();
 
@@ -237,11 +295,27 @@ public final class Bench {
     } finally {
       spark.sparkContext().clearJobGroup();
     }
-    progress.accept(String.format(Locale.ROOT, "  agreement: %s on %,d responses%s",
-        agreement.passed() ? "OK" : "DIFFERENT", agreement.compared(),
-        agreement.passed() ? "" : " " + agreement.mismatches()));
-    return new BenchResult.Size(customers, options.days(), options.seed(), scan[0].events(),
-        scan[0].responses(), setup, a, b, bPrime, c, peak, agreement.compared(), every,
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "  agreement: %s on %,d responses%s",
+            agreement.passed() ? "OK" : "DIFFERENT",
+            agreement.compared(),
+            agreement.passed() ? "" : " " + agreement.mismatches()));
+    return new BenchResult.Size(
+        customers,
+        options.days(),
+        options.seed(),
+        scan[0].events(),
+        scan[0].responses(),
+        setup,
+        a,
+        b,
+        bPrime,
+        c,
+        peak,
+        agreement.compared(),
+        every,
         agreement);
   }
 
@@ -293,11 +367,14 @@ public final class Bench {
       }
     }
     if (config.sources().isEmpty() || !outside.isEmpty()) {
-      throw new IllegalArgumentException("the benchmark needs sources whose paths are relative"
-          + " to polku.base-dir (as in conf/local.conf: data-samples/raw/...), so that they"
-          + " read the generated data under " + dataDir + "; these do not: "
-          + (outside.isEmpty() ? "(no sources configured)" : outside)
-          + "; pass --conf with the sample sources, e.g. --conf conf/local.conf");
+      throw new IllegalArgumentException(
+          "the benchmark needs sources whose paths are relative"
+              + " to polku.base-dir (as in conf/local.conf: data-samples/raw/...), so that they"
+              + " read the generated data under "
+              + dataDir
+              + "; these do not: "
+              + (outside.isEmpty() ? "(no sources configured)" : outside)
+              + "; pass --conf with the sample sources, e.g. --conf conf/local.conf");
     }
   }
 
@@ -317,8 +394,11 @@ public final class Bench {
         Files.delete(p);
       }
     } catch (IOException | UncheckedIOException e) {
-      throw new UncheckedIOException("Cannot delete the old bench lake " + dir + "; expected"
-          + " a folder this process may delete; delete it by hand or pass another --work",
+      throw new UncheckedIOException(
+          "Cannot delete the old bench lake "
+              + dir
+              + "; expected"
+              + " a folder this process may delete; delete it by hand or pass another --work",
           e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
     }
   }

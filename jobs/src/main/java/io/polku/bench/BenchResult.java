@@ -15,28 +15,46 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The figures of one benchmark run: per size the setup and phase times, the ratios, the peak
- * heap and the agreement check; across sizes the scaling of Polku's time; the targets with
- * PASS/MISS. Printed as a table and written as JSON.
+ * The figures of one benchmark run: per size the setup and phase times, the ratios, the peak heap
+ * and the agreement check; across sizes the scaling of Polku's time; the targets with PASS/MISS.
+ * Printed as a table and written as JSON.
  */
-public record BenchResult(Instant started, Instant finished, Map<String, Object> environment,
-    List<Size> sizes) {
+public record BenchResult(
+    Instant started, Instant finished, Map<String, Object> environment, List<Size> sizes) {
 
   /** (b) may cost at most this many bare scans (a) at the largest size. */
   public static final double MAX_POLKU_OVER_SCAN = 5.0;
+
   /** Twice the data may cost at most this many times the time of (b). */
   public static final double MAX_TIME_FOR_DOUBLE_DATA = 2.2;
+
   /** The range join (c) should cost at least this many times (b) at the largest size. */
   public static final double MIN_RANGE_JOIN_OVER_POLKU = 3.0;
 
   /** Untimed setup of one size. */
-  public record Setup(String dataDir, String lakeRoot, boolean dataReused,
-      double generateSeconds, double ingestSeconds, double identitySeconds) {}
+  public record Setup(
+      String dataDir,
+      String lakeRoot,
+      boolean dataReused,
+      double generateSeconds,
+      double ingestSeconds,
+      double identitySeconds) {}
 
   /** One size's figures. Times in seconds. */
-  public record Size(int customers, int days, long seed, long events, long responses,
-      Setup setup, double scanSeconds, double polkuSeconds, double stageSeconds,
-      double rangeJoinSeconds, long peakHeapBytes, long sampledResponses, long sampleEvery,
+  public record Size(
+      int customers,
+      int days,
+      long seed,
+      long events,
+      long responses,
+      Setup setup,
+      double scanSeconds,
+      double polkuSeconds,
+      double stageSeconds,
+      double rangeJoinSeconds,
+      long peakHeapBytes,
+      long sampledResponses,
+      long sampleEvery,
       Agreement.Result agreement) {
     public double eventsPerSecond() {
       return events / polkuSeconds;
@@ -52,8 +70,7 @@ public record BenchResult(Instant started, Instant finished, Map<String, Object>
   }
 
   /** Polku's time from one size to the next. */
-  public record Scaling(int fromCustomers, int toCustomers, double dataRatio,
-      double timeRatio) {
+  public record Scaling(int fromCustomers, int toCustomers, double dataRatio, double timeRatio) {
     /** The time ratio allowed for this data ratio: 2.2 for 2x, proportionally otherwise. */
     public double limit() {
       return dataRatio * MAX_TIME_FOR_DOUBLE_DATA / 2.0;
@@ -72,8 +89,12 @@ public record BenchResult(Instant started, Instant finished, Map<String, Object>
     for (int i = 1; i < sizes.size(); i++) {
       Size a = sizes.get(i - 1);
       Size b = sizes.get(i);
-      out.add(new Scaling(a.customers(), b.customers(), (double) b.events() / a.events(),
-          b.polkuSeconds() / a.polkuSeconds()));
+      out.add(
+          new Scaling(
+              a.customers(),
+              b.customers(),
+              (double) b.events() / a.events(),
+              b.polkuSeconds() / a.polkuSeconds()));
     }
     return out;
   }
@@ -84,17 +105,31 @@ public record BenchResult(Instant started, Instant finished, Map<String, Object>
       return out;
     }
     Size largest = sizes.get(sizes.size() - 1);
-    out.add(new Target("(b)/(a) at " + largest.customers() + " customers",
-        largest.polkuOverScan(), "<= " + MAX_POLKU_OVER_SCAN,
-        largest.polkuOverScan() <= MAX_POLKU_OVER_SCAN));
+    out.add(
+        new Target(
+            "(b)/(a) at " + largest.customers() + " customers",
+            largest.polkuOverScan(),
+            "<= " + MAX_POLKU_OVER_SCAN,
+            largest.polkuOverScan() <= MAX_POLKU_OVER_SCAN));
     for (Scaling s : scaling()) {
-      out.add(new Target(String.format(Locale.ROOT, "(b) time %d -> %d customers (data x%.2f)",
-          s.fromCustomers(), s.toCustomers(), s.dataRatio()), s.timeRatio(),
-          String.format(Locale.ROOT, "<= %.2f", s.limit()), s.pass()));
+      out.add(
+          new Target(
+              String.format(
+                  Locale.ROOT,
+                  "(b) time %d -> %d customers (data x%.2f)",
+                  s.fromCustomers(),
+                  s.toCustomers(),
+                  s.dataRatio()),
+              s.timeRatio(),
+              String.format(Locale.ROOT, "<= %.2f", s.limit()),
+              s.pass()));
     }
-    out.add(new Target("(c)/(b) at " + largest.customers() + " customers",
-        largest.rangeJoinOverPolku(), ">= " + MIN_RANGE_JOIN_OVER_POLKU,
-        largest.rangeJoinOverPolku() >= MIN_RANGE_JOIN_OVER_POLKU));
+    out.add(
+        new Target(
+            "(c)/(b) at " + largest.customers() + " customers",
+            largest.rangeJoinOverPolku(),
+            ">= " + MIN_RANGE_JOIN_OVER_POLKU,
+            largest.rangeJoinOverPolku() >= MIN_RANGE_JOIN_OVER_POLKU));
     return out;
   }
 
@@ -105,36 +140,80 @@ public record BenchResult(Instant started, Instant finished, Map<String, Object>
   /** The printed report: the table, scaling, targets and the agreement check. */
   public List<String> lines() {
     List<String> out = new ArrayList<>();
-    out.add(String.format(Locale.ROOT, "%9s %11s %9s %8s %8s %8s %8s %10s %7s %7s %9s",
-        "customers", "events", "responses", "(a) s", "(b) s", "(b') s", "(c) s", "events/s(b)",
-        "(b)/(a)", "(c)/(b)", "peak heap"));
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "%9s %11s %9s %8s %8s %8s %8s %10s %7s %7s %9s",
+            "customers",
+            "events",
+            "responses",
+            "(a) s",
+            "(b) s",
+            "(b') s",
+            "(c) s",
+            "events/s(b)",
+            "(b)/(a)",
+            "(c)/(b)",
+            "peak heap"));
     for (Size s : sizes) {
-      out.add(String.format(Locale.ROOT,
-          "%9d %11d %9d %8.1f %8.1f %8.1f %8.1f %10.0f %7.2f %7.2f %6.0f MB",
-          s.customers(), s.events(), s.responses(), s.scanSeconds(), s.polkuSeconds(),
-          s.stageSeconds(), s.rangeJoinSeconds(), s.eventsPerSecond(), s.polkuOverScan(),
-          s.rangeJoinOverPolku(), s.peakHeapBytes() / 1048576.0));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "%9d %11d %9d %8.1f %8.1f %8.1f %8.1f %10.0f %7.2f %7.2f %6.0f MB",
+              s.customers(),
+              s.events(),
+              s.responses(),
+              s.scanSeconds(),
+              s.polkuSeconds(),
+              s.stageSeconds(),
+              s.rangeJoinSeconds(),
+              s.eventsPerSecond(),
+              s.polkuOverScan(),
+              s.rangeJoinOverPolku(),
+              s.peakHeapBytes() / 1048576.0));
     }
     out.add("Setup (untimed):");
     for (Size s : sizes) {
-      out.add(String.format(Locale.ROOT,
-          "  %d customers: data %s %.1f s, ingest %.1f s, identity %.1f s", s.customers(),
-          s.setup().dataReused() ? "reused" : "generated", s.setup().generateSeconds(),
-          s.setup().ingestSeconds(), s.setup().identitySeconds()));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "  %d customers: data %s %.1f s, ingest %.1f s, identity %.1f s",
+              s.customers(),
+              s.setup().dataReused() ? "reused" : "generated",
+              s.setup().generateSeconds(),
+              s.setup().ingestSeconds(),
+              s.setup().identitySeconds()));
     }
     out.add("Targets:");
     for (Target t : targets()) {
-      out.add(String.format(Locale.ROOT, "  %-4s %s = %.2f (target %s)",
-          t.pass() ? "PASS" : "MISS", t.name(), t.value(), t.limit()));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "  %-4s %s = %.2f (target %s)",
+              t.pass() ? "PASS" : "MISS",
+              t.name(),
+              t.value(),
+              t.limit()));
     }
     out.add("Agreement of (b) and (c):");
     for (Size s : sizes) {
       Agreement.Result a = s.agreement();
-      out.add(String.format(Locale.ROOT,
-          "  %-5s %d customers: %d responses compared (people sampled 1 in %d)%s",
-          a.passed() ? "OK" : "DIFF", s.customers(), a.compared(), s.sampleEvery(),
-          a.passed() ? "" : ", only in (b) " + a.onlyPolku() + ", only in (c) "
-              + a.onlyReference() + ", mismatches per column " + a.mismatches()));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "  %-5s %d customers: %d responses compared (people sampled 1 in %d)%s",
+              a.passed() ? "OK" : "DIFF",
+              s.customers(),
+              a.compared(),
+              s.sampleEvery(),
+              a.passed()
+                  ? ""
+                  : ", only in (b) "
+                      + a.onlyPolku()
+                      + ", only in (c) "
+                      + a.onlyReference()
+                      + ", mismatches per column "
+                      + a.mismatches()));
       for (String e : a.examples()) {
         out.add("      " + e);
       }
@@ -214,12 +293,17 @@ public record BenchResult(Instant started, Instant finished, Map<String, Object>
   public void write(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(toJson());
+      String text =
+          new ObjectMapper()
+              .enable(SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(toJson());
       Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the benchmark results to " + file
-          + "; expected a writable local folder; pass --work DIR with a writable folder", e);
+      throw new UncheckedIOException(
+          "Cannot write the benchmark results to "
+              + file
+              + "; expected a writable local folder; pass --work DIR with a writable folder",
+          e);
     }
   }
 }

@@ -5,10 +5,10 @@ import java.lang.management.MemoryMXBean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Peak heap use of this JVM (driver and, in local mode, executors): a daemon thread samples
- * {@link MemoryMXBean#getHeapMemoryUsage()} every {@link #PERIOD_MS} ms and keeps the maximum
- * since the last {@link #reset()}. A sample can miss a short spike between two samples; it
- * never over-reports. Costs one tiny allocation-free call per period.
+ * Peak heap use of this JVM (driver and, in local mode, executors): a daemon thread samples {@link
+ * MemoryMXBean#getHeapMemoryUsage()} every {@link #PERIOD_MS} ms and keeps the maximum since the
+ * last {@link #reset()}. A sample can miss a short spike between two samples; it never
+ * over-reports. Costs one tiny allocation-free call per period.
  */
 public final class HeapSampler implements AutoCloseable {
   public static final long PERIOD_MS = 100;

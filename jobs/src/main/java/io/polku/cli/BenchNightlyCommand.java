@@ -28,76 +28,101 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench nightly}: the whole nightly at scale, as a data team pays for it. Generates
- * {@code days + 1} days of samples, runs the nightly over the first {@code days} (the backfill
- * a team starts with) on a fresh lake, then one more night (the last day) on that lake, each
- * in this process through the same code path as {@code nightly}. Reports per stage the wall
- * time and rows in and out of both runs, the peak heap, the files each run wrote, and the
- * night's share of the full run against its share of the rows.
+ * {@code bench nightly}: the whole nightly at scale, as a data team pays for it. Generates {@code
+ * days + 1} days of samples, runs the nightly over the first {@code days} (the backfill a team
+ * starts with) on a fresh lake, then one more night (the last day) on that lake, each in this
+ * process through the same code path as {@code nightly}. Reports per stage the wall time and rows
+ * in and out of both runs, the peak heap, the files each run wrote, and the night's share of the
+ * full run against its share of the rows.
  */
-@Command(name = "nightly", mixinStandardHelpOptions = true,
+@Command(
+    name = "nightly",
+    mixinStandardHelpOptions = true,
     description = {
-        "Benchmark the whole nightly: generate --days + 1 days of samples for --customers"
-            + " customers (reused when present), run the nightly over the first --days days on a"
-            + " fresh bench lake, then one more night (the last day) on that lake. Prints per"
-            + " stage the seconds and rows of both runs, the peak heap and the files written,"
-            + " and writes them as JSON.",
-        "Targets (reported, never failing the command): the night costs <= 25%% of the full run"
-            + " (<= 15%% at 100k customers)."})
+      "Benchmark the whole nightly: generate --days + 1 days of samples for --customers"
+          + " customers (reused when present), run the nightly over the first --days days on a"
+          + " fresh bench lake, then one more night (the last day) on that lake. Prints per"
+          + " stage the seconds and rows of both runs, the peak heap and the files written,"
+          + " and writes them as JSON.",
+      "Targets (reported, never failing the command): the night costs <= 25%% of the full run"
+          + " (<= 15%% at 100k customers)."
+    })
 public final class BenchNightlyCommand implements Callable<Integer> {
   private static final LocalDate START = LocalDate.of(2026, 9, 1);
 
-  @Mixin
-  Environment env;
+  @Mixin Environment env;
 
-  @Option(names = "--customers", required = true, paramLabel = "N",
+  @Option(
+      names = "--customers",
+      required = true,
+      paramLabel = "N",
       description = "Customers in the generated samples, e.g. 10000.")
   int customers;
 
-  @Option(names = "--days", defaultValue = "60", paramLabel = "D",
-      description = "Days of the full run; one more day is generated for the night."
-          + " Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--days",
+      defaultValue = "60",
+      paramLabel = "D",
+      description =
+          "Days of the full run; one more day is generated for the night."
+              + " Default: ${DEFAULT-VALUE}.")
   int days;
 
-  @Mixin
-  BenchWork work;
+  @Mixin BenchWork work;
 
   /** One run's measurements. */
-  record Run(String name, LocalDate from, LocalDate to, int exitCode, double seconds,
-      long peakHeapBytes, Map<String, Long> dataFilesWritten, long logFilesWritten,
+  record Run(
+      String name,
+      LocalDate from,
+      LocalDate to,
+      int exitCode,
+      double seconds,
+      long peakHeapBytes,
+      Map<String, Long> dataFilesWritten,
+      long logFilesWritten,
       List<NightlyPipeline.StageReport> stages) {
     long dataFiles() {
       return dataFilesWritten.values().stream().mapToLong(Long::longValue).sum();
     }
 
     Long rowsOut(String stage) {
-      return stages.stream().filter(s -> s.stage().equals(stage) && s.result() != null)
-          .map(s -> s.result().rowsOut()).findFirst().orElse(null);
+      return stages.stream()
+          .filter(s -> s.stage().equals(stage) && s.result() != null)
+          .map(s -> s.result().rowsOut())
+          .findFirst()
+          .orElse(null);
     }
   }
 
   @Override
   public Integer call() throws IOException {
     if (customers < 1 || days < 1) {
-      throw new IllegalArgumentException("--customers " + customers + " --days " + days
-          + ": expected at least 1 of each; e.g. --customers 10000 --days 60");
+      throw new IllegalArgumentException(
+          "--customers "
+              + customers
+              + " --days "
+              + days
+              + ": expected at least 1 of each; e.g. --customers 10000 --days 60");
     }
     PolkuConfig base = env.config();
     Path workDir = work.dir(base.lakeRoot());
-    Path data = workDir.resolve(String.format(Locale.ROOT, "nightly-data-%dx%d-seed%d",
-        customers, days + 1, work.seed));
+    Path data =
+        workDir.resolve(
+            String.format(
+                Locale.ROOT, "nightly-data-%dx%d-seed%d", customers, days + 1, work.seed));
     if (!Files.exists(data.resolve("data-samples/MANIFEST.json"))) {
-      System.out.println("Generating " + customers + " customers x " + (days + 1) + " days in "
-          + data + " ...");
+      System.out.println(
+          "Generating " + customers + " customers x " + (days + 1) + " days in " + data + " ...");
       new SampleGenerator(new SampleGenerator.Options(customers, days + 1, work.seed, START, true))
           .generate(data.resolve("data-samples"));
     } else {
       System.out.println("Reusing the samples in " + data);
     }
-    String stamp = Instant.now().toString().replace(":", "").replace("-", "")
-        .replaceAll("\\..*", "");
-    Path lake = workDir.resolve(String.format(Locale.ROOT, "nightly-lake-%dx%d-%s", customers,
-        days, stamp));
+    String stamp =
+        Instant.now().toString().replace(":", "").replace("-", "").replaceAll("\\..*", "");
+    Path lake =
+        workDir.resolve(
+            String.format(Locale.ROOT, "nightly-lake-%dx%d-%s", customers, days, stamp));
     LocalDate lastFull = START.plusDays(days - 1L);
     LocalDate night = lastFull.plusDays(1);
     Run full = run("full", data, lake, START, lastFull);
@@ -122,8 +147,9 @@ public final class BenchNightlyCommand implements Callable<Integer> {
       doc.put("night_share_of_full_rows", share(next, full));
     }
     doc.put("table", lines);
-    Path file = workDir.resolve(String.format(Locale.ROOT, "bench-nightly-%dx%d-%s.json",
-        customers, days, stamp));
+    Path file =
+        workDir.resolve(
+            String.format(Locale.ROOT, "bench-nightly-%dx%d-%s.json", customers, days, stamp));
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
     System.out.println("Results: " + file);
     return next == null ? full.exitCode() : next.exitCode();
@@ -145,16 +171,18 @@ public final class BenchNightlyCommand implements Callable<Integer> {
     dates.from = from;
     dates.to = to;
     List<NightlyPipeline.StageReport> stages = new ArrayList<>();
-    NightlyPipeline pipeline = StandardStages.pipeline().withHook(new StageHook() {
-      @Override
-      public void afterStage(NightlyPipeline.StageReport report) {
-        stages.add(report);
-      }
-    });
+    NightlyPipeline pipeline =
+        StandardStages.pipeline()
+            .withHook(
+                new StageHook() {
+                  @Override
+                  public void afterStage(NightlyPipeline.StageReport report) {
+                    stages.add(report);
+                  }
+                });
     Map<String, Long> dataBefore = dataFiles(lake);
     long logBefore = logFiles(lake);
-    System.out.println("Bench run '" + name + "': nightly " + from + " .. " + to + " on "
-        + lake);
+    System.out.println("Bench run '" + name + "': nightly " + from + " .. " + to + " on " + lake);
     long t0 = System.nanoTime();
     int code;
     long peak;
@@ -170,14 +198,15 @@ public final class BenchNightlyCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<String, Long> dataAfter = dataFiles(lake);
     Map<String, Long> written = new TreeMap<>();
-    dataAfter.forEach((t, n) -> {
-      long d = n - dataBefore.getOrDefault(t, 0L);
-      if (d != 0) {
-        written.put(t, d);
-      }
-    });
-    return new Run(name, from, to, code, seconds, peak, written, logFiles(lake) - logBefore,
-        stages);
+    dataAfter.forEach(
+        (t, n) -> {
+          long d = n - dataBefore.getOrDefault(t, 0L);
+          if (d != 0) {
+            written.put(t, d);
+          }
+        });
+    return new Run(
+        name, from, to, code, seconds, peak, written, logFiles(lake) - logBefore, stages);
   }
 
   /** Data files (not the Delta log) per table folder {@code zone/table}. */
@@ -187,7 +216,8 @@ public final class BenchNightlyCommand implements Callable<Integer> {
       return out;
     }
     try (Stream<Path> files = Files.walk(lake)) {
-      files.filter(Files::isRegularFile)
+      files
+          .filter(Files::isRegularFile)
           .filter(p -> p.getFileName().toString().endsWith(".parquet"))
           .map(lake::relativize)
           .filter(p -> p.getNameCount() >= 3 && !p.toString().contains("_delta_log"))
@@ -204,8 +234,10 @@ public final class BenchNightlyCommand implements Callable<Integer> {
       return 0;
     }
     try (Stream<Path> files = Files.walk(lake)) {
-      return files.filter(Files::isRegularFile)
-          .filter(p -> p.getParent().getFileName().toString().equals("_delta_log")).count();
+      return files
+          .filter(Files::isRegularFile)
+          .filter(p -> p.getParent().getFileName().toString().equals("_delta_log"))
+          .count();
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
@@ -220,46 +252,97 @@ public final class BenchNightlyCommand implements Callable<Integer> {
 
   private List<String> lines(Run full, Run night) {
     List<String> out = new ArrayList<>();
-    out.add(String.format(Locale.ROOT, "bench nightly: %,d customers, %d days then 1 more night;"
-        + " %d cores, load average %s", customers, days,
-        Runtime.getRuntime().availableProcessors(), loadAverage()));
-    List<String> header = List.of("stage", "full s", "full rows in", "full rows out",
-        "night s", "night rows in", "night rows out", "night/full");
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "bench nightly: %,d customers, %d days then 1 more night;"
+                + " %d cores, load average %s",
+            customers,
+            days,
+            Runtime.getRuntime().availableProcessors(),
+            loadAverage()));
+    List<String> header =
+        List.of(
+            "stage",
+            "full s",
+            "full rows in",
+            "full rows out",
+            "night s",
+            "night rows in",
+            "night rows out",
+            "night/full");
     List<List<String>> rows = new ArrayList<>();
     List<String> names = new ArrayList<>();
     full.stages().forEach(s -> names.add(s.stage()));
     if (night != null) {
-      night.stages().stream().map(NightlyPipeline.StageReport::stage)
-          .filter(s -> !names.contains(s)).forEach(names::add);
+      night.stages().stream()
+          .map(NightlyPipeline.StageReport::stage)
+          .filter(s -> !names.contains(s))
+          .forEach(names::add);
     }
     for (String stage : names) {
       NightlyPipeline.StageReport f = find(full, stage);
       NightlyPipeline.StageReport n = night == null ? null : find(night, stage);
       double fs = seconds(f);
       double ns = seconds(n);
-      rows.add(List.of(stage, fmt(fs), rows(f, true), rows(f, false), n == null ? "" : fmt(ns),
-          rows(n, true), rows(n, false), n == null || fs == 0 ? "" : pct(ns / fs)));
+      rows.add(
+          List.of(
+              stage,
+              fmt(fs),
+              rows(f, true),
+              rows(f, false),
+              n == null ? "" : fmt(ns),
+              rows(n, true),
+              rows(n, false),
+              n == null || fs == 0 ? "" : pct(ns / fs)));
     }
-    rows.add(List.of("whole run", fmt(full.seconds()), "", "",
-        night == null ? "" : fmt(night.seconds()), "", "",
-        night == null ? "" : pct(night.seconds() / full.seconds())));
+    rows.add(
+        List.of(
+            "whole run",
+            fmt(full.seconds()),
+            "",
+            "",
+            night == null ? "" : fmt(night.seconds()),
+            "",
+            "",
+            night == null ? "" : pct(night.seconds() / full.seconds())));
     out.addAll(List.of(TextTable.render(header, rows).split("\n")));
-    out.add(String.format(Locale.ROOT, "peak heap: full %s, night %s (of -Xmx %s)",
-        mib(full.peakHeapBytes()), night == null ? "-" : mib(night.peakHeapBytes()),
-        mib(Runtime.getRuntime().maxMemory())));
-    out.add(String.format(Locale.ROOT, "files written: full %,d data files + %,d log files,"
-        + " night %s", full.dataFiles(), full.logFilesWritten(), night == null ? "-"
-        : String.format(Locale.ROOT, "%,d data files + %,d log files", night.dataFiles(),
-            night.logFilesWritten())));
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "peak heap: full %s, night %s (of -Xmx %s)",
+            mib(full.peakHeapBytes()),
+            night == null ? "-" : mib(night.peakHeapBytes()),
+            mib(Runtime.getRuntime().maxMemory())));
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "files written: full %,d data files + %,d log files," + " night %s",
+            full.dataFiles(),
+            full.logFilesWritten(),
+            night == null
+                ? "-"
+                : String.format(
+                    Locale.ROOT,
+                    "%,d data files + %,d log files",
+                    night.dataFiles(),
+                    night.logFilesWritten())));
     if (night != null) {
       Double rowShare = share(night, full);
-      out.add(String.format(Locale.ROOT, "the night: %s of the full run's time for %s of its"
-          + " ingested rows; target <= 25%% (<= 15%% at 100k customers)",
-          pct(night.seconds() / full.seconds()), rowShare == null ? "?" : pct(rowShare)));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "the night: %s of the full run's time for %s of its"
+                  + " ingested rows; target <= 25%% (<= 15%% at 100k customers)",
+              pct(night.seconds() / full.seconds()),
+              rowShare == null ? "?" : pct(rowShare)));
     }
     if (full.exitCode() != ExitCodes.OK || (night != null && night.exitCode() != ExitCodes.OK)) {
-      out.add("a run failed: full exit " + full.exitCode() + (night == null ? ""
-          : ", night exit " + night.exitCode()) + "; see its log above");
+      out.add(
+          "a run failed: full exit "
+              + full.exitCode()
+              + (night == null ? "" : ", night exit " + night.exitCode())
+              + "; see its log above");
     }
     return out;
   }
@@ -320,13 +403,14 @@ public final class BenchNightlyCommand implements Callable<Integer> {
 
   private static String loadAverage() {
     try {
-      return Files.readString(Path.of("/proc/loadavg")).trim().replaceAll("^(\\S+ \\S+ \\S+).*",
-          "$1");
+      return Files.readString(Path.of("/proc/loadavg"))
+          .trim()
+          .replaceAll("^(\\S+ \\S+ \\S+).*", "$1");
     } catch (IOException | RuntimeException e) {
-      return String.format(Locale.ROOT, "%.2f",
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-              .getSystemLoadAverage());
+      return String.format(
+          Locale.ROOT,
+          "%.2f",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
-
 }

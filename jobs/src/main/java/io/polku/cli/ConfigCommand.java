@@ -18,12 +18,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Configuration commands. */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
     description = "Configuration commands: 'config show' prints the effective configuration.",
     subcommands = {ConfigCommand.Show.class})
 public final class ConfigCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -31,34 +32,42 @@ public final class ConfigCommand implements Runnable {
   }
 
   /** Prints the effective configuration with secrets redacted. */
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Print the effective configuration (--set over the --conf file over"
-          + " reference.conf, environment variables substituted, validated) with secrets"
-          + " redacted: the value of every key containing secret, password, access.key,"
-          + " secret.key, token or credentials, and URI passwords, print as \"***\".")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the effective configuration (--set over the --conf file over"
+              + " reference.conf, environment variables substituted, validated) with secrets"
+              + " redacted: the value of every key containing secret, password, access.key,"
+              + " secret.key, token or credentials, and URI passwords, print as \"***\".")
   static final class Show implements Callable<Integer> {
-    @Mixin
-    Environment env;
+    @Mixin Environment env;
 
-    @Option(names = "--format", defaultValue = "hocon", paramLabel = "hocon|json",
+    @Option(
+        names = "--format",
+        defaultValue = "hocon",
+        paramLabel = "hocon|json",
         description = "Output format. Default: ${DEFAULT-VALUE}.")
     String format;
 
-    @Option(names = "--keys",
-        description = "Instead of the tree, every declared key by area: its meaning as a"
-            + " comment, then key = effective value (HOCON; docs/configuration.md has the"
-            + " types, defaults and allowed values).")
+    @Option(
+        names = "--keys",
+        description =
+            "Instead of the tree, every declared key by area: its meaning as a"
+                + " comment, then key = effective value (HOCON; docs/configuration.md has the"
+                + " types, defaults and allowed values).")
     boolean keys;
 
     @Override
     public Integer call() {
       if (!format.equals("hocon") && !format.equals("json")) {
-        throw new IllegalArgumentException("--format " + format + " is not supported; expected"
-            + " hocon or json");
+        throw new IllegalArgumentException(
+            "--format " + format + " is not supported; expected" + " hocon or json");
       }
       if (keys && format.equals("json")) {
-        throw new IllegalArgumentException("--keys prints HOCON with comments, not JSON;"
-            + " expected --keys without --format json");
+        throw new IllegalArgumentException(
+            "--keys prints HOCON with comments, not JSON;"
+                + " expected --keys without --format json");
       }
       PolkuConfig config = env.config();
       var polku = ConfigRedaction.redact(config.raw().getConfig("polku").root());
@@ -66,9 +75,16 @@ public final class ConfigCommand implements Runnable {
         System.out.print(keyListing(polku.atKey("polku")));
         return ExitCodes.OK;
       }
-      String text = polku.atKey("polku").root().render(ConfigRenderOptions.defaults()
-          .setOriginComments(false).setComments(false).setJson(format.equals("json"))
-          .setFormatted(true));
+      String text =
+          polku
+              .atKey("polku")
+              .root()
+              .render(
+                  ConfigRenderOptions.defaults()
+                      .setOriginComments(false)
+                      .setComments(false)
+                      .setJson(format.equals("json"))
+                      .setFormatted(true));
       System.out.println(text.strip());
       return ExitCodes.OK;
     }
@@ -89,8 +105,10 @@ public final class ConfigCommand implements Runnable {
           continue;
         }
         String parent = prefix.substring(0, prefix.indexOf(".<name>"));
-        List<String> names = polku.hasPath(parent)
-            ? new ArrayList<>(new TreeSet<>(polku.getObject(parent).keySet())) : List.of();
+        List<String> names =
+            polku.hasPath(parent)
+                ? new ArrayList<>(new TreeSet<>(polku.getObject(parent).keySet()))
+                : List.of();
         for (String name : names) {
           for (ConfigKey<?> k : area.keys()) {
             String path = k.key().replace("<name>", ConfigUtil.joinPath(name));
@@ -104,9 +122,15 @@ public final class ConfigCommand implements Runnable {
     }
 
     private static void line(StringBuilder sb, Config polku, ConfigKey<?> k, String path) {
-      sb.append("# ").append(k.doc()).append('\n').append(path).append(" = ")
-          .append(polku.hasPath(path)
-              ? polku.getValue(path).render(ConfigRenderOptions.concise()) : "null")
+      sb.append("# ")
+          .append(k.doc())
+          .append('\n')
+          .append(path)
+          .append(" = ")
+          .append(
+              polku.hasPath(path)
+                  ? polku.getValue(path).render(ConfigRenderOptions.concise())
+                  : "null")
           .append('\n');
     }
   }

@@ -6,7 +6,9 @@ import picocli.CommandLine.Option;
 
 /** --date D, or --from D1 --to D2; default: yesterday (UTC), the usual nightly date. */
 public final class DateRange {
-  @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+  @Option(
+      names = "--date",
+      paramLabel = "YYYY-MM-DD",
       description = "The run date. Default: yesterday (UTC).")
   LocalDate date;
 
@@ -34,16 +36,23 @@ public final class DateRange {
 
   private void validate() {
     if (date != null && (from != null || to != null)) {
-      throw new IllegalArgumentException("--date " + date + " cannot be combined with --from or"
-          + " --to; pass either --date D or --from D1 --to D2");
+      throw new IllegalArgumentException(
+          "--date "
+              + date
+              + " cannot be combined with --from or"
+              + " --to; pass either --date D or --from D1 --to D2");
     }
     if ((from == null) != (to == null)) {
-      throw new IllegalArgumentException("--from and --to go together (got --from " + from
-          + " --to " + to + "); pass both, or --date D");
+      throw new IllegalArgumentException(
+          "--from and --to go together (got --from "
+              + from
+              + " --to "
+              + to
+              + "); pass both, or --date D");
     }
     if (from != null && to.isBefore(from)) {
-      throw new IllegalArgumentException("--to " + to + " is before --from " + from
-          + "; expected --from <= --to; swap them");
+      throw new IllegalArgumentException(
+          "--to " + to + " is before --from " + from + "; expected --from <= --to; swap them");
     }
   }
 }

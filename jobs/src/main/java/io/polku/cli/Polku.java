@@ -15,39 +15,39 @@ import picocli.CommandLine.Command;
     name = "polku",
     mixinStandardHelpOptions = true,
     versionProvider = Polku.Version.class,
-    description = "Polku: nightly Spark jobs that join customer feedback with cross-channel"
-        + " behaviour in your own data lake.",
+    description =
+        "Polku: nightly Spark jobs that join customer feedback with cross-channel"
+            + " behaviour in your own data lake.",
     subcommands = {
-        NightlyCommand.class,
-        IngestCommand.class,
-        PreviewCommand.class,
-        EvaluateRootCausesCommand.class,
-        GenerateSamplesCommand.class,
-        BenchCommand.class,
-        SqlCommand.class,
-        ServeCommand.class,
-        NotebookCommand.class,
-        TablesCommand.class,
-        DocsCommand.class,
-        ReportCommand.class,
-        ConfigCommand.class,
-        MaintainCommand.class,
-        ForgetCommand.class,
-        CommandLine.HelpCommand.class
+      NightlyCommand.class,
+      IngestCommand.class,
+      PreviewCommand.class,
+      EvaluateRootCausesCommand.class,
+      GenerateSamplesCommand.class,
+      BenchCommand.class,
+      SqlCommand.class,
+      ServeCommand.class,
+      NotebookCommand.class,
+      TablesCommand.class,
+      DocsCommand.class,
+      ReportCommand.class,
+      ConfigCommand.class,
+      MaintainCommand.class,
+      ForgetCommand.class,
+      CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
     footer = {
-        "  0  ok",
-        "  1  failure (see the message and the log file it names)",
-        "  2  usage or configuration error (including a missing source path, or source",
-        "     schema drift: a declared column gone, a typed column's type changed)",
-        "  3  data-quality threshold breached (nothing of the source was committed)",
-        "  4  the lake is locked by another live run (nightly/ingest); nothing was done",
-        "  5  forget: some ids were not found in the lake (listed); the others were erased"
+      "  0  ok",
+      "  1  failure (see the message and the log file it names)",
+      "  2  usage or configuration error (including a missing source path, or source",
+      "     schema drift: a declared column gone, a typed column's type changed)",
+      "  3  data-quality threshold breached (nothing of the source was committed)",
+      "  4  the lake is locked by another live run (nightly/ingest); nothing was done",
+      "  5  forget: some ids were not found in the lake (listed); the others were erased"
     })
 public final class Polku implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -62,19 +62,22 @@ public final class Polku implements Runnable {
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Polku());
     cli.setExecutionExceptionHandler(Polku::handle);
-    cli.setParameterExceptionHandler((e, a) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      err.println(e.getMessage());
-      e.getCommandLine().usage(err);
-      return ExitCodes.USAGE;
-    });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          err.println(e.getMessage());
+          e.getCommandLine().usage(err);
+          return ExitCodes.USAGE;
+        });
     return cli.execute(args);
   }
 
   /** The documented exit code of a command that failed with {@code e}. */
   static int exitCode(Throwable e) {
-    if (e instanceof ConfigException || e instanceof SourceNotFoundException
-        || e instanceof SourceSchemaException || e instanceof IllegalArgumentException) {
+    if (e instanceof ConfigException
+        || e instanceof SourceNotFoundException
+        || e instanceof SourceSchemaException
+        || e instanceof IllegalArgumentException) {
       return ExitCodes.USAGE;
     }
     if (e instanceof LockHeldException) {
@@ -90,8 +93,8 @@ public final class Polku implements Runnable {
     PrintWriter err = cli.getErr();
     int code = exitCode(e);
     if (code != ExitCodes.FAILURE) {
-      err.println(e instanceof IllegalArgumentException ? "Error: " + e.getMessage()
-          : e.getMessage());
+      err.println(
+          e instanceof IllegalArgumentException ? "Error: " + e.getMessage() : e.getMessage());
       return code;
     }
     err.println("Failed: " + e);

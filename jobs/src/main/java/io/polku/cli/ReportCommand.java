@@ -11,24 +11,32 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Writes the run report of a date (see {@link RunReport}). */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Write the run report of --date (default: the last date of the latest"
-        + " succeeded run) as one self-contained HTML file, <date>.html and latest.html, in"
-        + " --out (default: <lake root>/reports); --format md writes Markdown with the charts"
-        + " as linked SVG files. Every number comes from the lake's tables.")
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write the run report of --date (default: the last date of the latest"
+            + " succeeded run) as one self-contained HTML file, <date>.html and latest.html, in"
+            + " --out (default: <lake root>/reports); --format md writes Markdown with the charts"
+            + " as linked SVG files. Every number comes from the lake's tables.")
 public final class ReportCommand implements Callable<Integer> {
-  @Mixin
-  Environment env;
+  @Mixin Environment env;
 
-  @Option(names = "--date", paramLabel = "D",
+  @Option(
+      names = "--date",
+      paramLabel = "D",
       description = "The report date (yyyy-MM-dd); the windows end on it.")
   String date;
 
-  @Option(names = "--out", paramLabel = "DIR",
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
       description = "Output folder (local path or a Hadoop URI). Default: <lake root>/reports.")
   String out;
 
-  @Option(names = "--format", defaultValue = "html",
+  @Option(
+      names = "--format",
+      defaultValue = "html",
       description = "html or md. Default: ${DEFAULT-VALUE}.")
   String format;
 
@@ -40,8 +48,8 @@ public final class ReportCommand implements Callable<Integer> {
       try {
         day = LocalDate.parse(date);
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("--date " + date + " is not a date; expected"
-            + " yyyy-MM-dd, e.g. --date 2026-10-30");
+        throw new IllegalArgumentException(
+            "--date " + date + " is not a date; expected" + " yyyy-MM-dd, e.g. --date 2026-10-30");
       }
     }
     try (PolkuSession.Opened opened = PolkuSession.openUnregistered(env.config(), "report")) {
@@ -49,8 +57,12 @@ public final class ReportCommand implements Callable<Integer> {
       for (String file : r.files()) {
         System.out.println("Wrote " + file);
       }
-      System.out.printf(Locale.ROOT, "Report of %s: %.1f KB in %.1f s%n", r.date(),
-          r.bytes() / 1024.0, r.duration().toMillis() / 1000.0);
+      System.out.printf(
+          Locale.ROOT,
+          "Report of %s: %.1f KB in %.1f s%n",
+          r.date(),
+          r.bytes() / 1024.0,
+          r.duration().toMillis() / 1000.0);
       return ExitCodes.OK;
     }
   }

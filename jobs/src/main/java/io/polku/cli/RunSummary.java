@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The machine-readable summary of one run ({@code nightly --json}, {@code ingest --json}):
- * one JSON document on stdout, also when the run fails, for orchestrators. See
- * docs/operations.md for its fields.
+ * The machine-readable summary of one run ({@code nightly --json}, {@code ingest --json}): one JSON
+ * document on stdout, also when the run fails, for orchestrators. See docs/operations.md for its
+ * fields.
  */
 final class RunSummary {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,8 +30,8 @@ final class RunSummary {
   private LakeLock.Owner tookOver;
   private LakeLock.Owner lockHolder;
 
-  RunSummary(String runId, String command, String lake, LocalDate from, LocalDate to,
-      Instant started) {
+  RunSummary(
+      String runId, String command, String lake, LocalDate from, LocalDate to, Instant started) {
     this.runId = runId;
     this.command = command;
     this.lake = lake;

@@ -19,16 +19,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Starts the read-only JDBC/ODBC endpoint for BI tools. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Serve the lake's tables and BI views read-only over JDBC/ODBC (the"
-        + " HiveServer2 protocol of Spark's Thrift server): connect with"
-        + " jdbc:hive2://HOST:PORT/default and the Hive or Spark driver. Runs until stopped"
-        + " (Ctrl-C); a nightly running meanwhile is seen without a restart.",
-        "Binds to polku.serve.host (127.0.0.1); any other address needs"
-            + " polku.serve.auth.mode = password or ldap."})
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the lake's tables and BI views read-only over JDBC/ODBC (the"
+          + " HiveServer2 protocol of Spark's Thrift server): connect with"
+          + " jdbc:hive2://HOST:PORT/default and the Hive or Spark driver. Runs until stopped"
+          + " (Ctrl-C); a nightly running meanwhile is seen without a restart.",
+      "Binds to polku.serve.host (127.0.0.1); any other address needs"
+          + " polku.serve.auth.mode = password or ldap."
+    })
 public final class ServeCommand implements Callable<Integer> {
-  @Mixin
-  Environment env;
+  @Mixin Environment env;
 
   @Option(names = "--host", description = "Bind address (overrides polku.serve.host).")
   String host;
@@ -36,8 +39,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "TCP port (overrides polku.serve.port).")
   Integer port;
 
-  @Option(names = "--hash-password", description = "Read a password (from the terminal or"
-      + " one line of standard input), print its hash for polku.serve.auth.users and exit.")
+  @Option(
+      names = "--hash-password",
+      description =
+          "Read a password (from the terminal or"
+              + " one line of standard input), print its hash for polku.serve.auth.users and exit.")
   boolean hashPassword;
 
   @Override
@@ -59,18 +65,30 @@ public final class ServeCommand implements Callable<Integer> {
     PolkuConfig config = env.config();
     ServeOptions options = ServeOptions.from(config.raw());
     PolkuSession.redirectLogs(config, "serve");
-    System.out.println("Starting the SQL endpoint over " + config.lakeRoot() + " (log: "
-        + System.getProperty(PolkuSession.LOG_FILE_PROPERTY) + ") ...");
+    System.out.println(
+        "Starting the SQL endpoint over "
+            + config.lakeRoot()
+            + " (log: "
+            + System.getProperty(PolkuSession.LOG_FILE_PROPERTY)
+            + ") ...");
     SqlServer server = SqlServer.start(config, options, System.out::println);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "polku-serve-stop"));
-    System.out.println("Tables: " + server.tables().size() + ", views: "
-        + String.join(", ", server.views()));
-    System.out.println("Polku SQL endpoint on " + server.jdbcUrl() + " (read-only, auth "
-        + options.authMode() + "). Ctrl-C stops it.");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "polku-serve-stop"));
+    System.out.println(
+        "Tables: " + server.tables().size() + ", views: " + String.join(", ", server.views()));
+    System.out.println(
+        "Polku SQL endpoint on "
+            + server.jdbcUrl()
+            + " (read-only, auth "
+            + options.authMode()
+            + "). Ctrl-C stops it.");
     System.out.flush();
     stopped.await();
     return ExitCodes.OK;
@@ -82,13 +100,15 @@ public final class ServeCommand implements Callable<Integer> {
     if (console != null) {
       password = console.readPassword("Password: ");
     } else {
-      String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-          .readLine();
+      String line =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
       password = line == null ? new char[0] : line.toCharArray();
     }
     if (password == null || password.length < 8) {
-      throw new IllegalArgumentException("the password has " + (password == null ? 0
-          : password.length) + " characters; expected at least 8; type a longer one");
+      throw new IllegalArgumentException(
+          "the password has "
+              + (password == null ? 0 : password.length)
+              + " characters; expected at least 8; type a longer one");
     }
     System.out.println(PasswordHash.create(password));
     return ExitCodes.OK;

@@ -22,32 +22,38 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Runs Spark SQL over the lake's tables. Registers only the tables and views the query names
- * (see {@link QueryRelations}); a command such as SHOW TABLES registers them all first.
+ * Runs Spark SQL over the lake's tables. Registers only the tables and views the query names (see
+ * {@link QueryRelations}); a command such as SHOW TABLES registers them all first.
  */
-@Command(name = "sql", mixinStandardHelpOptions = true,
-    description = "Run a Spark SQL query over the lake's tables and views (the ones it names are"
-        + " registered by location) and print an aligned table or CSV.")
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run a Spark SQL query over the lake's tables and views (the ones it names are"
+            + " registered by location) and print an aligned table or CSV.")
 public final class SqlCommand implements Callable<Integer> {
-  @Mixin
-  Environment env;
+  @Mixin Environment env;
 
   @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query.")
   String query;
 
-  @Option(names = "--format", defaultValue = "table",
+  @Option(
+      names = "--format",
+      defaultValue = "table",
       description = "table or csv. Default: ${DEFAULT-VALUE}.")
   String format;
 
-  @Option(names = "--limit", defaultValue = "1000",
+  @Option(
+      names = "--limit",
+      defaultValue = "1000",
       description = "At most this many rows are printed. Default: ${DEFAULT-VALUE}.")
   int limit;
 
   @Override
   public Integer call() {
     if (!format.equals("table") && !format.equals("csv")) {
-      throw new IllegalArgumentException("--format " + format + " is not supported; expected"
-          + " table or csv");
+      throw new IllegalArgumentException(
+          "--format " + format + " is not supported; expected" + " table or csv");
     }
     try (PolkuSession.Opened opened = PolkuSession.openUnregistered(env.config(), "sql")) {
       Lake lake = opened.lake();
@@ -76,7 +82,11 @@ public final class SqlCommand implements Callable<Integer> {
           cells.add(TextTable.cells(r, "NULL"));
         }
         System.out.print(TextTable.render(List.of(header), cells));
-        System.out.printf(Locale.ROOT, "(%d row%s%s)%n", rows.size(), rows.size() == 1 ? "" : "s",
+        System.out.printf(
+            Locale.ROOT,
+            "(%d row%s%s)%n",
+            rows.size(),
+            rows.size() == 1 ? "" : "s",
             truncated ? ", truncated at --limit " + limit : "");
       }
       return ExitCodes.OK;
@@ -84,9 +94,9 @@ public final class SqlCommand implements Callable<Integer> {
   }
 
   /**
-   * Analyses the query. A lake table or view the parser did not see (a name that only appears
-   * after variable substitution, say) is registered when Spark reports it missing, and the
-   * query analysed again; an unknown name fails with the lake's names and the fix.
+   * Analyses the query. A lake table or view the parser did not see (a name that only appears after
+   * variable substitution, say) is registered when Spark reports it missing, and the query analysed
+   * again; an unknown name fails with the lake's names and the fix.
    */
   static Dataset<Row> run(Lake lake, String query) {
     Set<String> retried = new HashSet<>();
@@ -99,8 +109,10 @@ public final class SqlCommand implements Callable<Integer> {
         }
         String missing = missingRelation(a);
         if (missing == null) {
-          throw new IllegalArgumentException("the query does not run: " + a.getSimpleMessage()
-              + "; `bin/polku tables` lists the tables you can query");
+          throw new IllegalArgumentException(
+              "the query does not run: "
+                  + a.getSimpleMessage()
+                  + "; `bin/polku tables` lists the tables you can query");
         }
         String name = unqualified(missing);
         if (retried.add(name) && !lake.registerNamed(Set.of(name)).isEmpty()) {
@@ -122,24 +134,32 @@ public final class SqlCommand implements Callable<Integer> {
 
   /** {@code `db`.`name`} to {@code name}, lower case. */
   private static String unqualified(String quoted) {
-    String last = quoted.substring(quoted.lastIndexOf("`.`") < 0 ? 0
-        : quoted.lastIndexOf("`.`") + 2);
+    String last =
+        quoted.substring(quoted.lastIndexOf("`.`") < 0 ? 0 : quoted.lastIndexOf("`.`") + 2);
     return last.replace("`", "").toLowerCase(Locale.ROOT);
   }
 
   private static String unknownRelation(Lake lake, String quoted, String name) {
-    boolean contract = Tables.byName(name).isPresent()
-        || Views.ALL.stream().anyMatch(v -> v.name().equals(name));
+    boolean contract =
+        Tables.byName(name).isPresent() || Views.ALL.stream().anyMatch(v -> v.name().equals(name));
     if (contract) {
-      return "the query does not run: " + quoted + " is a lake table or view, but it (or the"
-          + " table it reads) has not been created under " + lake.root() + " yet; run"
+      return "the query does not run: "
+          + quoted
+          + " is a lake table or view, but it (or the"
+          + " table it reads) has not been created under "
+          + lake.root()
+          + " yet; run"
           + " `bin/polku nightly` first, and `bin/polku tables` shows which tables exist";
     }
     List<String> known = new ArrayList<>();
     Tables.ALL.forEach(t -> known.add(t.name()));
     Views.ALL.forEach(v -> known.add(v.name()));
-    return "the query does not run: the table or view " + quoted + " is not in the lake;"
-        + " expected one of the lake's tables or views (" + String.join(", ", known) + ")"
+    return "the query does not run: the table or view "
+        + quoted
+        + " is not in the lake;"
+        + " expected one of the lake's tables or views ("
+        + String.join(", ", known)
+        + ")"
         + (lake.database().equals("default") ? "" : " in the database " + lake.database())
         + "; `bin/polku tables` lists the tables and their rows";
   }

@@ -6,10 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Generates {@code docs/configuration.md} from the key declarations ({@link ConfigKeys}). A
- * test fails when the committed file is stale, and when a declaration and
- * {@code reference.conf} disagree; regenerate with
- * {@code bin/polku docs --config --out docs/configuration.md}.
+ * Generates {@code docs/configuration.md} from the key declarations ({@link ConfigKeys}). A test
+ * fails when the committed file is stale, and when a declaration and {@code reference.conf}
+ * disagree; regenerate with {@code bin/polku docs --config --out docs/configuration.md}.
  */
 public final class ConfigDocs {
   /** A default longer than this is shown below its area's table instead of in the cell. */
@@ -20,7 +19,8 @@ public final class ConfigDocs {
   public static String markdown() {
     StringBuilder sb = new StringBuilder();
     sb.append("# Polku configuration keys\n\n");
-    sb.append("""
+    sb.append(
+        """
         Generated from the key declarations in `io.polku.config` (one `*Keys` class per area).
         Do not edit by hand: run `bin/polku docs --config --out docs/configuration.md` after
         changing a key. A test checks that every key of `jobs/src/main/resources/reference.conf`
@@ -54,15 +54,26 @@ public final class ConfigDocs {
         def = "*unset*";
       } else if (k.defaultText().length() > INLINE_DEFAULT || k.defaultText().contains("\n")) {
         def = "below";
-        below.append("`").append(k.key()).append("`:\n\n```hocon\n").append(k.defaultText())
+        below
+            .append("`")
+            .append(k.key())
+            .append("`:\n\n```hocon\n")
+            .append(k.defaultText())
             .append("\n```\n\n");
       } else {
         def = code(k.defaultText());
       }
-      sb.append("| `").append(k.key()).append("` | ").append(k.type().shown()).append(" | ")
-          .append(def).append(" | ")
-          .append(k.check() == null ? "" : cell(k.check().describe())).append(" | ")
-          .append(cell(k.doc())).append(" |\n");
+      sb.append("| `")
+          .append(k.key())
+          .append("` | ")
+          .append(k.type().shown())
+          .append(" | ")
+          .append(def)
+          .append(" | ")
+          .append(k.check() == null ? "" : cell(k.check().describe()))
+          .append(" | ")
+          .append(cell(k.doc()))
+          .append(" |\n");
     }
     sb.append('\n');
     if (below.length() > 0) {
@@ -72,7 +83,9 @@ public final class ConfigDocs {
 
   /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to '-'. */
   private static String anchor(String title) {
-    return title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9 _-]", "")
+    return title
+        .toLowerCase(java.util.Locale.ROOT)
+        .replaceAll("[^a-z0-9 _-]", "")
         .replace(' ', '-');
   }
 
@@ -91,7 +104,8 @@ public final class ConfigDocs {
   }
 
   /** The worked example: which keys matter for two years of history, read from the stages. */
-  private static final String LONG_HISTORY = """
+  private static final String LONG_HISTORY =
+      """
       ## Long history: a worked example
 
       Two years of history (2025-01-01 to 2026-12-31) loaded into a new lake, then a nightly.

@@ -3,8 +3,8 @@ package io.polku.config;
 import java.util.List;
 
 /**
- * Invalid configuration: every problem found, each naming the key, the value, what was
- * expected and the fix. The CLI maps it to exit code 2.
+ * Invalid configuration: every problem found, each naming the key, the value, what was expected and
+ * the fix. The CLI maps it to exit code 2.
  */
 public final class ConfigException extends RuntimeException {
   private final List<String> problems;

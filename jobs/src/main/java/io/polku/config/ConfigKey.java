@@ -11,8 +11,8 @@ import java.util.Objects;
 
 /**
  * One configuration key: its name, type, default, check and documentation, declared once in the
- * area's {@code *Keys} class the way Delta declares its SQL settings
- * ({@code DeltaSQLConf.buildConf(...).doc(...).intConf.checkValue(...).createWithDefault(...)}):
+ * area's {@code *Keys} class the way Delta declares its SQL settings ({@code
+ * DeltaSQLConf.buildConf(...).doc(...).intConf.checkValue(...).createWithDefault(...)}):
  *
  * <pre>{@code
  * static final ConfigKey<Integer> WINDOW_DAYS = AREA.buildConf("window-days")
@@ -104,8 +104,7 @@ public final class ConfigKey<T> {
     }
 
     private static String number(double d) {
-      return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d)
-          : String.valueOf(d);
+      return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
     }
   }
 
@@ -171,8 +170,8 @@ public final class ConfigKey<T> {
   private final String defaultText;
   private final T defaultValue;
 
-  private ConfigKey(ConfigArea area, String key, Type type, String doc, Check check,
-      String defaultText) {
+  private ConfigKey(
+      ConfigArea area, String key, Type type, String doc, Check check, String defaultText) {
     this.area = area;
     this.key = key;
     this.type = type;
@@ -313,8 +312,8 @@ public final class ConfigKey<T> {
     /** A default given as a Java value (numbers, booleans, strings, lists of strings). */
     public ConfigKey<T> createWithDefault(T value) {
       if (value instanceof List<?> list) {
-        return createWithDefaultString("[" + String.join(", ", list.stream()
-            .map(ConfigKey::render).toList()) + "]");
+        return createWithDefaultString(
+            "[" + String.join(", ", list.stream().map(ConfigKey::render).toList()) + "]");
       }
       return createWithDefaultString(render(value));
     }

@@ -8,10 +8,22 @@ import java.util.List;
  */
 public final class ConfigKeys {
   /** The areas, in the documentation's order. */
-  public static final List<ConfigArea> AREAS = List.of(LakeKeys.AREA, SparkKeys.AREA,
-      IngestKeys.AREA, SourceKeys.AREA, IdentityKeys.AREA, JourneyKeys.AREA, RootCauseKeys.AREA,
-      KpiKeys.AREA, FollowupKeys.AREA, ProfileKeys.AREA, SurveyKeys.AREA, MaintenanceKeys.AREA,
-      ServeKeys.AREA, ReportKeys.AREA);
+  public static final List<ConfigArea> AREAS =
+      List.of(
+          LakeKeys.AREA,
+          SparkKeys.AREA,
+          IngestKeys.AREA,
+          SourceKeys.AREA,
+          IdentityKeys.AREA,
+          JourneyKeys.AREA,
+          RootCauseKeys.AREA,
+          KpiKeys.AREA,
+          FollowupKeys.AREA,
+          ProfileKeys.AREA,
+          SurveyKeys.AREA,
+          MaintenanceKeys.AREA,
+          ServeKeys.AREA,
+          ReportKeys.AREA);
 
   private ConfigKeys() {}
 

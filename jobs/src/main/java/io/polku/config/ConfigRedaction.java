@@ -14,16 +14,26 @@ import java.util.regex.Pattern;
 
 /**
  * Redacts secrets from a configuration before it is shown: the value of every key whose name
- * contains {@code secret}, {@code password}, {@code access.key}, {@code secret.key},
- * {@code account.key} (Azure), {@code token}, {@code credentials} or {@code salt} (any case; dotted Spark keys such as
- * {@code "spark.hadoop.fs.s3a.secret.key"} count as one name) becomes {@value #MASK}, whatever
- * its type, and the password of a {@code scheme://user:password@host} URI in any string
+ * contains {@code secret}, {@code password}, {@code access.key}, {@code secret.key}, {@code
+ * account.key} (Azure), {@code token}, {@code credentials} or {@code salt} (any case; dotted Spark
+ * keys such as {@code "spark.hadoop.fs.s3a.secret.key"} count as one name) becomes {@value #MASK},
+ * whatever its type, and the password of a {@code scheme://user:password@host} URI in any string
  * becomes {@value #MASK}. Pure: the input is not changed.
  */
 public final class ConfigRedaction {
   public static final String MASK = "***";
-  private static final List<String> SENSITIVE = List.of("secret", "password", "access.key",
-      "access_key", "accesskey", "secret.key", "account.key", "token", "credentials", "salt");
+  private static final List<String> SENSITIVE =
+      List.of(
+          "secret",
+          "password",
+          "access.key",
+          "access_key",
+          "accesskey",
+          "secret.key",
+          "account.key",
+          "token",
+          "credentials",
+          "salt");
   private static final Pattern URI_PASSWORD =
       Pattern.compile("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/@:\\s]+:)[^/@\\s]+@");
 

@@ -16,51 +16,65 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Finds keys under {@code polku} that are not Polku settings (a misspelled key would otherwise
- * be ignored and its setting silently stay at the default), each with the closest known key.
+ * Finds keys under {@code polku} that are not Polku settings (a misspelled key would otherwise be
+ * ignored and its setting silently stay at the default), each with the closest known key.
  *
- * <p>The known keys are the tree of {@code reference.conf} on the class path, read unresolved
- * so that keys defaulting to an unset {@code ${?VAR}} count too: a key added there is known
- * without any change here. A list whose default holds objects (survey triggers, caps) checks
- * each configured element against the keys of those objects. Only the subtrees whose keys the
- * user chooses are declared here: {@link #OPEN} (any key) and {@link #NAMED} (any entry name,
- * the entry's own keys fixed). A new map of user-chosen keys in reference.conf must be added to
- * one of them, or its keys are errors.
+ * <p>The known keys are the tree of {@code reference.conf} on the class path, read unresolved so
+ * that keys defaulting to an unset {@code ${?VAR}} count too: a key added there is known without
+ * any change here. A list whose default holds objects (survey triggers, caps) checks each
+ * configured element against the keys of those objects. Only the subtrees whose keys the user
+ * chooses are declared here: {@link #OPEN} (any key) and {@link #NAMED} (any entry name, the
+ * entry's own keys fixed). A new map of user-chosen keys in reference.conf must be added to one of
+ * them, or its keys are errors.
  *
  * <p>Cost: one parse of reference.conf per class loader, then a walk of the user's keys.
  */
 final class KnownKeys {
   /**
-   * Subtrees whose keys are free: passed through (Spark settings, Spark reader options) or
-   * checked by their own reader (team routes, value tiers, SQL conditions, Z-order tables,
-   * column mappings, raw channel values). {@code *} is any one key.
+   * Subtrees whose keys are free: passed through (Spark settings, Spark reader options) or checked
+   * by their own reader (team routes, value tiers, SQL conditions, Z-order tables, column mappings,
+   * raw channel values). {@code *} is any one key.
    */
-  static final Set<String> OPEN = Set.of(
-      "polku.spark.conf",
-      "polku.followups.teams",
-      "polku.followups.value-points",
-      "polku.rootcause.conditions",
-      "polku.maintenance.zorder",
-      "polku.sources.*.options",
-      "polku.sources.*.columns",
-      "polku.sources.*.channel-map");
+  static final Set<String> OPEN =
+      Set.of(
+          "polku.spark.conf",
+          "polku.followups.teams",
+          "polku.followups.value-points",
+          "polku.rootcause.conditions",
+          "polku.maintenance.zorder",
+          "polku.sources.*.options",
+          "polku.sources.*.columns",
+          "polku.sources.*.channel-map");
 
   /**
-   * Subtrees whose entries the user names. An entry's known keys are the union of the keys of
-   * the entries reference.conf gives, plus the ones listed here (polku.sources has none in
+   * Subtrees whose entries the user names. An entry's known keys are the union of the keys of the
+   * entries reference.conf gives, plus the ones listed here (polku.sources has none in
    * reference.conf: its keys are those {@code PolkuConfig} reads of a source).
    */
-  static final Map<String, Set<String>> NAMED = Map.of(
-      "polku.sources", Set.of("kind", "format", "paths", "options", "schema", "columns",
-          "channel-map", "max-quarantine-share", "enabled", "encoding",
-          "file-date-pattern", "file-date-margin-days", "snapshot"),
-      "polku.rootcause.critical", Set.of(),
-      "polku.rootcause.properties", Set.of("key", "channel", "event-type", "edges",
-          "quantiles"),
-      "polku.surveys.surveys", Set.of());
+  static final Map<String, Set<String>> NAMED =
+      Map.of(
+          "polku.sources",
+              Set.of(
+                  "kind",
+                  "format",
+                  "paths",
+                  "options",
+                  "schema",
+                  "columns",
+                  "channel-map",
+                  "max-quarantine-share",
+                  "enabled",
+                  "encoding",
+                  "file-date-pattern",
+                  "file-date-margin-days",
+                  "snapshot"),
+          "polku.rootcause.critical", Set.of(),
+          "polku.rootcause.properties",
+              Set.of("key", "channel", "event-type", "edges", "quantiles"),
+          "polku.surveys.surveys", Set.of());
 
-  private static final Node KNOWN = build(
-      ConfigFactory.parseResources(KnownKeys.class.getClassLoader(), "reference.conf"));
+  private static final Node KNOWN =
+      build(ConfigFactory.parseResources(KnownKeys.class.getClassLoader(), "reference.conf"));
 
   private KnownKeys() {}
 
@@ -169,19 +183,29 @@ final class KnownKeys {
     final List<String> paths = new ArrayList<>();
 
     String problem(String at, String parentShown, String key, Fixed parent) {
-      List<String> close = closest(key, parent.children.keySet()).stream()
-          .map(k -> parentShown + "." + quote(k)).toList();
+      List<String> close =
+          closest(key, parent.children.keySet()).stream()
+              .map(k -> parentShown + "." + quote(k))
+              .toList();
       if (close.isEmpty()) {
         // The same key elsewhere: a setting put under the wrong section.
         close = paths.stream().filter(p -> normalise(last(p)).equals(normalise(key))).toList();
       }
-      String known = "Known keys " + parent.scope.replace("<parent>", parentShown) + ": "
-          + String.join(", ", new TreeSet<>(parent.children.keySet()));
+      String known =
+          "Known keys "
+              + parent.scope.replace("<parent>", parentShown)
+              + ": "
+              + String.join(", ", new TreeSet<>(parent.children.keySet()));
       if (close.isEmpty()) {
-        return at + " is not a Polku setting; no known key is close. " + known
+        return at
+            + " is not a Polku setting; no known key is close. "
+            + known
             + "; remove it or fix its name";
       }
-      return at + " is not a Polku setting; did you mean " + String.join(" or ", close) + "? "
+      return at
+          + " is not a Polku setting; did you mean "
+          + String.join(" or ", close)
+          + "? "
           + known;
     }
   }
@@ -193,11 +217,10 @@ final class KnownKeys {
   }
 
   /**
-   * The node for {@code path} (a pattern: named entries are {@code *}) whose default is
-   * {@code ref}; {@code record} adds its keys to the paths suggested across sections.
+   * The node for {@code path} (a pattern: named entries are {@code *}) whose default is {@code
+   * ref}; {@code record} adds its keys to the paths suggested across sections.
    */
-  private static Node node(String path, ConfigValue ref, Root root, String scope,
-      boolean record) {
+  private static Node node(String path, ConfigValue ref, Root root, String scope, boolean record) {
     if (OPEN.contains(path)) {
       return new Open();
     }
@@ -215,8 +238,10 @@ final class KnownKeys {
       for (String key : NAMED.get(path)) {
         union.putIfAbsent(key, null);
       }
-      String entryScope = path.equals("polku.sources") ? "of a source (polku.sources.<name>)"
-          : "of each entry of " + path;
+      String entryScope =
+          path.equals("polku.sources")
+              ? "of a source (polku.sources.<name>)"
+              : "of each entry of " + path;
       return new Named(fixed(path + ".*", union, root, entryScope, false));
     }
     ConfigObject object = keysOf(ref);
@@ -238,8 +263,8 @@ final class KnownKeys {
     return new Open();
   }
 
-  private static Fixed fixed(String path, Map<String, ConfigValue> children, Root root,
-      String scope, boolean record) {
+  private static Fixed fixed(
+      String path, Map<String, ConfigValue> children, Root root, String scope, boolean record) {
     Map<String, Node> nodes = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : children.entrySet()) {
       String child = path + "." + quote(e.getKey());

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * Typed reads of one configuration that add a problem (key, value, expectation, fix) instead of
- * failing, so every error of a file is reported at once. Used by the option blocks that live
- * in their own classes ({@link ProfileOptions}, {@link SurveyOptions}); the reads that take a
- * {@link ConfigKey} use its declared name, check and default.
+ * failing, so every error of a file is reported at once. Used by the option blocks that live in
+ * their own classes ({@link ProfileOptions}, {@link SurveyOptions}); the reads that take a {@link
+ * ConfigKey} use its declared name, check and default.
  */
 final class OptionReader {
   final Config c;
@@ -38,8 +38,7 @@ final class OptionReader {
       }
       return v;
     } catch (com.typesafe.config.ConfigException e) {
-      problems.add(path + ": " + e.getMessage() + "; expected a whole number such as "
-          + example);
+      problems.add(path + ": " + e.getMessage() + "; expected a whole number such as " + example);
       return min;
     }
   }
@@ -49,8 +48,18 @@ final class OptionReader {
       double v = c.getDouble(path);
       boolean bad = open ? !(v > lo && v < hi) : !(v >= lo && v <= hi);
       if (bad) {
-        problems.add(path + " = " + v + " is outside " + (open ? "(" : "[") + lo + ", " + hi
-            + (open ? ")" : "]") + "; set e.g. " + example);
+        problems.add(
+            path
+                + " = "
+                + v
+                + " is outside "
+                + (open ? "(" : "[")
+                + lo
+                + ", "
+                + hi
+                + (open ? ")" : "]")
+                + "; set e.g. "
+                + example);
       }
       return v;
     } catch (com.typesafe.config.ConfigException e) {

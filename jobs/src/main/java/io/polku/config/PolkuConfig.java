@@ -29,19 +29,21 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The typed, validated Polku configuration.
  *
- * <p>Precedence, highest first: {@code --set key=value} overrides from the command line, the
- * {@code --conf} file, then {@code reference.conf} in the jar. {@code ${VAR}} substitutions of
- * unset environment variables are errors; {@code ${?VAR}} is optional. A key under
- * {@code polku} that reference.conf does not have is an error naming the closest known key
- * ({@link KnownKeys}). All problems are collected and reported together in one
- * {@link ConfigException}.
+ * <p>Precedence, highest first: {@code --set key=value} overrides from the command line, the {@code
+ * --conf} file, then {@code reference.conf} in the jar. {@code ${VAR}} substitutions of unset
+ * environment variables are errors; {@code ${?VAR}} is optional. A key under {@code polku} that
+ * reference.conf does not have is an error naming the closest known key ({@link KnownKeys}). All
+ * problems are collected and reported together in one {@link ConfigException}.
  */
 public final class PolkuConfig {
   private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
   private static final Set<String> FORMATS = Set.of("csv", "json", "parquet", "orc", "delta");
 
   /** What to do with a channel outside the vocabulary. */
-  public enum UnknownChannel { QUARANTINE, OTHER }
+  public enum UnknownChannel {
+    QUARANTINE,
+    OTHER
+  }
 
   private final Config config;
   private final String lakeRoot;
@@ -73,8 +75,8 @@ public final class PolkuConfig {
   private final String hash;
 
   /**
-   * The lake's run lock ({@code polku.lock}): how often the holder rewrites its heartbeat and
-   * after how long without one a lock is stale.
+   * The lake's run lock ({@code polku.lock}): how often the holder rewrites its heartbeat and after
+   * how long without one a lock is stale.
    */
   public record LockOptions(Duration heartbeat, Duration staleAfter) {}
 
@@ -82,27 +84,52 @@ public final class PolkuConfig {
   public record IdentityOptions(int maxCustomers, int maxRounds, int checkpointEvery) {}
 
   /** Session and journey settings ({@code polku.journeys}). */
-  public record JourneyOptions(Duration sessionGap, Duration gap, List<String> splitEventTypes,
-      List<String> assistedChannels, Duration lookback, int contextSteps,
+  public record JourneyOptions(
+      Duration sessionGap,
+      Duration gap,
+      List<String> splitEventTypes,
+      List<String> assistedChannels,
+      Duration lookback,
+      int contextSteps,
       Duration repeatWindow) {}
 
   /**
-   * When a response is critical, for one metric ({@code polku.rootcause.critical.<metric>}):
-   * a raw score at least {@code min} (higher is worse, e.g. CES) or at most {@code max}
-   * (lower is worse, e.g. CSAT); exactly one of the two is set.
+   * When a response is critical, for one metric ({@code polku.rootcause.critical.<metric>}): a raw
+   * score at least {@code min} (higher is worse, e.g. CES) or at most {@code max} (lower is worse,
+   * e.g. CSAT); exactly one of the two is set.
    */
   public record CriticalThreshold(Double min, Double max) {}
 
   /** Root-cause segment search settings ({@code polku.rootcause}). */
-  public record RootCauseOptions(int windowDays, Map<String, CriticalThreshold> critical,
-      double otherMaxNormalised, List<String> signals, int maxConditions,
-      double minSupportShare, int minSupport, double maxQ, int topN, int examples, int words,
-      double wordPrior, double driverRegParam, double driverElasticNet,
-      double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage,
-      Map<String, String> conditions, List<Hypothesis> hypotheses, String defaultLanguage,
-      int maxPrunedPerParent, int driverMinSupport, int driverTopK,
-      double driverMergeJaccard, StepConditions steps,
-      Map<String, PropertyCondition> properties, int driverRefitEveryDays) {
+  public record RootCauseOptions(
+      int windowDays,
+      Map<String, CriticalThreshold> critical,
+      double otherMaxNormalised,
+      List<String> signals,
+      int maxConditions,
+      double minSupportShare,
+      int minSupport,
+      double maxQ,
+      int topN,
+      int examples,
+      int words,
+      double wordPrior,
+      double driverRegParam,
+      double driverElasticNet,
+      double driverHoldoutShare,
+      long driverSeed,
+      int driverMaxIter,
+      double maxCoverage,
+      Map<String, String> conditions,
+      List<Hypothesis> hypotheses,
+      String defaultLanguage,
+      int maxPrunedPerParent,
+      int driverMinSupport,
+      int driverTopK,
+      double driverMergeJaccard,
+      StepConditions steps,
+      Map<String, PropertyCondition> properties,
+      int driverRefitEveryDays) {
     public RootCauseOptions {
       critical = Map.copyOf(critical);
       properties = java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
@@ -113,31 +140,70 @@ public final class PolkuConfig {
 
     /**
      * The options as before default-language and max-pruned-per-parent ("en" and 20) and the
-     * drivers' min-support, top-k and merge-jaccard (min-support, 10 and 0.7), no step or
-     * property conditions, and the drivers fitted every night.
+     * drivers' min-support, top-k and merge-jaccard (min-support, 10 and 0.7), no step or property
+     * conditions, and the drivers fitted every night.
      */
-    public RootCauseOptions(int windowDays, Map<String, CriticalThreshold> critical,
-        double otherMaxNormalised, List<String> signals, int maxConditions,
-        double minSupportShare, int minSupport, double maxQ, int topN, int examples, int words,
-        double wordPrior, double driverRegParam, double driverElasticNet,
-        double driverHoldoutShare, long driverSeed, int driverMaxIter, double maxCoverage,
-        Map<String, String> conditions, List<Hypothesis> hypotheses) {
-      this(windowDays, critical, otherMaxNormalised, signals, maxConditions, minSupportShare,
-          minSupport, maxQ, topN, examples, words, wordPrior, driverRegParam, driverElasticNet,
-          driverHoldoutShare, driverSeed, driverMaxIter, maxCoverage, conditions, hypotheses,
-          "en", 20, minSupport, 10, 0.7, StepConditions.OFF, Map.of(), 1);
+    public RootCauseOptions(
+        int windowDays,
+        Map<String, CriticalThreshold> critical,
+        double otherMaxNormalised,
+        List<String> signals,
+        int maxConditions,
+        double minSupportShare,
+        int minSupport,
+        double maxQ,
+        int topN,
+        int examples,
+        int words,
+        double wordPrior,
+        double driverRegParam,
+        double driverElasticNet,
+        double driverHoldoutShare,
+        long driverSeed,
+        int driverMaxIter,
+        double maxCoverage,
+        Map<String, String> conditions,
+        List<Hypothesis> hypotheses) {
+      this(
+          windowDays,
+          critical,
+          otherMaxNormalised,
+          signals,
+          maxConditions,
+          minSupportShare,
+          minSupport,
+          maxQ,
+          topN,
+          examples,
+          words,
+          wordPrior,
+          driverRegParam,
+          driverElasticNet,
+          driverHoldoutShare,
+          driverSeed,
+          driverMaxIter,
+          maxCoverage,
+          conditions,
+          hypotheses,
+          "en",
+          20,
+          minSupport,
+          10,
+          0.7,
+          StepConditions.OFF,
+          Map.of(),
+          1);
     }
   }
 
   /**
    * The touchpoints of any step as conditions ({@code polku.rootcause.steps}): per rated channel
-   * and metric the {@code topK} most frequent {@code step=} and {@code step_pair=} tokens held
-   * by at least {@code minResponses} responses and at most {@code maxShare} of the scope's;
-   * {@code topK = 0} turns them off. With {@code withEventType} a token is
-   * channel:touchpoint:event_type instead of channel:touchpoint.
+   * and metric the {@code topK} most frequent {@code step=} and {@code step_pair=} tokens held by
+   * at least {@code minResponses} responses and at most {@code maxShare} of the scope's; {@code
+   * topK = 0} turns them off. With {@code withEventType} a token is channel:touchpoint:event_type
+   * instead of channel:touchpoint.
    */
-  public record StepConditions(int topK, int minResponses, double maxShare,
-      boolean withEventType) {
+  public record StepConditions(int topK, int minResponses, double maxShare, boolean withEventType) {
     /** No step conditions. */
     public static final StepConditions OFF = new StepConditions(0, 10, 0.5, false);
 
@@ -148,13 +214,18 @@ public final class PolkuConfig {
 
   /**
    * An event property as a condition ({@code polku.rootcause.properties.<name>}): the value of
-   * {@code key} on the last of the response's last steps that carries it (of {@code channel}
-   * and {@code eventType} when set). Numeric with {@code edges} (ascending) or
-   * {@code quantiles} (that many equal-count buckets, edges from the data), else categorical
-   * (its {@code topK} most frequent values per scope, the steps' cap).
+   * {@code key} on the last of the response's last steps that carries it (of {@code channel} and
+   * {@code eventType} when set). Numeric with {@code edges} (ascending) or {@code quantiles} (that
+   * many equal-count buckets, edges from the data), else categorical (its {@code topK} most
+   * frequent values per scope, the steps' cap).
    */
-  public record PropertyCondition(String name, String key, String channel, String eventType,
-      List<Double> edges, int quantiles) {
+  public record PropertyCondition(
+      String name,
+      String key,
+      String channel,
+      String eventType,
+      List<Double> edges,
+      int quantiles) {
     public PropertyCondition {
       edges = List.copyOf(edges);
     }
@@ -166,9 +237,9 @@ public final class PolkuConfig {
 
   /**
    * A condition set an analyst wants tested ({@code polku.rootcause.hypotheses}), whatever the
-   * search's minimum support: its conditions (sorted, distinct) and its scope. {@code channel}
-   * and {@code metric} are lower case; null means every one where the conditions occur;
-   * channel {@code *} (with metric {@code *}) is the cross-channel scope.
+   * search's minimum support: its conditions (sorted, distinct) and its scope. {@code channel} and
+   * {@code metric} are lower case; null means every one where the conditions occur; channel {@code
+   * *} (with metric {@code *}) is the cross-channel scope.
    */
   public record Hypothesis(List<String> conditions, String channel, String metric) {
     public Hypothesis {
@@ -178,13 +249,18 @@ public final class PolkuConfig {
 
   /**
    * The problem of a SQL condition ({@code polku.rootcause.conditions.<name>}) that the parser
-   * rejects: the key, the expression, the parser's message and the fix. Shared by the check at
-   * load and the one at stage start.
+   * rejects: the key, the expression, the parser's message and the fix. Shared by the check at load
+   * and the one at stage start.
    */
-  public static String sqlConditionProblem(String name, String expression,
-      String parserMessage) {
-    return "polku.rootcause.conditions." + name + " = \"" + expression + "\" is not a Spark SQL"
-        + " expression: " + parserMessage + "; expected a boolean expression over"
+  public static String sqlConditionProblem(String name, String expression, String parserMessage) {
+    return "polku.rootcause.conditions."
+        + name
+        + " = \""
+        + expression
+        + "\" is not a Spark SQL"
+        + " expression: "
+        + parserMessage
+        + "; expected a boolean expression over"
         + " feedback_context's columns, e.g. weekend = \"dayofweek(response_ts) IN (1, 7)\";"
         + " fix the expression";
   }
@@ -193,32 +269,57 @@ public final class PolkuConfig {
   public record KpiOptions(int topPaths, int pathWindowDays, int peakEndWindowDays) {}
 
   /**
-   * A fix to an experience problem ({@code polku.followups.fixes}): the segment it targets
-   * (rated channel and metric, '*' for any, and its conditions), the date it went live and a
-   * note.
+   * A fix to an experience problem ({@code polku.followups.fixes}): the segment it targets (rated
+   * channel and metric, '*' for any, and its conditions), the date it went live and a note.
    */
-  public record Fix(String segment, String channel, String metric, List<String> conditions,
-      java.time.LocalDate date, String note) {
+  public record Fix(
+      String segment,
+      String channel,
+      String metric,
+      List<String> conditions,
+      java.time.LocalDate date,
+      String note) {
     public Fix {
       conditions = List.copyOf(conditions);
     }
   }
 
   /** Close-the-loop follow-up settings ({@code polku.followups}). */
-  public record FollowupOptions(Map<String, String> teams, String defaultTeam,
-      Map<String, Integer> valuePoints, double severeBadness, Map<String, Integer> slaDays,
-      List<Fix> fixes, int fixWindowDays, double fixAlpha, int historicalAfterDays) {
+  public record FollowupOptions(
+      Map<String, String> teams,
+      String defaultTeam,
+      Map<String, Integer> valuePoints,
+      double severeBadness,
+      Map<String, Integer> slaDays,
+      List<Fix> fixes,
+      int fixWindowDays,
+      double fixAlpha,
+      int historicalAfterDays) {
     /** The priorities, most urgent first. */
     public static final List<String> PRIORITIES = List.of("P1", "P2", "P3");
 
     /** The default of {@code polku.followups.historical-after-days}. */
     public static final int DEFAULT_HISTORICAL_AFTER_DAYS = 14;
 
-    public FollowupOptions(Map<String, String> teams, String defaultTeam,
-        Map<String, Integer> valuePoints, double severeBadness, Map<String, Integer> slaDays,
-        List<Fix> fixes, int fixWindowDays, double fixAlpha) {
-      this(teams, defaultTeam, valuePoints, severeBadness, slaDays, fixes, fixWindowDays,
-          fixAlpha, DEFAULT_HISTORICAL_AFTER_DAYS);
+    public FollowupOptions(
+        Map<String, String> teams,
+        String defaultTeam,
+        Map<String, Integer> valuePoints,
+        double severeBadness,
+        Map<String, Integer> slaDays,
+        List<Fix> fixes,
+        int fixWindowDays,
+        double fixAlpha) {
+      this(
+          teams,
+          defaultTeam,
+          valuePoints,
+          severeBadness,
+          slaDays,
+          fixes,
+          fixWindowDays,
+          fixAlpha,
+          DEFAULT_HISTORICAL_AFTER_DAYS);
     }
 
     public FollowupOptions {
@@ -259,24 +360,37 @@ public final class PolkuConfig {
     this.reportEnabled = b.reportEnabled;
     // Without polku.erasure: the salt is a secret and changes no table a run writes; nor
     // does polku.report (the report is a file beside the tables).
-    this.hash = sha256(config.getConfig("polku").withoutPath("erasure").withoutPath("report")
-        .root()
-        .render(ConfigRenderOptions.concise()));
+    this.hash =
+        sha256(
+            config
+                .getConfig("polku")
+                .withoutPath("erasure")
+                .withoutPath("report")
+                .root()
+                .render(ConfigRenderOptions.concise()));
   }
 
   /** Loads a configuration file with command-line overrides on top and reference.conf below. */
   public static PolkuConfig load(Path confFile, Map<String, String> overrides) {
     if (!Files.isRegularFile(confFile)) {
-      throw new ConfigException("configuration file " + confFile + " does not exist; expected"
-          + " a HOCON file such as conf/local.conf; pass an existing file with --conf FILE");
+      throw new ConfigException(
+          "configuration file "
+              + confFile
+              + " does not exist; expected"
+              + " a HOCON file such as conf/local.conf; pass an existing file with --conf FILE");
     }
     Config file;
     try {
-      file = ConfigFactory.parseFile(confFile.toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false));
+      file =
+          ConfigFactory.parseFile(
+              confFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException("cannot parse " + confFile + ": " + e.getMessage()
-          + "; expected valid HOCON; fix the syntax at the line named");
+      throw new ConfigException(
+          "cannot parse "
+              + confFile
+              + ": "
+              + e.getMessage()
+              + "; expected valid HOCON; fix the syntax at the line named");
     }
     return fromConfig(file, overrides, confFile.toString());
   }
@@ -291,14 +405,21 @@ public final class PolkuConfig {
     List<String> unknown = KnownKeys.unknown(layered);
     Config resolved;
     try {
-      resolved = layered
-          .withFallback(ConfigFactory.defaultReference(PolkuConfig.class.getClassLoader()))
-          .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
+      resolved =
+          layered
+              .withFallback(ConfigFactory.defaultReference(PolkuConfig.class.getClassLoader()))
+              .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
     } catch (com.typesafe.config.ConfigException.UnresolvedSubstitution e) {
-      throw new ConfigException(with(unknown, e.getMessage().replace("Could not resolve"
-          + " substitution to a value", "unset substitution")
-          + "; expected the environment variable (or key) to be set; set it, or write"
-          + " ${?VAR} in " + origin + " if it is optional"));
+      throw new ConfigException(
+          with(
+              unknown,
+              e.getMessage()
+                      .replace(
+                          "Could not resolve" + " substitution to a value", "unset substitution")
+                  + "; expected the environment variable (or key) to be set; set it, or write"
+                  + " ${?VAR} in "
+                  + origin
+                  + " if it is optional"));
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException(with(unknown, e.getMessage() + "; fix it in " + origin));
     }
@@ -320,8 +441,8 @@ public final class PolkuConfig {
   /**
    * The {@code --set} overrides as one configuration, later keys winning. A value starting with
    * {@code [}, <code>{</code> or {@code "} is read as HOCON (a list, an object merged into the
-   * key's object, a quoted string); any other value is the plain string, as written (paths,
-   * URIs, values with '=' or ':' inside).
+   * key's object, a quoted string); any other value is the plain string, as written (paths, URIs,
+   * values with '=' or ':' inside).
    */
   static Config overrides(Map<String, String> overrides) {
     Config over = ConfigFactory.empty("command-line --set");
@@ -332,16 +453,24 @@ public final class PolkuConfig {
       ConfigValue v;
       if (value.startsWith("[") || value.startsWith("{") || value.startsWith("\"")) {
         try {
-          Config parsed = ConfigFactory.parseString("value = " + value,
-              ConfigParseOptions.defaults().setOriginDescription("--set " + key));
+          Config parsed =
+              ConfigFactory.parseString(
+                  "value = " + value,
+                  ConfigParseOptions.defaults().setOriginDescription("--set " + key));
           if (!parsed.root().keySet().equals(Set.of("value"))) {
             throw new com.typesafe.config.ConfigException.Generic("more than one value");
           }
           v = parsed.root().get("value");
         } catch (com.typesafe.config.ConfigException x) {
-          problems.add("--set " + key + "=" + value + " is not a HOCON value: " + x.getMessage()
-              + "; expected a list such as [a, b], an object such as { k = v }, or a quoted"
-              + " string (a value starting with [, { or \" is read as HOCON); fix the value");
+          problems.add(
+              "--set "
+                  + key
+                  + "="
+                  + value
+                  + " is not a HOCON value: "
+                  + x.getMessage()
+                  + "; expected a list such as [a, b], an object such as { k = v }, or a quoted"
+                  + " string (a value starting with [, { or \" is read as HOCON); fix the value");
           continue;
         }
       } else {
@@ -350,9 +479,16 @@ public final class PolkuConfig {
       try {
         over = v.atPath(key).withFallback(over);
       } catch (com.typesafe.config.ConfigException x) {
-        problems.add("--set " + key + "=" + value + ": " + x.getMessage() + "; expected a key"
-            + " such as polku.lake.root (quote parts that contain dots:"
-            + " polku.spark.conf.\"spark.sql.shuffle.partitions\")");
+        problems.add(
+            "--set "
+                + key
+                + "="
+                + value
+                + ": "
+                + x.getMessage()
+                + "; expected a key"
+                + " such as polku.lake.root (quote parts that contain dots:"
+                + " polku.spark.conf.\"spark.sql.shuffle.partitions\")");
       }
     }
     if (!problems.isEmpty()) {
@@ -418,8 +554,8 @@ public final class PolkuConfig {
 
   /**
    * Days before and after a run's dates whose existing rows ingest compares incoming ids with
-   * ({@code polku.ingest.duplicate-window-days}): an id already written for a date that far
-   * away is a duplicate; the check reads only those dates' ids, not the table's history.
+   * ({@code polku.ingest.duplicate-window-days}): an id already written for a date that far away is
+   * a duplicate; the check reads only those dates' ids, not the table's history.
    */
   public int duplicateWindowDays() {
     return duplicateWindowDays;
@@ -549,19 +685,26 @@ public final class PolkuConfig {
       lakeRoot = location("polku.lake.root", true);
       database = string("polku.lake.database");
       if (database != null && !database.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
-        problems.add("polku.lake.database = '" + database + "' is not a valid database name;"
-            + " expected letters, digits and underscores; use e.g. \"default\" or \"polku\"");
+        problems.add(
+            "polku.lake.database = '"
+                + database
+                + "' is not a valid database name;"
+                + " expected letters, digits and underscores; use e.g. \"default\" or \"polku\"");
       }
       catalog = string("polku.lake.catalog");
       if (catalog != null && !Set.of("session", "hive", "glue").contains(catalog)) {
-        problems.add("polku.lake.catalog = '" + catalog + "' is not supported; expected session,"
-            + " hive or glue; use \"session\" unless you run an external metastore");
+        problems.add(
+            "polku.lake.catalog = '"
+                + catalog
+                + "' is not supported; expected session,"
+                + " hive or glue; use \"session\" unless you run an external metastore");
       }
       metastoreUri = optString("polku.lake.metastore-uri");
       if ("hive".equals(catalog) && metastoreUri == null) {
-        problems.add("polku.lake.metastore-uri is unset while polku.lake.catalog = hive; expected"
-            + " a thrift://host:port URI; set it (or POLKU_METASTORE_URI), or use catalog ="
-            + " session");
+        problems.add(
+            "polku.lake.metastore-uri is unset while polku.lake.catalog = hive; expected"
+                + " a thrift://host:port URI; set it (or POLKU_METASTORE_URI), or use catalog ="
+                + " session");
       }
       String logs = optString("polku.logs.dir");
       logsDir = logs == null ? null : stripFileScheme(resolveLocation(logs, baseDir));
@@ -577,38 +720,52 @@ public final class PolkuConfig {
       }
       String tz = sparkConf.get("spark.sql.session.timeZone");
       if (!"UTC".equals(tz)) {
-        problems.add("polku.spark.conf.\"spark.sql.session.timeZone\" = " + quote(tz) + ";"
-            + " expected UTC: all timestamps and partition dates are UTC internally; remove the"
-            + " setting (reference.conf sets UTC)");
+        problems.add(
+            "polku.spark.conf.\"spark.sql.session.timeZone\" = "
+                + quote(tz)
+                + ";"
+                + " expected UTC: all timestamps and partition dates are UTC internally; remove the"
+                + " setting (reference.conf sets UTC)");
       }
       maxQuarantineShare = share("polku.ingest.max-quarantine-share");
       try {
         futureTolerance = c.getDuration("polku.ingest.future-tolerance");
         if (futureTolerance.isNegative()) {
-          problems.add("polku.ingest.future-tolerance = " + futureTolerance + " is negative;"
-              + " expected a duration >= 0 such as 1d or 6h; set a non-negative duration");
+          problems.add(
+              "polku.ingest.future-tolerance = "
+                  + futureTolerance
+                  + " is negative;"
+                  + " expected a duration >= 0 such as 1d or 6h; set a non-negative duration");
         }
       } catch (com.typesafe.config.ConfigException e) {
-        problems.add("polku.ingest.future-tolerance: " + e.getMessage()
-            + "; expected a duration such as 1d or 6h");
+        problems.add(
+            "polku.ingest.future-tolerance: "
+                + e.getMessage()
+                + "; expected a duration such as 1d or 6h");
       }
       String earliest = string("polku.ingest.earliest-timestamp");
       if (earliest != null) {
         try {
           earliestTimestamp = java.time.Instant.parse(earliest);
         } catch (java.time.format.DateTimeParseException e) {
-          problems.add("polku.ingest.earliest-timestamp = '" + earliest + "' is not an ISO-8601"
-              + " UTC instant; expected e.g. \"2000-01-01T00:00:00Z\"; fix the value");
+          problems.add(
+              "polku.ingest.earliest-timestamp = '"
+                  + earliest
+                  + "' is not an ISO-8601"
+                  + " UTC instant; expected e.g. \"2000-01-01T00:00:00Z\"; fix the value");
         }
       }
       maxFieldChars = positiveInt("polku.ingest.max-field-chars");
       duplicateWindowDays = positiveInt("polku.ingest.duplicate-window-days");
       try {
-        channels = c.getStringList("polku.ingest.channels").stream()
-            .map(s -> s.toLowerCase(Locale.ROOT)).toList();
+        channels =
+            c.getStringList("polku.ingest.channels").stream()
+                .map(s -> s.toLowerCase(Locale.ROOT))
+                .toList();
         if (channels.isEmpty()) {
-          problems.add("polku.ingest.channels is empty; expected the channel vocabulary, e.g."
-              + " [web, app, email, shop, portal, phone, chat, store, other]");
+          problems.add(
+              "polku.ingest.channels is empty; expected the channel vocabulary, e.g."
+                  + " [web, app, email, shop, portal, phone, chat, store, other]");
         }
       } catch (com.typesafe.config.ConfigException e) {
         problems.add("polku.ingest.channels: " + e.getMessage() + "; expected a list of names");
@@ -618,36 +775,56 @@ public final class PolkuConfig {
         try {
           unknownChannel = UnknownChannel.valueOf(unknown.toUpperCase(Locale.ROOT));
           if (unknownChannel == UnknownChannel.OTHER && !channels.contains("other")) {
-            problems.add("polku.ingest.unknown-channel = other, but 'other' is not in"
-                + " polku.ingest.channels " + channels + "; add other to the vocabulary");
+            problems.add(
+                "polku.ingest.unknown-channel = other, but 'other' is not in"
+                    + " polku.ingest.channels "
+                    + channels
+                    + "; add other to the vocabulary");
           }
         } catch (IllegalArgumentException e) {
-          problems.add("polku.ingest.unknown-channel = '" + unknown + "' is not supported;"
-              + " expected quarantine or other");
+          problems.add(
+              "polku.ingest.unknown-channel = '"
+                  + unknown
+                  + "' is not supported;"
+                  + " expected quarantine or other");
         }
       }
-      identity = new IdentityOptions(atLeast(IdentityKeys.MAX_CUSTOMERS),
-          atLeast(IdentityKeys.MAX_ROUNDS), atLeast(IdentityKeys.CHECKPOINT_EVERY));
-      journeys = new JourneyOptions(positiveDuration(JourneyKeys.SESSION_GAP.key()),
-          positiveDuration(JourneyKeys.GAP.key()),
-          stringList(JourneyKeys.SPLIT_EVENT_TYPES.key()),
-          stringList(JourneyKeys.ASSISTED_CHANNELS.key()),
-          positiveDuration(JourneyKeys.LOOKBACK.key()),
-          atLeast(JourneyKeys.CONTEXT_STEPS),
-          positiveDuration(JourneyKeys.REPEAT_WINDOW.key()));
+      identity =
+          new IdentityOptions(
+              atLeast(IdentityKeys.MAX_CUSTOMERS),
+              atLeast(IdentityKeys.MAX_ROUNDS),
+              atLeast(IdentityKeys.CHECKPOINT_EVERY));
+      journeys =
+          new JourneyOptions(
+              positiveDuration(JourneyKeys.SESSION_GAP.key()),
+              positiveDuration(JourneyKeys.GAP.key()),
+              stringList(JourneyKeys.SPLIT_EVENT_TYPES.key()),
+              stringList(JourneyKeys.ASSISTED_CHANNELS.key()),
+              positiveDuration(JourneyKeys.LOOKBACK.key()),
+              atLeast(JourneyKeys.CONTEXT_STEPS),
+              positiveDuration(JourneyKeys.REPEAT_WINDOW.key()));
       rootCause = readRootCause();
-      kpis = new KpiOptions(atLeast(KpiKeys.TOP_PATHS), atLeast(KpiKeys.PATH_WINDOW_DAYS),
-          atLeast(KpiKeys.PEAK_END_WINDOW_DAYS));
+      kpis =
+          new KpiOptions(
+              atLeast(KpiKeys.TOP_PATHS),
+              atLeast(KpiKeys.PATH_WINDOW_DAYS),
+              atLeast(KpiKeys.PEAK_END_WINDOW_DAYS));
       followups = readFollowups();
       profiles = ProfileOptions.read(c, problems);
       surveys = SurveyOptions.read(c, problems);
-      lock = new LockOptions(positiveDuration("polku.lock.heartbeat"),
-          positiveDuration("polku.lock.stale-after"));
+      lock =
+          new LockOptions(
+              positiveDuration("polku.lock.heartbeat"), positiveDuration("polku.lock.stale-after"));
       if (lock.staleAfter().compareTo(lock.heartbeat().multipliedBy(3)) < 0) {
-        problems.add("polku.lock.stale-after = " + lock.staleAfter() + " is less than 3 x"
-            + " polku.lock.heartbeat (" + lock.heartbeat() + "); a live run would look dead"
-            + " after one slow heartbeat; set stale-after to at least 3 x heartbeat (default 10m"
-            + " and 30s)");
+        problems.add(
+            "polku.lock.stale-after = "
+                + lock.staleAfter()
+                + " is less than 3 x"
+                + " polku.lock.heartbeat ("
+                + lock.heartbeat()
+                + "); a live run would look dead"
+                + " after one slow heartbeat; set stale-after to at least 3 x heartbeat (default 10m"
+                + " and 30s)");
       }
       haltAfterStage = optString("polku.debug.halt-after-stage");
       try {
@@ -665,13 +842,21 @@ public final class PolkuConfig {
     private void readSource(String name) {
       String key = "polku.sources." + name;
       if (!name.matches("[a-z][a-z0-9_]*")) {
-        problems.add(key + ": source name '" + name + "' is not valid; expected lower-case"
-            + " letters, digits and underscores; rename the source");
+        problems.add(
+            key
+                + ": source name '"
+                + name
+                + "' is not valid; expected lower-case"
+                + " letters, digits and underscores; rename the source");
         return;
       }
       if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
-        problems.add(key + " is a " + c.getValue(key).valueType() + "; expected an object with"
-            + " kind, format, paths, schema and columns");
+        problems.add(
+            key
+                + " is a "
+                + c.getValue(key).valueType()
+                + "; expected an object with"
+                + " kind, format, paths, schema and columns");
         return;
       }
       Config s = c.getConfig(key);
@@ -682,26 +867,41 @@ public final class PolkuConfig {
       String kindValue = s.hasPath("kind") ? s.getString("kind") : null;
       SourceKind kind = kindValue == null ? null : SourceKind.parse(kindValue);
       if (kind == null) {
-        problems.add(key + ".kind = " + quote(kindValue) + " is not a source kind; expected one"
-            + " of events, feedback, identity_links, customers");
+        problems.add(
+            key
+                + ".kind = "
+                + quote(kindValue)
+                + " is not a source kind; expected one"
+                + " of events, feedback, identity_links, customers");
       }
       String format = s.hasPath("format") ? s.getString("format").toLowerCase(Locale.ROOT) : null;
       if (format == null || !FORMATS.contains(format)) {
-        problems.add(key + ".format = " + quote(format) + " is not supported; expected one of"
-            + " csv, json, parquet, orc, delta");
+        problems.add(
+            key
+                + ".format = "
+                + quote(format)
+                + " is not supported; expected one of"
+                + " csv, json, parquet, orc, delta");
       }
       List<String> paths = new ArrayList<>();
-      if (!s.hasPath("paths") || s.getValue("paths").valueType() != ConfigValueType.LIST
+      if (!s.hasPath("paths")
+          || s.getValue("paths").valueType() != ConfigValueType.LIST
           || s.getStringList("paths").isEmpty()) {
-        problems.add(key + ".paths is missing or empty; expected a list of paths or URIs (globs"
-            + " allowed), e.g. [\"data-samples/raw/web/*.jsonl\"]");
+        problems.add(
+            key
+                + ".paths is missing or empty; expected a list of paths or URIs (globs"
+                + " allowed), e.g. [\"data-samples/raw/web/*.jsonl\"]");
       } else {
         for (String p : s.getStringList("paths")) {
           String resolved = resolveLocation(p, baseDir);
           if (resolved == null) {
-            problems.add(key + ".paths: '" + p + "' is a relative path but polku.base-dir is"
-                + " unset; expected an absolute path or URI; set POLKU_HOME (bin/polku does)"
-                + " or polku.base-dir");
+            problems.add(
+                key
+                    + ".paths: '"
+                    + p
+                    + "' is a relative path but polku.base-dir is"
+                    + " unset; expected an absolute path or URI; set POLKU_HOME (bin/polku does)"
+                    + " or polku.base-dir");
           } else {
             paths.add(resolved);
           }
@@ -710,34 +910,49 @@ public final class PolkuConfig {
       Map<String, String> options = new TreeMap<>();
       if (s.hasPath("options")) {
         for (Map.Entry<String, ConfigValue> e : s.getConfig("options").entrySet()) {
-          options.put(String.join(".", ConfigUtil.splitPath(e.getKey())),
+          options.put(
+              String.join(".", ConfigUtil.splitPath(e.getKey())),
               String.valueOf(e.getValue().unwrapped()));
         }
       }
       String encoding = s.hasPath("encoding") ? s.getString("encoding").trim() : "UTF-8";
-      if (options.keySet().stream().anyMatch(o -> o.equalsIgnoreCase("encoding")
-          || o.equalsIgnoreCase("charset"))) {
-        problems.add(key + ".options sets the reader's encoding; expected it at " + key
-            + ".encoding, which Polku checks rows against; move it there");
+      if (options.keySet().stream()
+          .anyMatch(o -> o.equalsIgnoreCase("encoding") || o.equalsIgnoreCase("charset"))) {
+        problems.add(
+            key
+                + ".options sets the reader's encoding; expected it at "
+                + key
+                + ".encoding, which Polku checks rows against; move it there");
       }
       try {
         encoding = java.nio.charset.Charset.forName(encoding).name();
       } catch (RuntimeException e) {
-        problems.add(key + ".encoding = '" + encoding + "' is not a character set this JVM"
-            + " knows; expected e.g. \"UTF-8\", \"ISO-8859-1\" or \"windows-1252\"; fix the"
-            + " value");
+        problems.add(
+            key
+                + ".encoding = '"
+                + encoding
+                + "' is not a character set this JVM"
+                + " knows; expected e.g. \"UTF-8\", \"ISO-8859-1\" or \"windows-1252\"; fix the"
+                + " value");
       }
       StructType schema = null;
       String ddl = s.hasPath("schema") ? s.getString("schema") : null;
       if (ddl == null || ddl.isBlank()) {
-        problems.add(key + ".schema is missing; expected the source's columns as a DDL string,"
-            + " e.g. \"id STRING, ts STRING, score INT\" (schemas are never inferred)");
+        problems.add(
+            key
+                + ".schema is missing; expected the source's columns as a DDL string,"
+                + " e.g. \"id STRING, ts STRING, score INT\" (schemas are never inferred)");
       } else {
         try {
           schema = StructType.fromDDL(ddl);
         } catch (RuntimeException e) {
-          problems.add(key + ".schema = \"" + ddl + "\" does not parse: " + firstLine(e)
-              + "; expected a DDL string such as \"id STRING, ts STRING\"");
+          problems.add(
+              key
+                  + ".schema = \""
+                  + ddl
+                  + "\" does not parse: "
+                  + firstLine(e)
+                  + "; expected a DDL string such as \"id STRING, ts STRING\"");
         }
       }
       boolean snapshot = false;
@@ -745,38 +960,71 @@ public final class PolkuConfig {
         try {
           snapshot = s.getBoolean("snapshot");
         } catch (RuntimeException e) {
-          problems.add(key + ".snapshot = " + s.getValue("snapshot").render() + " is not a"
-              + " boolean; expected true (the source is a snapshot read whole every run) or"
-              + " false; fix the value");
+          problems.add(
+              key
+                  + ".snapshot = "
+                  + s.getValue("snapshot").render()
+                  + " is not a"
+                  + " boolean; expected true (the source is a snapshot read whole every run) or"
+                  + " false; fix the value");
         }
       }
-      if (snapshot && kind != null && kind != SourceKind.IDENTITY_LINKS
+      if (snapshot
+          && kind != null
+          && kind != SourceKind.IDENTITY_LINKS
           && kind != SourceKind.CUSTOMERS) {
-        problems.add(key + ".snapshot = true on a source of kind " + kind.configName() + ";"
-            + " expected snapshot only on identity_links or customers sources (events and"
-            + " feedback are dated by their " + kind.timestampColumn() + "); remove"
-            + " snapshot = true from " + key);
+        problems.add(
+            key
+                + ".snapshot = true on a source of kind "
+                + kind.configName()
+                + ";"
+                + " expected snapshot only on identity_links or customers sources (events and"
+                + " feedback are dated by their "
+                + kind.timestampColumn()
+                + "); remove"
+                + " snapshot = true from "
+                + key);
       }
       Map<String, String> columns = new LinkedHashMap<>();
       if (!s.hasPath("columns")) {
-        problems.add(key + ".columns is missing; expected one Spark SQL expression per"
-            + " canonical column");
+        problems.add(
+            key
+                + ".columns is missing; expected one Spark SQL expression per"
+                + " canonical column");
       } else if (kind != null) {
         Config cols = s.getConfig("columns");
         List<String> allowed = kind.table().columnNames();
         for (String column : new java.util.TreeSet<>(cols.root().keySet())) {
           String expr = cols.getValue(ConfigUtil.quoteString(column)).unwrapped().toString();
           if (!allowed.contains(column)) {
-            problems.add(key + ".columns." + column + " is not a column of the " + kind.table()
-                .name() + " table; expected one of " + allowed + "; remove or rename it");
+            problems.add(
+                key
+                    + ".columns."
+                    + column
+                    + " is not a column of the "
+                    + kind.table().name()
+                    + " table; expected one of "
+                    + allowed
+                    + "; remove or rename it");
           } else if (snapshot && column.equals(kind.timestampColumn())) {
-            problems.add(key + ".columns." + column + " = \"" + expr + "\" is mapped on a"
-                + " snapshot source; expected no time column on a snapshot (Polku sets "
-                + column + " to the first run that saw the row); remove the mapping, or"
-                + " remove snapshot = true if the source's rows carry their own time");
+            problems.add(
+                key
+                    + ".columns."
+                    + column
+                    + " = \""
+                    + expr
+                    + "\" is mapped on a"
+                    + " snapshot source; expected no time column on a snapshot (Polku sets "
+                    + column
+                    + " to the first run that saw the row); remove the mapping, or"
+                    + " remove snapshot = true if the source's rows carry their own time");
           } else if (kind.derivedColumns().contains(column)) {
-            problems.add(key + ".columns." + column + " is filled by Polku; remove it from the"
-                + " mapping");
+            problems.add(
+                key
+                    + ".columns."
+                    + column
+                    + " is filled by Polku; remove it from the"
+                    + " mapping");
           } else if (parses(expr, key + ".columns." + column)) {
             columns.put(column, expr);
           }
@@ -786,8 +1034,14 @@ public final class PolkuConfig {
             continue;
           }
           if (!cols.root().containsKey(required)) {
-            problems.add(key + ".columns." + required + " is missing; expected a Spark SQL"
-                + " expression for this required " + kind.table().name() + " column");
+            problems.add(
+                key
+                    + ".columns."
+                    + required
+                    + " is missing; expected a Spark SQL"
+                    + " expression for this required "
+                    + kind.table().name()
+                    + " column");
           }
         }
       }
@@ -797,37 +1051,58 @@ public final class PolkuConfig {
           String raw = String.join(".", ConfigUtil.splitPath(e.getKey())).toLowerCase(Locale.ROOT);
           String canonical = String.valueOf(e.getValue().unwrapped()).toLowerCase(Locale.ROOT);
           if (!channels.isEmpty() && !channels.contains(canonical)) {
-            problems.add(key + ".channel-map." + raw + " = " + canonical + " is not in the"
-                + " channel vocabulary " + channels + "; map it to one of them or add it to"
-                + " polku.ingest.channels");
+            problems.add(
+                key
+                    + ".channel-map."
+                    + raw
+                    + " = "
+                    + canonical
+                    + " is not in the"
+                    + " channel vocabulary "
+                    + channels
+                    + "; map it to one of them or add it to"
+                    + " polku.ingest.channels");
           }
           channelMap.put(raw, canonical);
         }
       }
-      double share = s.hasPath("max-quarantine-share")
-          ? shareOf(s, "max-quarantine-share", key + ".max-quarantine-share")
-          : maxQuarantineShare;
+      double share =
+          s.hasPath("max-quarantine-share")
+              ? shareOf(s, "max-quarantine-share", key + ".max-quarantine-share")
+              : maxQuarantineShare;
       java.util.regex.Pattern fileDate = null;
       if (s.hasPath("file-date-pattern")) {
         String regex = s.getString("file-date-pattern");
         try {
           fileDate = java.util.regex.Pattern.compile(regex);
         } catch (java.util.regex.PatternSyntaxException e) {
-          problems.add(key + ".file-date-pattern = \"" + regex + "\" is not a regular"
-              + " expression (" + e.getDescription() + "); expected one whose first group"
-              + " captures the file's date as yyyy-MM-dd or yyyyMMdd, e.g."
-              + " \"clickstream-(\\\\d{4}-\\\\d{2}-\\\\d{2})\"; fix the value");
+          problems.add(
+              key
+                  + ".file-date-pattern = \""
+                  + regex
+                  + "\" is not a regular"
+                  + " expression ("
+                  + e.getDescription()
+                  + "); expected one whose first group"
+                  + " captures the file's date as yyyy-MM-dd or yyyyMMdd, e.g."
+                  + " \"clickstream-(\\\\d{4}-\\\\d{2}-\\\\d{2})\"; fix the value");
         }
         if (snapshot) {
-          problems.add(key + ".file-date-pattern = \"" + regex + "\" is set on a snapshot"
-              + " source; expected none: a snapshot is read whole every run; remove"
-              + " file-date-pattern, or remove snapshot = true if the files are daily"
-              + " extracts with a time column");
+          problems.add(
+              key
+                  + ".file-date-pattern = \""
+                  + regex
+                  + "\" is set on a snapshot"
+                  + " source; expected none: a snapshot is read whole every run; remove"
+                  + " file-date-pattern, or remove snapshot = true if the files are daily"
+                  + " extracts with a time column");
         }
         if ("delta".equals(format)) {
-          problems.add(key + ".file-date-pattern is set on a delta source; expected it only on"
-              + " file sources (csv, json, parquet, orc), whose files are selected by name;"
-              + " remove it (a Delta source is filtered by its data, not its files)");
+          problems.add(
+              key
+                  + ".file-date-pattern is set on a delta source; expected it only on"
+                  + " file sources (csv, json, parquet, orc), whose files are selected by name;"
+                  + " remove it (a Delta source is filtered by its data, not its files)");
         }
       }
       int margin = 1;
@@ -838,15 +1113,33 @@ public final class PolkuConfig {
           margin = -1;
         }
         if (margin < 0 || margin > 366) {
-          problems.add(key + ".file-date-margin-days = "
-              + s.getValue("file-date-margin-days").render() + " is not a whole number of days"
-              + " from 0 to 366; expected e.g. 1 (a file dated one day before or after the"
-              + " run's dates may hold its rows); fix the value");
+          problems.add(
+              key
+                  + ".file-date-margin-days = "
+                  + s.getValue("file-date-margin-days").render()
+                  + " is not a whole number of days"
+                  + " from 0 to 366; expected e.g. 1 (a file dated one day before or after the"
+                  + " run's dates may hold its rows); fix the value");
         }
       }
       if (problems.size() == before) {
-        sources.put(name, new SourceConfig(name, kind, format, paths, options, encoding, schema,
-            ddl, columns, channelMap, share, fileDate, margin, snapshot));
+        sources.put(
+            name,
+            new SourceConfig(
+                name,
+                kind,
+                format,
+                paths,
+                options,
+                encoding,
+                schema,
+                ddl,
+                columns,
+                channelMap,
+                share,
+                fileDate,
+                margin,
+                snapshot));
       }
     }
 
@@ -858,17 +1151,24 @@ public final class PolkuConfig {
           String key = k + "critical." + ConfigUtil.quoteString(metric);
           String shown = k + "critical." + metric;
           if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
-            problems.add(shown + " is a " + c.getValue(key).valueType() + "; expected { min = X }"
-                + " (a score >= X is critical) or { max = X } (a score <= X is critical)");
+            problems.add(
+                shown
+                    + " is a "
+                    + c.getValue(key).valueType()
+                    + "; expected { min = X }"
+                    + " (a score >= X is critical) or { max = X } (a score <= X is critical)");
             continue;
           }
           Config t = c.getConfig(key);
           Double min = t.hasPath("min") ? number(t, "min", shown + ".min") : null;
           Double max = t.hasPath("max") ? number(t, "max", shown + ".max") : null;
           if ((min == null) == (max == null)) {
-            problems.add(shown + " has " + (min == null ? "neither min nor max" : "both min and"
-                + " max") + "; expected exactly one: { min = X } when a high score is bad (CES),"
-                + " { max = X } when a low score is bad (CSAT, NPS)");
+            problems.add(
+                shown
+                    + " has "
+                    + (min == null ? "neither min nor max" : "both min and" + " max")
+                    + "; expected exactly one: { min = X } when a high score is bad (CES),"
+                    + " { max = X } when a low score is bad (CSAT, NPS)");
             continue;
           }
           critical.put(metric.toLowerCase(Locale.ROOT), new CriticalThreshold(min, max));
@@ -879,26 +1179,38 @@ public final class PolkuConfig {
       try {
         signals = c.getStringList(k + "signals");
       } catch (com.typesafe.config.ConfigException e) {
-        problems.add(k + "signals: " + e.getMessage() + "; expected a list of class names, e.g."
-            + " [\"io.polku.rootcause.signals.IvrQueueTransfersSignal\"]");
+        problems.add(
+            k
+                + "signals: "
+                + e.getMessage()
+                + "; expected a list of class names, e.g."
+                + " [\"io.polku.rootcause.signals.IvrQueueTransfersSignal\"]");
         signals = List.of();
       }
       int maxConditions = positiveInt(k + "max-conditions");
       if (maxConditions > 3) {
-        problems.add(k + "max-conditions = " + maxConditions + " is more than 3; expected 1, 2"
-            + " or 3 (longer conjunctions are rarely actionable and multiply the candidates)");
+        problems.add(
+            k
+                + "max-conditions = "
+                + maxConditions
+                + " is more than 3; expected 1, 2"
+                + " or 3 (longer conjunctions are rarely actionable and multiply the candidates)");
       }
       double minShare = share(k + "min-support-share");
       int minSupport = positiveInt(k + "min-support");
       double maxQ = share(k + "max-q");
       if (maxQ == 0) {
-        problems.add(k + "max-q = 0 keeps nothing; expected a false-discovery rate such as"
-            + " 0.05");
+        problems.add(
+            k + "max-q = 0 keeps nothing; expected a false-discovery rate such as" + " 0.05");
       }
       double holdout = share(k + "drivers.holdout-share");
       if (holdout <= 0 || holdout >= 1) {
-        problems.add(k + "drivers.holdout-share = " + holdout + " must be strictly between 0"
-            + " and 1; expected e.g. 0.25");
+        problems.add(
+            k
+                + "drivers.holdout-share = "
+                + holdout
+                + " must be strictly between 0"
+                + " and 1; expected e.g. 0.25");
       }
       double prior = 0;
       try {
@@ -919,34 +1231,64 @@ public final class PolkuConfig {
       }
       double mergeJaccard = share(k + "drivers.merge-jaccard");
       if (mergeJaccard == 0) {
-        problems.add(k + "drivers.merge-jaccard = 0 would merge every group into one; expected"
-            + " a similarity in (0, 1] such as 0.7 (1 merges only identical sets)");
+        problems.add(
+            k
+                + "drivers.merge-jaccard = 0 would merge every group into one; expected"
+                + " a similarity in (0, 1] such as 0.7 (1 merges only identical sets)");
       }
       // Unset (null): the segments' min-support.
-      int driverMinSupport = c.hasPath(k + "drivers.min-support")
-          ? positiveInt(k + "drivers.min-support") : minSupport;
+      int driverMinSupport =
+          c.hasPath(k + "drivers.min-support")
+              ? positiveInt(k + "drivers.min-support")
+              : minSupport;
       double maxCoverage = share(k + "max-coverage");
       if (maxCoverage == 0) {
-        problems.add(k + "max-coverage = 0 keeps no segment; expected the largest share of a"
-            + " scope's responses a segment may hold, such as 0.8");
+        problems.add(
+            k
+                + "max-coverage = 0 keeps no segment; expected the largest share of a"
+                + " scope's responses a segment may hold, such as 0.8");
       }
       Map<String, String> conditions = readConditions(k + "conditions");
       List<Hypothesis> hypotheses = readHypotheses(k + "hypotheses", conditions.keySet());
       String language = string(k + "default-language");
-      if (language != null
-          && io.polku.text.StopWordLanguages.of(language) == null) {
-        problems.add(k + "default-language = \"" + language + "\" has no stop-word list;"
-            + " expected an ISO 639 code or English name of one of Spark's languages: da, de,"
-            + " en, es, fi, fr, hu, it, nl, no, pt, ru, sv, tr");
+      if (language != null && io.polku.text.StopWordLanguages.of(language) == null) {
+        problems.add(
+            k
+                + "default-language = \""
+                + language
+                + "\" has no stop-word list;"
+                + " expected an ISO 639 code or English name of one of Spark's languages: da, de,"
+                + " en, es, fi, fr, hu, it, nl, no, pt, ru, sv, tr");
       }
-      return new RootCauseOptions(positiveInt(k + "window-days"), critical, other, signals,
-          maxConditions, minShare, minSupport, maxQ, positiveInt(k + "top-n"),
-          positiveInt(k + "examples"), positiveInt(k + "words"), prior, reg, elastic, holdout,
-          seed, positiveInt(k + "drivers.max-iter"), maxCoverage, conditions, hypotheses,
+      return new RootCauseOptions(
+          positiveInt(k + "window-days"),
+          critical,
+          other,
+          signals,
+          maxConditions,
+          minShare,
+          minSupport,
+          maxQ,
+          positiveInt(k + "top-n"),
+          positiveInt(k + "examples"),
+          positiveInt(k + "words"),
+          prior,
+          reg,
+          elastic,
+          holdout,
+          seed,
+          positiveInt(k + "drivers.max-iter"),
+          maxCoverage,
+          conditions,
+          hypotheses,
           language == null ? "en" : language.trim().toLowerCase(Locale.ROOT),
-          positiveInt(k + "max-pruned-per-parent"), driverMinSupport,
-          positiveInt(k + "drivers.top-k"), mergeJaccard, readSteps(k + "steps.", minSupport),
-          readProperties(k + "properties"), positiveInt(k + "drivers.refit-every-days"));
+          positiveInt(k + "max-pruned-per-parent"),
+          driverMinSupport,
+          positiveInt(k + "drivers.top-k"),
+          mergeJaccard,
+          readSteps(k + "steps.", minSupport),
+          readProperties(k + "properties"),
+          positiveInt(k + "drivers.refit-every-days"));
     }
 
     /** {@code polku.rootcause.steps}: the vocabulary cap of the step conditions. */
@@ -955,8 +1297,12 @@ public final class PolkuConfig {
       try {
         topK = c.getInt(k + "top-k");
         if (topK < 0) {
-          problems.add(k + "top-k = " + topK + " is negative; expected 0 (off) or the number of"
-              + " most frequent touchpoints kept per rated channel and metric, e.g. 30");
+          problems.add(
+              k
+                  + "top-k = "
+                  + topK
+                  + " is negative; expected 0 (off) or the number of"
+                  + " most frequent touchpoints kept per rated channel and metric, e.g. 30");
         }
       } catch (com.typesafe.config.ConfigException e) {
         problems.add(k + "top-k: " + e.getMessage() + "; expected a whole number >= 0");
@@ -964,8 +1310,10 @@ public final class PolkuConfig {
       int min = c.hasPath(k + "min-responses") ? positiveInt(k + "min-responses") : minSupport;
       double maxShare = share(k + "max-share");
       if (maxShare == 0) {
-        problems.add(k + "max-share = 0 keeps no touchpoint; expected the largest share of a"
-            + " scope's responses a touchpoint may hold, such as 0.5");
+        problems.add(
+            k
+                + "max-share = 0 keeps no touchpoint; expected the largest share of a"
+                + " scope's responses a touchpoint may hold, such as 0.5");
       }
       boolean withType = false;
       try {
@@ -976,49 +1324,73 @@ public final class PolkuConfig {
       return new StepConditions(Math.max(0, topK), min, maxShare, withType);
     }
 
-    /** {@code polku.rootcause.properties}: name -> { key, channel, event-type, edges, quantiles }. */
+    /**
+     * {@code polku.rootcause.properties}: name -> { key, channel, event-type, edges, quantiles }.
+     */
     private Map<String, PropertyCondition> readProperties(String key) {
       Map<String, PropertyCondition> out = new TreeMap<>();
       if (!c.hasPath(key)) {
         return out;
       }
       if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
-        problems.add(key + " is a " + c.getValue(key).valueType() + "; expected an object of"
-            + " name = { key = ..., channel = ..., edges = [...] }, e.g. { basket_items ="
-            + " { key = items, channel = shop, edges = [2, 4] } }");
+        problems.add(
+            key
+                + " is a "
+                + c.getValue(key).valueType()
+                + "; expected an object of"
+                + " name = { key = ..., channel = ..., edges = [...] }, e.g. { basket_items ="
+                + " { key = items, channel = shop, edges = [2, 4] } }");
         return out;
       }
       for (String name : new java.util.TreeSet<>(c.getObject(key).keySet())) {
         String shown = key + "." + name;
         String path = key + "." + ConfigUtil.quoteString(name);
         if (!name.matches("[A-Za-z0-9_]+")) {
-          problems.add(shown + ": the name '" + name + "' is not a word; expected letters,"
-              + " digits and '_' (it becomes the condition prop." + name + "=...)");
+          problems.add(
+              shown
+                  + ": the name '"
+                  + name
+                  + "' is not a word; expected letters,"
+                  + " digits and '_' (it becomes the condition prop."
+                  + name
+                  + "=...)");
           continue;
         }
         if (c.getValue(path).valueType() != ConfigValueType.OBJECT) {
-          problems.add(shown + " is a " + c.getValue(path).valueType() + "; expected"
-              + " { key = \"items\", channel = shop, edges = [2, 4] }");
+          problems.add(
+              shown
+                  + " is a "
+                  + c.getValue(path).valueType()
+                  + "; expected"
+                  + " { key = \"items\", channel = shop, edges = [2, 4] }");
           continue;
         }
         Config p = c.getConfig(path);
         String prop = p.hasPath("key") ? p.getString("key") : name;
-        String channel = p.hasPath("channel") ? p.getString("channel").toLowerCase(Locale.ROOT)
-            : null;
+        String channel =
+            p.hasPath("channel") ? p.getString("channel").toLowerCase(Locale.ROOT) : null;
         String type = p.hasPath("event-type") ? p.getString("event-type") : null;
         List<Double> edges = List.of();
         if (p.hasPath("edges")) {
           try {
             edges = p.getDoubleList("edges");
           } catch (com.typesafe.config.ConfigException e) {
-            problems.add(shown + ".edges: " + e.getMessage() + "; expected ascending numbers,"
-                + " e.g. [2, 4]");
+            problems.add(
+                shown
+                    + ".edges: "
+                    + e.getMessage()
+                    + "; expected ascending numbers,"
+                    + " e.g. [2, 4]");
             continue;
           }
           for (int i = 1; i < edges.size(); i++) {
             if (!(edges.get(i) > edges.get(i - 1))) {
-              problems.add(shown + ".edges = " + edges + " is not strictly ascending; expected"
-                  + " e.g. [2, 4] (buckets <2, 2-<4, 4+)");
+              problems.add(
+                  shown
+                      + ".edges = "
+                      + edges
+                      + " is not strictly ascending; expected"
+                      + " e.g. [2, 4] (buckets <2, 2-<4, 4+)");
               break;
             }
           }
@@ -1027,12 +1399,18 @@ public final class PolkuConfig {
         if (p.hasPath("quantiles")) {
           quantiles = p.getInt("quantiles");
           if (quantiles < 2 || quantiles > 20) {
-            problems.add(shown + ".quantiles = " + quantiles + " is outside 2..20; expected"
-                + " the number of equal-count buckets, e.g. 4");
+            problems.add(
+                shown
+                    + ".quantiles = "
+                    + quantiles
+                    + " is outside 2..20; expected"
+                    + " the number of equal-count buckets, e.g. 4");
           }
           if (!edges.isEmpty()) {
-            problems.add(shown + " has both edges and quantiles; expected one of them (or"
-                + " neither: a categorical property)");
+            problems.add(
+                shown
+                    + " has both edges and quantiles; expected one of them (or"
+                    + " neither: a categorical property)");
           }
         }
         out.put(name, new PropertyCondition(name, prop, channel, type, edges, quantiles));
@@ -1041,9 +1419,9 @@ public final class PolkuConfig {
     }
 
     /**
-     * {@code polku.rootcause.conditions}: name -> Spark SQL boolean expression. Each is parsed
-     * now, by the active Spark session's parser when there is one (else by Spark's
-     * session-independent parser), and again with its columns resolved at stage start.
+     * {@code polku.rootcause.conditions}: name -> Spark SQL boolean expression. Each is parsed now,
+     * by the active Spark session's parser when there is one (else by Spark's session-independent
+     * parser), and again with its columns resolved at stage start.
      */
     private Map<String, String> readConditions(String key) {
       Map<String, String> out = new TreeMap<>();
@@ -1051,9 +1429,13 @@ public final class PolkuConfig {
         return out;
       }
       if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
-        problems.add(key + " is a " + c.getValue(key).valueType() + "; expected an object of"
-            + " name = \"Spark SQL boolean expression\", e.g. { weekend ="
-            + " \"dayofweek(response_ts) IN (1, 7)\" }");
+        problems.add(
+            key
+                + " is a "
+                + c.getValue(key).valueType()
+                + "; expected an object of"
+                + " name = \"Spark SQL boolean expression\", e.g. { weekend ="
+                + " \"dayofweek(response_ts) IN (1, 7)\" }");
         return out;
       }
       org.apache.spark.sql.catalyst.parser.ParserInterface parser = sqlParser();
@@ -1062,13 +1444,23 @@ public final class PolkuConfig {
         String shown = key + "." + ConfigUtil.joinPath(name);
         Object value = e.getValue().unwrapped();
         if (!name.matches("[a-z][a-z0-9_]*")) {
-          problems.add(shown + ": the name '" + name + "' is not valid; expected lower-case"
-              + " letters, digits and underscores (it becomes the condition sql:<name>);"
-              + " rename it");
+          problems.add(
+              shown
+                  + ": the name '"
+                  + name
+                  + "' is not valid; expected lower-case"
+                  + " letters, digits and underscores (it becomes the condition sql:<name>);"
+                  + " rename it");
         } else if (!(value instanceof String expr) || expr.isBlank()) {
-          problems.add(shown + " = " + value + " is not an expression; expected a Spark SQL"
-              + " boolean expression in quotes, e.g. " + name + " = \"dayofweek(response_ts)"
-              + " IN (1, 7)\"");
+          problems.add(
+              shown
+                  + " = "
+                  + value
+                  + " is not an expression; expected a Spark SQL"
+                  + " boolean expression in quotes, e.g. "
+                  + name
+                  + " = \"dayofweek(response_ts)"
+                  + " IN (1, 7)\"");
         } else {
           try {
             parser.parseExpression(expr);
@@ -1085,23 +1477,25 @@ public final class PolkuConfig {
     private static org.apache.spark.sql.catalyst.parser.ParserInterface sqlParser() {
       scala.Option<org.apache.spark.sql.SparkSession> active =
           org.apache.spark.sql.SparkSession.getActiveSession();
-      return active.isDefined() ? active.get().sessionState().sqlParser()
+      return active.isDefined()
+          ? active.get().sessionState().sqlParser()
           : CatalystSqlParser$.MODULE$;
     }
 
     /**
-     * {@code polku.rootcause.hypotheses}: each a condition string (several joined with '&'),
-     * a list of condition strings, or { conditions, channel, metric }.
+     * {@code polku.rootcause.hypotheses}: each a condition string (several joined with '&'), a list
+     * of condition strings, or { conditions, channel, metric }.
      */
     private List<Hypothesis> readHypotheses(String key, Set<String> sqlNames) {
       List<Hypothesis> out = new ArrayList<>();
       if (!c.hasPath(key)) {
         return out;
       }
-      String expected = "expected a list whose elements are a condition (\"sql:weekend\"),"
-          + " a list of conditions ([\"upstream_failure_channel=app\", \"sql:weekend\"]) or"
-          + " { conditions = [...], channel = phone, metric = csat } (channel and metric"
-          + " optional)";
+      String expected =
+          "expected a list whose elements are a condition (\"sql:weekend\"),"
+              + " a list of conditions ([\"upstream_failure_channel=app\", \"sql:weekend\"]) or"
+              + " { conditions = [...], channel = phone, metric = csat } (channel and metric"
+              + " optional)";
       if (c.getValue(key).valueType() != ConfigValueType.LIST) {
         problems.add(key + " is a " + c.getValue(key).valueType() + "; " + expected);
         return out;
@@ -1116,8 +1510,8 @@ public final class PolkuConfig {
       return out;
     }
 
-    private Hypothesis readHypothesis(String shown, ConfigValue v, Set<String> sqlNames,
-        String expected) {
+    private Hypothesis readHypothesis(
+        String shown, ConfigValue v, Set<String> sqlNames, String expected) {
       int before = problems.size();
       List<String> conditions = null;
       String channel = null;
@@ -1128,32 +1522,50 @@ public final class PolkuConfig {
           com.typesafe.config.ConfigObject o = (com.typesafe.config.ConfigObject) v;
           for (String field : new java.util.TreeSet<>(o.keySet())) {
             if (!Set.of("conditions", "channel", "metric").contains(field)) {
-              problems.add(shown + "." + ConfigUtil.joinPath(field) + " is not a key of a"
-                  + " hypothesis; expected conditions, channel and metric; remove it or fix"
-                  + " its name");
+              problems.add(
+                  shown
+                      + "."
+                      + ConfigUtil.joinPath(field)
+                      + " is not a key of a"
+                      + " hypothesis; expected conditions, channel and metric; remove it or fix"
+                      + " its name");
             }
           }
           if (o.get("conditions") == null) {
             problems.add(shown + ".conditions is unset; " + expected);
           } else {
-            conditions = conditionStrings(shown + ".conditions", o.get("conditions"),
-                expected);
+            conditions = conditionStrings(shown + ".conditions", o.get("conditions"), expected);
           }
           channel = scopePart(shown + ".channel", o.get("channel"));
           metric = scopePart(shown + ".metric", o.get("metric"));
-          if (channel != null && !"*".equals(channel) && !channels.isEmpty()
+          if (channel != null
+              && !"*".equals(channel)
+              && !channels.isEmpty()
               && !channels.contains(channel)) {
-            problems.add(shown + ".channel = " + channel + " is not in polku.ingest.channels "
-                + channels + "; expected one of them, or * for the cross-channel scope; fix"
-                + " the channel");
+            problems.add(
+                shown
+                    + ".channel = "
+                    + channel
+                    + " is not in polku.ingest.channels "
+                    + channels
+                    + "; expected one of them, or * for the cross-channel scope; fix"
+                    + " the channel");
           }
           if ("*".equals(channel) && metric != null && !"*".equals(metric)) {
-            problems.add(shown + ": channel * with metric " + metric + "; the cross-channel"
-                + " scope mixes every metric; expected metric * or no metric, or a channel");
+            problems.add(
+                shown
+                    + ": channel * with metric "
+                    + metric
+                    + "; the cross-channel"
+                    + " scope mixes every metric; expected metric * or no metric, or a channel");
           } else if ("*".equals(metric) && channel != null && !"*".equals(channel)) {
-            problems.add(shown + ": metric * with channel " + channel + "; a channel is"
-                + " searched per metric; expected a metric such as csat, or no metric (every"
-                + " metric of the channel)");
+            problems.add(
+                shown
+                    + ": metric * with channel "
+                    + channel
+                    + "; a channel is"
+                    + " searched per metric; expected a metric such as csat, or no metric (every"
+                    + " metric of the channel)");
           }
           if ("*".equals(channel) || "*".equals(metric)) {
             channel = "*";
@@ -1169,14 +1581,21 @@ public final class PolkuConfig {
         for (String condition : conditions) {
           if (condition.startsWith("sql:")
               && !sqlNames.contains(condition.substring("sql:".length()))) {
-            problems.add(shown + ": " + condition + " is not defined in"
-                + " polku.rootcause.conditions (defined: " + sqlNames + "); define it there or"
-                + " fix the name");
+            problems.add(
+                shown
+                    + ": "
+                    + condition
+                    + " is not defined in"
+                    + " polku.rootcause.conditions (defined: "
+                    + sqlNames
+                    + "); define it there or"
+                    + " fix the name");
           }
         }
       }
       return problems.size() == before && conditions != null
-          ? new Hypothesis(conditions, channel, metric) : null;
+          ? new Hypothesis(conditions, channel, metric)
+          : null;
     }
 
     /** A string (conditions joined with '&') or a list of strings, trimmed. */
@@ -1195,8 +1614,14 @@ public final class PolkuConfig {
         for (int i = 0; i < list.size(); i++) {
           ConfigValue e = list.get(i);
           if (e.valueType() != ConfigValueType.STRING || ((String) e.unwrapped()).isBlank()) {
-            problems.add(shown + "[" + i + "] = " + e.unwrapped() + " is not a condition;"
-                + " expected a condition string such as \"prev_channel=app\"");
+            problems.add(
+                shown
+                    + "["
+                    + i
+                    + "] = "
+                    + e.unwrapped()
+                    + " is not a condition;"
+                    + " expected a condition string such as \"prev_channel=app\"");
           } else {
             out.add(((String) e.unwrapped()).strip());
           }
@@ -1213,8 +1638,12 @@ public final class PolkuConfig {
         return null;
       }
       if (v.valueType() != ConfigValueType.STRING || ((String) v.unwrapped()).isBlank()) {
-        problems.add(shown + " = " + v.unwrapped() + " is not a name; expected e.g. phone"
-            + " (channel) or csat (metric), * for the cross-channel scope, or leave it out");
+        problems.add(
+            shown
+                + " = "
+                + v.unwrapped()
+                + " is not a name; expected e.g. phone"
+                + " (channel) or csat (metric), * for the cross-channel scope, or leave it out");
         return null;
       }
       return ((String) v.unwrapped()).strip().toLowerCase(Locale.ROOT);
@@ -1230,12 +1659,21 @@ public final class PolkuConfig {
           Object team = e.getValue().unwrapped();
           String channel = route.contains("/") ? route.substring(0, route.indexOf('/')) : route;
           if (!(team instanceof String t) || t.isBlank()) {
-            problems.add(shown + " = " + team + " is not a team name; expected a string such"
-                + " as \"contact-centre\"; set the owning team's name");
+            problems.add(
+                shown
+                    + " = "
+                    + team
+                    + " is not a team name; expected a string such"
+                    + " as \"contact-centre\"; set the owning team's name");
           } else if (!channels.isEmpty() && !channels.contains(channel)) {
-            problems.add(shown + ": channel '" + channel + "' is not in polku.ingest.channels "
-                + channels + "; expected \"channel\" or \"channel/touchpoint\"; fix the"
-                + " channel name");
+            problems.add(
+                shown
+                    + ": channel '"
+                    + channel
+                    + "' is not in polku.ingest.channels "
+                    + channels
+                    + "; expected \"channel\" or \"channel/touchpoint\"; fix the"
+                    + " channel name");
           } else {
             teams.put(route, t);
           }
@@ -1247,8 +1685,14 @@ public final class PolkuConfig {
         for (Map.Entry<String, ConfigValue> e : c.getObject(k + "value-points").entrySet()) {
           Object v = e.getValue().unwrapped();
           if (!(v instanceof Integer i) || i < 0 || i > 2) {
-            problems.add(k + "value-points." + e.getKey() + " = " + v + " is not 0, 1 or 2;"
-                + " expected the points a value tier adds to the priority; set 0, 1 or 2");
+            problems.add(
+                k
+                    + "value-points."
+                    + e.getKey()
+                    + " = "
+                    + v
+                    + " is not 0, 1 or 2;"
+                    + " expected the points a value tier adds to the priority; set 0, 1 or 2");
           } else {
             valuePoints.put(e.getKey().toLowerCase(Locale.ROOT), i);
           }
@@ -1259,23 +1703,36 @@ public final class PolkuConfig {
       for (String priority : FollowupOptions.PRIORITIES) {
         String key = k + "sla-days." + priority;
         if (!c.hasPath(key)) {
-          problems.add(key + " is unset; expected the days to act on a " + priority
-              + " follow-up, e.g. " + key + " = 2; set it");
+          problems.add(
+              key
+                  + " is unset; expected the days to act on a "
+                  + priority
+                  + " follow-up, e.g. "
+                  + key
+                  + " = 2; set it");
         } else {
           sla.put(priority, positiveInt(key));
         }
       }
       if (sla.size() == 3 && (sla.get("P1") > sla.get("P2") || sla.get("P2") > sla.get("P3"))) {
-        problems.add(k + "sla-days = " + sla + " is not ordered; expected P1 <= P2 <= P3 (P1 is"
-            + " the most urgent); reorder the values");
+        problems.add(
+            k
+                + "sla-days = "
+                + sla
+                + " is not ordered; expected P1 <= P2 <= P3 (P1 is"
+                + " the most urgent); reorder the values");
       }
       List<Fix> fixes = new ArrayList<>();
       List<? extends com.typesafe.config.ConfigObject> list;
       try {
         list = c.getObjectList(k + "fixes");
       } catch (com.typesafe.config.ConfigException e) {
-        problems.add(k + "fixes: " + e.getMessage() + "; expected a list of { segment = \"..\","
-            + " date = \"YYYY-MM-DD\", note = \"..\" }");
+        problems.add(
+            k
+                + "fixes: "
+                + e.getMessage()
+                + "; expected a list of { segment = \"..\","
+                + " date = \"YYYY-MM-DD\", note = \"..\" }");
         list = List.of();
       }
       for (int i = 0; i < list.size(); i++) {
@@ -1287,12 +1744,14 @@ public final class PolkuConfig {
       int window = positiveInt(k + "fix-window-days");
       double alpha = share(k + "fix-alpha");
       if (alpha == 0) {
-        problems.add(k + "fix-alpha = 0 never detects a change; expected a significance level"
-            + " such as 0.05");
+        problems.add(
+            k
+                + "fix-alpha = 0 never detects a change; expected a significance level"
+                + " such as 0.05");
       }
       int historical = positiveInt(k + "historical-after-days");
-      return new FollowupOptions(teams, defaultTeam, valuePoints, severe, sla, fixes, window,
-          alpha, historical);
+      return new FollowupOptions(
+          teams, defaultTeam, valuePoints, severe, sla, fixes, window, alpha, historical);
     }
 
     private Fix readFix(String key, Config f) {
@@ -1304,42 +1763,69 @@ public final class PolkuConfig {
       String metric = "*";
       String conditionText = segment;
       if (segment.isEmpty()) {
-        problems.add(key + ".segment is unset; expected a root_cause_segments.segment_id such"
-            + " as \"phone/ces/ivr_queue_transfers\" or conditions joined with '&' such as"
-            + " \"upstream_failure_channel=app&prev_channel=app\"; set it");
+        problems.add(
+            key
+                + ".segment is unset; expected a root_cause_segments.segment_id such"
+                + " as \"phone/ces/ivr_queue_transfers\" or conditions joined with '&' such as"
+                + " \"upstream_failure_channel=app&prev_channel=app\"; set it");
         ok = false;
       } else if (segment.contains("/")) {
         String[] parts = segment.split("/", 3);
         if (parts.length != 3 || parts[0].isBlank() || parts[1].isBlank()) {
-          problems.add(key + ".segment = \"" + segment + "\" is not a segment id; expected"
-              + " channel/metric/conditions (channel and metric may be *), e.g."
-              + " \"phone/ces/ivr_queue_transfers\"; copy it from root_cause_segments.segment_id");
+          problems.add(
+              key
+                  + ".segment = \""
+                  + segment
+                  + "\" is not a segment id; expected"
+                  + " channel/metric/conditions (channel and metric may be *), e.g."
+                  + " \"phone/ces/ivr_queue_transfers\"; copy it from root_cause_segments.segment_id");
           ok = false;
         } else {
           channel = parts[0].toLowerCase(Locale.ROOT);
           metric = parts[1].toLowerCase(Locale.ROOT);
           conditionText = parts[2];
           if (!"*".equals(channel) && !channels.isEmpty() && !channels.contains(channel)) {
-            problems.add(key + ".segment = \"" + segment + "\": channel '" + channel + "' is"
-                + " not in polku.ingest.channels " + channels + "; expected one of them or *;"
-                + " fix the segment id");
+            problems.add(
+                key
+                    + ".segment = \""
+                    + segment
+                    + "\": channel '"
+                    + channel
+                    + "' is"
+                    + " not in polku.ingest.channels "
+                    + channels
+                    + "; expected one of them or *;"
+                    + " fix the segment id");
             ok = false;
           }
         }
       }
-      List<String> conditions = java.util.Arrays.stream(conditionText.split("&"))
-          .map(String::trim).filter(s -> !s.isEmpty()).sorted().distinct().toList();
+      List<String> conditions =
+          java.util.Arrays.stream(conditionText.split("&"))
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .sorted()
+              .distinct()
+              .toList();
       if (ok && conditions.isEmpty()) {
-        problems.add(key + ".segment = \"" + segment + "\" has no conditions; expected at least"
-            + " one condition such as prev_channel=app; add the segment's conditions");
+        problems.add(
+            key
+                + ".segment = \""
+                + segment
+                + "\" has no conditions; expected at least"
+                + " one condition such as prev_channel=app; add the segment's conditions");
         ok = false;
       }
       java.time.LocalDate date = null;
       try {
         date = java.time.LocalDate.parse(dateText);
       } catch (java.time.format.DateTimeParseException e) {
-        problems.add(key + ".date = \"" + dateText + "\" is not a date; expected YYYY-MM-DD, the"
-            + " day the fix went live; set e.g. date = \"2026-10-01\"");
+        problems.add(
+            key
+                + ".date = \""
+                + dateText
+                + "\" is not a date; expected YYYY-MM-DD, the"
+                + " day the fix went live; set e.g. date = \"2026-10-01\"");
         ok = false;
       }
       return ok ? new Fix(segment, channel, metric, conditions, date, note) : null;
@@ -1372,8 +1858,13 @@ public final class PolkuConfig {
         CatalystSqlParser$.MODULE$.parseExpression(expr);
         return true;
       } catch (Exception e) { // ParseException is checked in Java's eyes
-        problems.add(key + " = \"" + expr + "\" is not a Spark SQL expression: " + firstLine(e)
-            + "; fix the expression");
+        problems.add(
+            key
+                + " = \""
+                + expr
+                + "\" is not a Spark SQL expression: "
+                + firstLine(e)
+                + "; fix the expression");
         return false;
       }
     }
@@ -1382,17 +1873,23 @@ public final class PolkuConfig {
       String value = optString(path);
       if (value == null) {
         if (required) {
-          problems.add(path + " is unset; expected a URI or path for the lake, e.g."
-              + " \"lake\" (relative to POLKU_HOME), file:///data/lake or s3a://bucket/polku;"
-              + " set it in your --conf file");
+          problems.add(
+              path
+                  + " is unset; expected a URI or path for the lake, e.g."
+                  + " \"lake\" (relative to POLKU_HOME), file:///data/lake or s3a://bucket/polku;"
+                  + " set it in your --conf file");
         }
         return null;
       }
       String resolved = resolveLocation(value, baseDir);
       if (resolved == null) {
-        problems.add(path + " = '" + value + "' is a relative path but polku.base-dir is unset;"
-            + " expected an absolute path or URI; set POLKU_HOME (bin/polku does) or"
-            + " polku.base-dir");
+        problems.add(
+            path
+                + " = '"
+                + value
+                + "' is a relative path but polku.base-dir is unset;"
+                + " expected an absolute path or URI; set POLKU_HOME (bin/polku does) or"
+                + " polku.base-dir");
       }
       return resolved;
     }
@@ -1425,13 +1922,23 @@ public final class PolkuConfig {
       try {
         int v = c.getInt(path);
         if (v < min) {
-          problems.add(path + " = " + v + " must be at least " + min + "; set "
-              + (min == 1 ? "a positive number" : "e.g. " + key.defaultText()));
+          problems.add(
+              path
+                  + " = "
+                  + v
+                  + " must be at least "
+                  + min
+                  + "; set "
+                  + (min == 1 ? "a positive number" : "e.g. " + key.defaultText()));
         }
         return v;
       } catch (com.typesafe.config.ConfigException e) {
-        problems.add(path + ": " + e.getMessage() + "; expected "
-            + (min == 1 ? "a positive whole number" : "a whole number >= " + min));
+        problems.add(
+            path
+                + ": "
+                + e.getMessage()
+                + "; expected "
+                + (min == 1 ? "a positive whole number" : "a whole number >= " + min));
         return min;
       }
     }
@@ -1453,13 +1960,13 @@ public final class PolkuConfig {
       try {
         Duration d = c.getDuration(path);
         if (d.isNegative() || d.isZero()) {
-          problems.add(path + " = " + d + " must be positive; set a duration such as 30m,"
-              + " 72h or 7d");
+          problems.add(
+              path + " = " + d + " must be positive; set a duration such as 30m," + " 72h or 7d");
         }
         return d;
       } catch (com.typesafe.config.ConfigException e) {
-        problems.add(path + ": " + e.getMessage() + "; expected a duration such as 30m, 72h"
-            + " or 7d");
+        problems.add(
+            path + ": " + e.getMessage() + "; expected a duration such as 30m, 72h" + " or 7d");
         return Duration.ofMinutes(1);
       }
     }
@@ -1481,8 +1988,12 @@ public final class PolkuConfig {
       try {
         double v = conf.getDouble(path);
         if (v < 0 || v > 1) {
-          problems.add(fullKey + " = " + v + " is outside [0, 1]; expected a share such as"
-              + " 0.05 for 5%");
+          problems.add(
+              fullKey
+                  + " = "
+                  + v
+                  + " is outside [0, 1]; expected a share such as"
+                  + " 0.05 for 5%");
         }
         return v;
       } catch (com.typesafe.config.ConfigException e) {
@@ -1504,8 +2015,8 @@ public final class PolkuConfig {
   }
 
   /**
-   * The first non-blank line of an exception's message, else of its causes', else its class
-   * name. Spark's ParseException message starts with a newline, so its first line is empty.
+   * The first non-blank line of an exception's message, else of its causes', else its class name.
+   * Spark's ParseException message starts with a newline, so its first line is empty.
    */
   public static String firstLine(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -7,12 +7,28 @@ import java.util.Locale;
 
 /** What a source holds, and so which canonical table it is mapped onto. */
 public enum SourceKind {
-  EVENTS(Tables.EVENTS, "event_id", "event_ts",
+  EVENTS(
+      Tables.EVENTS,
+      "event_id",
+      "event_ts",
       List.of("event_id", "event_ts", "channel", "event_type")),
-  FEEDBACK(Tables.FEEDBACK, "response_id", "response_ts",
-      List.of("response_id", "response_ts", "channel", "survey", "metric", "score", "scale_min",
+  FEEDBACK(
+      Tables.FEEDBACK,
+      "response_id",
+      "response_ts",
+      List.of(
+          "response_id",
+          "response_ts",
+          "channel",
+          "survey",
+          "metric",
+          "score",
+          "scale_min",
           "scale_max")),
-  IDENTITY_LINKS(Tables.IDENTITY_LINKS, null, "observed_ts",
+  IDENTITY_LINKS(
+      Tables.IDENTITY_LINKS,
+      null,
+      "observed_ts",
       List.of("id_type_a", "id_a", "id_type_b", "id_b", "observed_ts")),
   CUSTOMERS(Tables.CUSTOMERS, "customer_id", null, List.of("customer_id"));
 
@@ -21,8 +37,8 @@ public enum SourceKind {
   private final String timestampColumn;
   private final List<String> requiredMappings;
 
-  SourceKind(TableSpec table, String idColumn, String timestampColumn,
-      List<String> requiredMappings) {
+  SourceKind(
+      TableSpec table, String idColumn, String timestampColumn, List<String> requiredMappings) {
     this.table = table;
     this.idColumn = idColumn;
     this.timestampColumn = timestampColumn;

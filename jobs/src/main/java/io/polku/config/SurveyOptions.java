@@ -15,8 +15,13 @@ import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
  * Survey targeting settings ({@code polku.surveys}): behaviour triggers, the short surveys they
  * send, and the fatigue rules.
  */
-public record SurveyOptions(List<Trigger> triggers, Map<String, List<Question>> surveys,
-    List<Cap> caps, int quietDaysAfterResponse, int dailyCap, int uncertaintyWindowDays) {
+public record SurveyOptions(
+    List<Trigger> triggers,
+    Map<String, List<Question>> surveys,
+    List<Cap> caps,
+    int quietDaysAfterResponse,
+    int dailyCap,
+    int uncertaintyWindowDays) {
 
   /** A trigger: a Spark SQL predicate over a journeys row, the survey and its send channel. */
   public record Trigger(String name, String when, String survey, String sendChannel) {}
@@ -50,23 +55,41 @@ public record SurveyOptions(List<Trigger> triggers, Map<String, List<Question>> 
         try {
           qs = c.getConfigList(key + ".questions");
         } catch (com.typesafe.config.ConfigException e) {
-          problems.add(shown + ": " + e.getMessage() + "; expected 1-3 questions such as"
-              + " [{ id = csat, text = \"How satisfied ...? (1-5)\" }]");
+          problems.add(
+              shown
+                  + ": "
+                  + e.getMessage()
+                  + "; expected 1-3 questions such as"
+                  + " [{ id = csat, text = \"How satisfied ...? (1-5)\" }]");
           continue;
         }
         if (qs.isEmpty() || qs.size() > 3) {
-          problems.add(shown + " has " + qs.size() + " questions; expected 1 to 3 (surveys must"
-              + " be short); keep the most important ones");
+          problems.add(
+              shown
+                  + " has "
+                  + qs.size()
+                  + " questions; expected 1 to 3 (surveys must"
+                  + " be short); keep the most important ones");
         }
         List<Question> questions = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < qs.size(); i++) {
           String id = r.string(qs.get(i), "id", shown + "[" + i + "].id", "csat");
-          String text = r.string(qs.get(i), "text", shown + "[" + i + "].text",
-              "\"How satisfied are you? (1-5)\"");
+          String text =
+              r.string(
+                  qs.get(i),
+                  "text",
+                  shown + "[" + i + "].text",
+                  "\"How satisfied are you? (1-5)\"");
           if (id != null && !ids.add(id)) {
-            problems.add(shown + "[" + i + "].id = '" + id + "' is used twice in the survey;"
-                + " expected unique question ids; rename one");
+            problems.add(
+                shown
+                    + "["
+                    + i
+                    + "].id = '"
+                    + id
+                    + "' is used twice in the survey;"
+                    + " expected unique question ids; rename one");
           }
           questions.add(new Question(id, text));
         }
@@ -78,8 +101,12 @@ public record SurveyOptions(List<Trigger> triggers, Map<String, List<Question>> 
     try {
       ts = c.getConfigList(k + "triggers");
     } catch (com.typesafe.config.ConfigException e) {
-      problems.add(k + "triggers: " + e.getMessage() + "; expected a list of { name, when,"
-          + " survey, send-channel }");
+      problems.add(
+          k
+              + "triggers: "
+              + e.getMessage()
+              + "; expected a list of { name, when,"
+              + " survey, send-channel }");
     }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < ts.size(); i++) {
@@ -90,21 +117,36 @@ public record SurveyOptions(List<Trigger> triggers, Map<String, List<Question>> 
       String survey = r.string(t, "survey", at + ".survey", "contact-csat");
       String send = r.string(t, "send-channel", at + ".send-channel", "email");
       if (name != null && !names.add(name)) {
-        problems.add(at + ".name = '" + name + "' is used by an earlier trigger; expected"
-            + " unique trigger names; rename it");
+        problems.add(
+            at
+                + ".name = '"
+                + name
+                + "' is used by an earlier trigger; expected"
+                + " unique trigger names; rename it");
       }
       if (when != null) {
         try {
           CatalystSqlParser$.MODULE$.parseExpression(when);
         } catch (Exception e) { // ParseException is checked in Java's eyes
-          problems.add(at + ".when = \"" + when + "\" is not a Spark SQL expression: "
-              + PolkuConfig.firstLine(e)
-              + "; expected a predicate over journeys columns; fix the expression");
+          problems.add(
+              at
+                  + ".when = \""
+                  + when
+                  + "\" is not a Spark SQL expression: "
+                  + PolkuConfig.firstLine(e)
+                  + "; expected a predicate over journeys columns; fix the expression");
         }
       }
       if (survey != null && !surveys.containsKey(survey)) {
-        problems.add(at + ".survey = '" + survey + "' is not defined; expected one of "
-            + surveys.keySet() + "; define it under " + k + "surveys");
+        problems.add(
+            at
+                + ".survey = '"
+                + survey
+                + "' is not defined; expected one of "
+                + surveys.keySet()
+                + "; define it under "
+                + k
+                + "surveys");
       }
       triggers.add(new Trigger(name, when, survey, send));
     }
@@ -125,16 +167,29 @@ public record SurveyOptions(List<Trigger> triggers, Map<String, List<Question>> 
         int days = cap.getInt("days");
         int max = cap.getInt("max");
         if (days < 1 || max < 1) {
-          problems.add(at + " = { days = " + days + ", max = " + max + " }: both must be at"
-              + " least 1; set e.g. { days = 30, max = 1 }");
+          problems.add(
+              at
+                  + " = { days = "
+                  + days
+                  + ", max = "
+                  + max
+                  + " }: both must be at"
+                  + " least 1; set e.g. { days = 30, max = 1 }");
         }
         caps.add(new Cap(days, max));
       }
     } catch (com.typesafe.config.ConfigException e) {
-      problems.add(k + "caps: " + e.getMessage() + "; expected a list such as"
-          + " [{ days = 30, max = 1 }, { days = 90, max = 3 }]");
+      problems.add(
+          k
+              + "caps: "
+              + e.getMessage()
+              + "; expected a list such as"
+              + " [{ days = 30, max = 1 }, { days = 90, max = 3 }]");
     }
-    return new SurveyOptions(triggers, surveys, caps,
+    return new SurveyOptions(
+        triggers,
+        surveys,
+        caps,
         r.intAtLeast(k + "quiet-days-after-response", 0, "14"),
         r.intAtLeast(k + "daily-cap", 0, "100"),
         r.intAtLeast(k + "uncertainty-window-days", 1, "90"));

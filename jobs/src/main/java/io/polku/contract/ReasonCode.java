@@ -1,14 +1,14 @@
 package io.polku.contract;
 
 /**
- * Stable reason codes of quarantined rows. Codes never change meaning; new ones may be added.
- * When a row has several problems, the first in this declaration order is reported.
+ * Stable reason codes of quarantined rows. Codes never change meaning; new ones may be added. When
+ * a row has several problems, the first in this declaration order is reported.
  */
 public enum ReasonCode {
   /**
-   * A field or record whose bytes are not valid in the source's declared encoding (UTF-8
-   * unless the source sets {@code encoding}); first, as it can make a record unparseable. For a
-   * UTF-8 source the raw record keeps the bytes as base64.
+   * A field or record whose bytes are not valid in the source's declared encoding (UTF-8 unless the
+   * source sets {@code encoding}); first, as it can make a record unparseable. For a UTF-8 source
+   * the raw record keeps the bytes as base64.
    */
   BAD_ENCODING,
   /** A JSON line (or other record) the reader could not parse at all. */
@@ -40,9 +40,9 @@ public enum ReasonCode {
   /** A score outside its scale [scale_min, scale_max]. */
   SCORE_OUT_OF_RANGE,
   /**
-   * A row dated further from the date in its file's name than the source's
-   * {@code file-date-margin-days}: a run reads only the files within that margin of its dates,
-   * so such a row would come and go with the runs' ranges.
+   * A row dated further from the date in its file's name than the source's {@code
+   * file-date-margin-days}: a run reads only the files within that margin of its dates, so such a
+   * row would come and go with the runs' ranges.
    */
   FILE_DATE_OUTSIDE_MARGIN,
   /** A second record with an id already seen in this batch or already in the table. */

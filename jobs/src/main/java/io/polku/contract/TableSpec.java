@@ -11,9 +11,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One table of the lake: its name, zone, meaning, columns (each with a comment), partitioning
- * and key. The single place table documentation comes from: the Delta column comments, the
- * table comment and {@code docs/tables.md} are all generated from these specs.
+ * One table of the lake: its name, zone, meaning, columns (each with a comment), partitioning and
+ * key. The single place table documentation comes from: the Delta column comments, the table
+ * comment and {@code docs/tables.md} are all generated from these specs.
  */
 public record TableSpec(
     String name,
@@ -62,8 +62,15 @@ public record TableSpec(
     return columns.stream()
         .filter(c -> c.name().equals(columnName))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(
-            "Table " + name + " has no column " + columnName + "; columns are " + columnNames()));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "Table "
+                        + name
+                        + " has no column "
+                        + columnName
+                        + "; columns are "
+                        + columnNames()));
   }
 
   static Column col(String name, DataType type, boolean nullable, String comment) {

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A stable view for BI tools: a documented filter over one table, with the table's columns and
- * their comments. Views are the supported interface for dashboards: a table's layout may grow,
- * a view keeps its meaning.
+ * their comments. Views are the supported interface for dashboards: a table's layout may grow, a
+ * view keeps its meaning.
  *
  * @param name the view's name in the catalog
  * @param description what the view shows (its catalog comment and its docs entry)
@@ -20,14 +20,20 @@ public record ViewSpec(String name, String description, TableSpec base, String w
 
   /** The {@code CREATE OR REPLACE VIEW} statement, with every column's comment. */
   public String createSql(String database) {
-    StringBuilder sb = new StringBuilder("CREATE OR REPLACE VIEW ")
-        .append(database).append('.').append(name).append(" (");
+    StringBuilder sb =
+        new StringBuilder("CREATE OR REPLACE VIEW ")
+            .append(database)
+            .append('.')
+            .append(name)
+            .append(" (");
     List<TableSpec.Column> cols = base.columns();
     for (int i = 0; i < cols.size(); i++) {
       if (i > 0) {
         sb.append(", ");
       }
-      sb.append('`').append(cols.get(i).name()).append("` COMMENT ")
+      sb.append('`')
+          .append(cols.get(i).name())
+          .append("` COMMENT ")
           .append(literal(cols.get(i).comment()));
     }
     sb.append(") COMMENT ").append(literal(description)).append(" AS SELECT ");
@@ -37,8 +43,13 @@ public record ViewSpec(String name, String description, TableSpec base, String w
       }
       sb.append('`').append(cols.get(i).name()).append('`');
     }
-    return sb.append(" FROM ").append(database).append('.').append(base.name())
-        .append(" WHERE ").append(where.replace("${db}", database)).toString();
+    return sb.append(" FROM ")
+        .append(database)
+        .append('.')
+        .append(base.name())
+        .append(" WHERE ")
+        .append(where.replace("${db}", database))
+        .toString();
   }
 
   static String literal(String s) {

@@ -16,17 +16,17 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The files of a source that one run reads. A source with {@code file-date-pattern} is read
- * only from the glob matches (files, or folders such as {@code .../2026-10-30/}) whose path
- * carries a date within the run's dates widened by {@code file-date-margin-days} on both
- * sides, plus the matches that carry no date at all (so nothing is skipped by a name the
- * pattern does not know). A one-day run then reads the day's files, not the source's history.
- * A source without the pattern is read whole.
+ * The files of a source that one run reads. A source with {@code file-date-pattern} is read only
+ * from the glob matches (files, or folders such as {@code .../2026-10-30/}) whose path carries a
+ * date within the run's dates widened by {@code file-date-margin-days} on both sides, plus the
+ * matches that carry no date at all (so nothing is skipped by a name the pattern does not know). A
+ * one-day run then reads the day's files, not the source's history. A source without the pattern is
+ * read whole.
  *
  * <p>The margin is what makes this safe: a row's date is the UTC date of its timestamp, and an
- * export named by a local date, or one that also holds the previous day's late events, puts
- * rows of date D into the file of D - 1 or D + 1. Rows of the run's dates in files further
- * away are not read; re-running those dates with a wider margin picks them up.
+ * export named by a local date, or one that also holds the previous day's late events, puts rows of
+ * date D into the file of D - 1 or D + 1. Rows of the run's dates in files further away are not
+ * read; re-running those dates with a wider margin picks them up.
  *
  * <p>Cost: one listing of each configured glob on the driver (names only, no data).
  */
@@ -50,8 +50,8 @@ public final class SourceFiles {
   private SourceFiles() {}
 
   /** The files of {@code source} a run over {@code from .. to} reads. */
-  public static Selection forRun(SparkSession spark, SourceConfig source, LocalDate from,
-      LocalDate to) {
+  public static Selection forRun(
+      SparkSession spark, SourceConfig source, LocalDate from, LocalDate to) {
     if (source.fileDatePattern() == null) {
       return new Selection(source, -1, -1);
     }
@@ -77,9 +77,16 @@ public final class SourceFiles {
           }
         }
       } catch (IOException e) {
-        throw new SourceNotFoundException("Source " + source.name() + ": cannot list " + p
-            + " (configured in " + source.key("paths") + "): " + e.getMessage()
-            + "; check the path and the file system's credentials");
+        throw new SourceNotFoundException(
+            "Source "
+                + source.name()
+                + ": cannot list "
+                + p
+                + " (configured in "
+                + source.key("paths")
+                + "): "
+                + e.getMessage()
+                + "; check the path and the file system's credentials");
       }
     }
     return new Selection(source.withPaths(keep), keep.size(), listed);
@@ -87,8 +94,8 @@ public final class SourceFiles {
 
   /**
    * The date the source's pattern finds in {@code path} (its first group, or the whole match
-   * without groups), as yyyy-MM-dd or yyyyMMdd; null when the pattern does not match or the
-   * text is not a date.
+   * without groups), as yyyy-MM-dd or yyyyMMdd; null when the pattern does not match or the text is
+   * not a date.
    */
   public static LocalDate dateOf(SourceConfig source, String path) {
     Matcher m = source.fileDatePattern().matcher(path);

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The settings and output window of one ordered pass over the customer timeline. Serializable:
- * it travels to the executors with the pass.
+ * The settings and output window of one ordered pass over the customer timeline. Serializable: it
+ * travels to the executors with the pass.
  *
  * @param sessionGapMicros inactivity that starts a new session (no source session id)
  * @param journeyGapMicros inactivity that starts a new journey
@@ -34,11 +34,14 @@ public record JourneyOptions(
     LocalDate journeysFrom,
     LocalDate journeysTo,
     LocalDate responsesFrom,
-    LocalDate responsesTo) implements Serializable {
+    LocalDate responsesTo)
+    implements Serializable {
 
   /** At most this many failing steps are kept per journey, and topics per journey. */
   static final int MAX_FAILURE_STEPS = 10;
+
   static final int MAX_TOPICS = 20;
+
   /** A channel path longer than this many channels is shortened in the middle. */
   static final int MAX_PATH = 30;
 
@@ -48,14 +51,22 @@ public record JourneyOptions(
   }
 
   /**
-   * The options of a run for [from, to]: journeys are re-opened {@link #reopenDays} days back
-   * so that journeys crossing midnight are written whole by a later night.
+   * The options of a run for [from, to]: journeys are re-opened {@link #reopenDays} days back so
+   * that journeys crossing midnight are written whole by a later night.
    */
-  public static JourneyOptions forRun(PolkuConfig.JourneyOptions c, LocalDate from,
-      LocalDate to) {
-    return new JourneyOptions(micros(c.sessionGap()), micros(c.gap()), micros(c.lookback()),
-        micros(c.repeatWindow()), c.contextSteps(), Set.copyOf(c.splitEventTypes()),
-        Set.copyOf(c.assistedChannels()), from.minusDays(reopenDays(c)), to, from, to);
+  public static JourneyOptions forRun(PolkuConfig.JourneyOptions c, LocalDate from, LocalDate to) {
+    return new JourneyOptions(
+        micros(c.sessionGap()),
+        micros(c.gap()),
+        micros(c.lookback()),
+        micros(c.repeatWindow()),
+        c.contextSteps(),
+        Set.copyOf(c.splitEventTypes()),
+        Set.copyOf(c.assistedChannels()),
+        from.minusDays(reopenDays(c)),
+        to,
+        from,
+        to);
   }
 
   /** Days a run re-opens before its first date: the journey gap, rounded up. */
@@ -79,15 +90,33 @@ public record JourneyOptions(
 
   /** Test and notebook convenience: defaults of reference.conf with an explicit window. */
   public static JourneyOptions defaults(LocalDate from, LocalDate to) {
-    return new JourneyOptions(micros(Duration.ofMinutes(30)), micros(Duration.ofHours(72)),
-        micros(Duration.ofDays(7)), micros(Duration.ofDays(7)), 20, Set.of(),
-        Set.of("phone", "chat", "store"), from.minusDays(3), to, from, to);
+    return new JourneyOptions(
+        micros(Duration.ofMinutes(30)),
+        micros(Duration.ofHours(72)),
+        micros(Duration.ofDays(7)),
+        micros(Duration.ofDays(7)),
+        20,
+        Set.of(),
+        Set.of("phone", "chat", "store"),
+        from.minusDays(3),
+        to,
+        from,
+        to);
   }
 
   /** With other channels counted as assisted, other split types, etc. */
   public JourneyOptions withSplitEventTypes(List<String> types) {
-    return new JourneyOptions(sessionGapMicros, journeyGapMicros, lookbackMicros,
-        repeatWindowMicros, contextSteps, Set.copyOf(types), assistedChannels, journeysFrom,
-        journeysTo, responsesFrom, responsesTo);
+    return new JourneyOptions(
+        sessionGapMicros,
+        journeyGapMicros,
+        lookbackMicros,
+        repeatWindowMicros,
+        contextSteps,
+        Set.copyOf(types),
+        assistedChannels,
+        journeysFrom,
+        journeysTo,
+        responsesFrom,
+        responsesTo);
   }
 }

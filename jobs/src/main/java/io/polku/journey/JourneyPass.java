@@ -23,11 +23,11 @@ import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
 /**
- * The single ordered pass over a partition of the customer timeline, sorted by customer, time,
- * kind (events before responses at the same instant) and id. Walks each customer's rows once,
- * keeping only bounded state (the current session and journey, the last K steps, the last
- * failure, the last assisted contact per touchpoint) and emits one row per journey and one
- * per response (see {@link JourneyTransforms#PASS_SCHEMA}).
+ * The single ordered pass over a partition of the customer timeline, sorted by customer, time, kind
+ * (events before responses at the same instant) and id. Walks each customer's rows once, keeping
+ * only bounded state (the current session and journey, the last K steps, the last failure, the last
+ * assisted contact per touchpoint) and emits one row per journey and one per response (see {@link
+ * JourneyTransforms#PASS_SCHEMA}).
  *
  * <p>Memory per task is bounded by the number of distinct touchpoints of one customer and the
  * configured caps, never by the length of a customer's history.
@@ -120,7 +120,8 @@ final class JourneyPass implements MapPartitionsFunction<Row, Row> {
   }
 
   static LocalDate utcDate(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L)).atZone(ZoneOffset.UTC)
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L))
+        .atZone(ZoneOffset.UTC)
         .toLocalDate();
   }
 
@@ -135,8 +136,14 @@ final class JourneyPass implements MapPartitionsFunction<Row, Row> {
   }
 
   /** One behavioural step. */
-  private record Step(long ts, String channel, String type, String outcome, String touchpoint,
-      String session, scala.collection.Map<String, String> properties) {
+  private record Step(
+      long ts,
+      String channel,
+      String type,
+      String outcome,
+      String touchpoint,
+      String session,
+      scala.collection.Map<String, String> properties) {
     Row toRow() {
       return RowFactory.create(timestamp(ts), channel, type, outcome, touchpoint, properties);
     }
@@ -166,23 +173,32 @@ final class JourneyPass implements MapPartitionsFunction<Row, Row> {
         return;
       }
       if (r.getInt(iKind) == 0) {
-        step(new Step(ts, r.getString(iChannel), r.getString(iType), r.getString(iOutcome),
-            r.getString(iTouchpoint), r.getString(iSession),
-            r.isNullAt(iProperties) ? null : r.getMap(iProperties)), out);
+        step(
+            new Step(
+                ts,
+                r.getString(iChannel),
+                r.getString(iType),
+                r.getString(iOutcome),
+                r.getString(iTouchpoint),
+                r.getString(iSession),
+                r.isNullAt(iProperties) ? null : r.getMap(iProperties)),
+            out);
       } else {
         response(r, ts, out);
       }
     }
 
     private void step(Step s, ArrayDeque<Row> out) {
-      boolean newSession = last == null
-          || !java.util.Objects.equals(last.channel(), s.channel())
-          || (last.session() != null && s.session() != null
-              ? !last.session().equals(s.session())
-              : s.ts() - last.ts() > o.sessionGapMicros());
-      boolean newJourney = last == null
-          || (last.type() != null && o.splitEventTypes().contains(last.type()))
-          || (newSession && s.ts() - last.ts() >= o.journeyGapMicros());
+      boolean newSession =
+          last == null
+              || !java.util.Objects.equals(last.channel(), s.channel())
+              || (last.session() != null && s.session() != null
+                  ? !last.session().equals(s.session())
+                  : s.ts() - last.ts() > o.sessionGapMicros());
+      boolean newJourney =
+          last == null
+              || (last.type() != null && o.splitEventTypes().contains(last.type()))
+              || (newSession && s.ts() - last.ts() >= o.journeyGapMicros());
       if (newJourney) {
         closeJourney(out);
         journey = new Journey(s);
@@ -224,46 +240,56 @@ final class JourneyPass implements MapPartitionsFunction<Row, Row> {
           }
         }
       }
-      boolean failure = history && lastFailure != null
-          && ts - lastFailure.ts() <= o.lookbackMicros();
+      boolean failure =
+          history && lastFailure != null && ts - lastFailure.ts() <= o.lookbackMicros();
       Step upstream = null;
       if (history) {
         String rated = String.valueOf(r.getString(iChannel));
         for (Map.Entry<String, Step> e : lastFailureByChannel.entrySet()) {
           Step f = e.getValue();
-          if (!e.getKey().equals(rated) && ts - f.ts() <= o.lookbackMicros()
+          if (!e.getKey().equals(rated)
+              && ts - f.ts() <= o.lookbackMicros()
               && (upstream == null || f.ts() > upstream.ts())) {
             upstream = f;
           }
         }
       }
-      Row context = RowFactory.create(
-          r.getString(iId), r.getTimestamp(iTs), Date.valueOf(day), key,
-          r.getString(iChannel), r.getString(iTouchpoint), r.getString(iSurvey),
-          r.getString(iMetric), r.isNullAt(iScore) ? null : r.getDouble(iScore),
-          r.isNullAt(iMin) ? null : r.getDouble(iMin), r.isNullAt(iMax) ? null : r.getDouble(iMax),
-          r.getString(iComment), r.getString(iLanguage),
-          history,
-          history ? journey.id() : null,
-          history ? journey.path() : null,
-          history ? journey.steps : 0L,
-          history ? last.channel() : null,
-          history ? last.type() : null,
-          failure ? lastFailure.channel() : null,
-          failure ? lastFailure.touchpoint() : null,
-          failure ? lastFailure.type() : null,
-          failure ? (ts - lastFailure.ts()) / (double) MICROS_PER_HOUR : null,
-          upstream == null ? null : upstream.channel(),
-          upstream == null ? null : upstream.touchpoint(),
-          upstream == null ? null : upstream.type(),
-          upstream == null ? null : (ts - upstream.ts()) / (double) MICROS_PER_HOUR,
-          history ? journey.switches : 0L,
-          history ? journey.handoffs : 0L,
-          history ? journey.failures : 0L,
-          history ? (ts - journey.start) / (double) MICROS_PER_HOUR : null,
-          history ? journey.peak : 0L,
-          history ? last.outcome() : null,
-          history ? seq(steps) : seq(Collections.<Row>emptyList()));
+      Row context =
+          RowFactory.create(
+              r.getString(iId),
+              r.getTimestamp(iTs),
+              Date.valueOf(day),
+              key,
+              r.getString(iChannel),
+              r.getString(iTouchpoint),
+              r.getString(iSurvey),
+              r.getString(iMetric),
+              r.isNullAt(iScore) ? null : r.getDouble(iScore),
+              r.isNullAt(iMin) ? null : r.getDouble(iMin),
+              r.isNullAt(iMax) ? null : r.getDouble(iMax),
+              r.getString(iComment),
+              r.getString(iLanguage),
+              history,
+              history ? journey.id() : null,
+              history ? journey.path() : null,
+              history ? journey.steps : 0L,
+              history ? last.channel() : null,
+              history ? last.type() : null,
+              failure ? lastFailure.channel() : null,
+              failure ? lastFailure.touchpoint() : null,
+              failure ? lastFailure.type() : null,
+              failure ? (ts - lastFailure.ts()) / (double) MICROS_PER_HOUR : null,
+              upstream == null ? null : upstream.channel(),
+              upstream == null ? null : upstream.touchpoint(),
+              upstream == null ? null : upstream.type(),
+              upstream == null ? null : (ts - upstream.ts()) / (double) MICROS_PER_HOUR,
+              history ? journey.switches : 0L,
+              history ? journey.handoffs : 0L,
+              history ? journey.failures : 0L,
+              history ? (ts - journey.start) / (double) MICROS_PER_HOUR : null,
+              history ? journey.peak : 0L,
+              history ? last.outcome() : null,
+              history ? seq(steps) : seq(Collections.<Row>emptyList()));
       out.add(RowFactory.create(null, context));
     }
 
@@ -368,19 +394,40 @@ final class JourneyPass implements MapPartitionsFunction<Row, Row> {
 
       String id() {
         if (id == null) {
-          id = "j_" + UUID.nameUUIDFromBytes((key + "|" + start)
-              .getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+          id =
+              "j_"
+                  + UUID.nameUUIDFromBytes((key + "|" + start).getBytes(StandardCharsets.UTF_8))
+                      .toString()
+                      .replace("-", "");
         }
         return id;
       }
 
       Row toRow(String customerKey, LocalDate day) {
-        return RowFactory.create(id(), customerKey, Date.valueOf(day), timestamp(start),
-            timestamp(end), (end - start) / 60_000_000.0, steps, sessions, path(),
-            firstChannel, lastChannel, switches, handoffs, failures, seq(failureSteps),
-            seq(new ArrayList<>(topics)), o.assistedChannels().contains(lastChannel),
-            assistedContacts, repeat, peak, peakStep == null ? null : peakStep.toRow(),
-            endOutcome, failures == 0 && assistedContacts == 0);
+        return RowFactory.create(
+            id(),
+            customerKey,
+            Date.valueOf(day),
+            timestamp(start),
+            timestamp(end),
+            (end - start) / 60_000_000.0,
+            steps,
+            sessions,
+            path(),
+            firstChannel,
+            lastChannel,
+            switches,
+            handoffs,
+            failures,
+            seq(failureSteps),
+            seq(new ArrayList<>(topics)),
+            o.assistedChannels().contains(lastChannel),
+            assistedContacts,
+            repeat,
+            peak,
+            peakStep == null ? null : peakStep.toRow(),
+            endOutcome,
+            failures == 0 && assistedContacts == 0);
       }
     }
   }

@@ -10,7 +10,6 @@ import io.polku.contract.ViewSpec;
 import io.polku.contract.Views;
 import java.util.ArrayList;
 import java.util.List;
-import scala.Option;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -22,14 +21,15 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
+import scala.Option;
 
 /**
- * The lake: every table's fixed location under the root URI, creating tables with their
- * documented schemas, registering them by location in this process's session catalog, and
- * the atomic Delta writes stages use (replace a date range, merge by key).
+ * The lake: every table's fixed location under the root URI, creating tables with their documented
+ * schemas, registering them by location in this process's session catalog, and the atomic Delta
+ * writes stages use (replace a date range, merge by key).
  *
- * <p>Lake locations are URI strings handled by Hadoop's FileSystem and Delta ({@code file:},
- * {@code s3a:}, ...), never {@code java.io.File}.
+ * <p>Lake locations are URI strings handled by Hadoop's FileSystem and Delta ({@code file:}, {@code
+ * s3a:}, ...), never {@code java.io.File}.
  */
 public final class Lake {
   private final SparkSession spark;
@@ -73,11 +73,12 @@ public final class Lake {
   public void ensure(TableSpec table) {
     if (!exists(table)) {
       clearInterruptedCreation(table);
-      DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
-          .location(location(table))
-          .addColumns(table.schema())
-          .comment(table.description())
-          .property("polku.table", table.name());
+      DeltaTableBuilder builder =
+          DeltaTable.createIfNotExists(spark)
+              .location(location(table))
+              .addColumns(table.schema())
+              .comment(table.description())
+              .property("polku.table", table.name());
       if (!table.partitionColumns().isEmpty()) {
         builder = builder.partitionedBy(table.partitionColumns().toArray(new String[0]));
       }
@@ -87,25 +88,32 @@ public final class Lake {
         if (exists(table)) {
           throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
-        throw new IllegalStateException("Cannot create table " + table.name() + " at "
-            + location(table) + ": its _delta_log folder holds files but no commit, and they"
-            + " are not only the remains of an interrupted creation, which Polku removes by"
-            + " itself (" + e.getMessage() + "). If no run is writing this lake, move that"
-            + " _delta_log folder aside and re-run.", e);
+        throw new IllegalStateException(
+            "Cannot create table "
+                + table.name()
+                + " at "
+                + location(table)
+                + ": its _delta_log folder holds files but no commit, and they"
+                + " are not only the remains of an interrupted creation, which Polku removes by"
+                + " itself ("
+                + e.getMessage()
+                + "). If no run is writing this lake, move that"
+                + " _delta_log folder aside and re-run.",
+            e);
       }
     }
     register(table);
   }
 
   /**
-   * Removes what a process killed while creating the table left behind: a {@code _delta_log}
-   * folder without a single commit or checkpoint. Delta writes a commit to a temporary file
-   * and renames it, and makes the log's {@code _commits} folder before the first commit, so a
-   * kill in between leaves only temporary files (with their Hadoop {@code .crc} side files)
-   * and an empty {@code _commits}. Delta would take such a folder for a table and creating
-   * or reading it would fail ({@code DELTA_TABLE_NOT_FOUND}). An allow-list: the log is
-   * removed only when everything in it is one of those remains; a location holding any
-   * other file, or a log with a commit, checkpoint or checksum, is left as it is.
+   * Removes what a process killed while creating the table left behind: a {@code _delta_log} folder
+   * without a single commit or checkpoint. Delta writes a commit to a temporary file and renames
+   * it, and makes the log's {@code _commits} folder before the first commit, so a kill in between
+   * leaves only temporary files (with their Hadoop {@code .crc} side files) and an empty {@code
+   * _commits}. Delta would take such a folder for a table and creating or reading it would fail
+   * ({@code DELTA_TABLE_NOT_FOUND}). An allow-list: the log is removed only when everything in it
+   * is one of those remains; a location holding any other file, or a log with a commit, checkpoint
+   * or checksum, is left as it is.
    */
   private void clearInterruptedCreation(TableSpec table) {
     Path location = new Path(location(table));
@@ -125,8 +133,15 @@ public final class Lake {
         fs.delete(log, true);
       }
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Could not inspect " + log + " before creating "
-          + table.name() + ": " + e.getMessage() + "; check the lake's storage", e);
+      throw new java.io.UncheckedIOException(
+          "Could not inspect "
+              + log
+              + " before creating "
+              + table.name()
+              + ": "
+              + e.getMessage()
+              + "; check the lake's storage",
+          e);
     }
   }
 
@@ -135,9 +150,10 @@ public final class Lake {
       throws java.io.IOException {
     for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir)) {
       String name = f.getPath().getName();
-      boolean ok = f.isDirectory()
-          ? name.equals("_commits") && onlyRemainsOfACreation(fs, f.getPath())
-          : name.startsWith(".") && (name.endsWith(".tmp") || name.endsWith(".tmp.crc"));
+      boolean ok =
+          f.isDirectory()
+              ? name.equals("_commits") && onlyRemainsOfACreation(fs, f.getPath())
+              : name.startsWith(".") && (name.endsWith(".tmp") || name.endsWith(".tmp.crc"));
       if (!ok) {
         return false; // a commit, checkpoint, checksum or anything else: not ours to remove
       }
@@ -146,9 +162,9 @@ public final class Lake {
   }
 
   /**
-   * Registers the table by location in this process's catalog (idempotent). A registration of
-   * the same name at another location (another lake used earlier in this process) is replaced;
-   * the table is external, so dropping the registration never deletes data.
+   * Registers the table by location in this process's catalog (idempotent). A registration of the
+   * same name at another location (another lake used earlier in this process) is replaced; the
+   * table is external, so dropping the registration never deletes data.
    */
   public void register(TableSpec table) {
     if (!"default".equals(database)) {
@@ -161,20 +177,27 @@ public final class Lake {
       try {
         registered = catalog.getTableRawMetadata(id).location().toString();
       } catch (Exception e) { // NoSuchDatabaseException/NoSuchTableException: checked in Java
-        throw new IllegalStateException("Cannot read the catalog entry of "
-            + qualifiedName(table) + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "Cannot read the catalog entry of " + qualifiedName(table) + ": " + e.getMessage(), e);
       }
-      if (new Path(registered).toUri().normalize().equals(
-          new Path(location(table)).toUri().normalize())) {
+      if (new Path(registered)
+          .toUri()
+          .normalize()
+          .equals(new Path(location(table)).toUri().normalize())) {
         return;
       }
       // Only the catalog entry goes; the data (possibly of another lake) is never touched.
       catalog.dropTable(id, true, false);
     }
     // With the table's comment, so catalogs (BI tools over JDBC) show what the table means.
-    spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING delta COMMENT '"
-        + table.description().replace("\\", "\\\\").replace("'", "\\'") + "' LOCATION '"
-        + location(table).replace("'", "\\'") + "'");
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + qualifiedName(table)
+            + " USING delta COMMENT '"
+            + table.description().replace("\\", "\\\\").replace("'", "\\'")
+            + "' LOCATION '"
+            + location(table).replace("'", "\\'")
+            + "'");
   }
 
   /** Registers every table that exists in the lake; returns the ones registered. */
@@ -192,9 +215,9 @@ public final class Lake {
 
   /**
    * Registers only the lake tables and views among {@code names} (lower-case, unqualified, e.g.
-   * from {@link QueryRelations}) that exist, and for a view the tables it reads first; other
-   * names are ignored. Returns the names registered, tables before views. Costs one Delta log
-   * read per named table instead of one per lake table ({@link #registerExisting}).
+   * from {@link QueryRelations}) that exist, and for a view the tables it reads first; other names
+   * are ignored. Returns the names registered, tables before views. Costs one Delta log read per
+   * named table instead of one per lake table ({@link #registerExisting}).
    */
   public List<String> registerNamed(java.util.Collection<String> names) {
     java.util.Set<TableSpec> tables = new java.util.LinkedHashSet<>();
@@ -229,9 +252,8 @@ public final class Lake {
   }
 
   /**
-   * (Re)creates every BI view ({@link Views}) whose tables are registered; returns their
-   * names. A view is a stored query over the registered name, so it always reads the latest
-   * Delta version.
+   * (Re)creates every BI view ({@link Views}) whose tables are registered; returns their names. A
+   * view is a stored query over the registered name, so it always reads the latest Delta version.
    */
   public List<String> registerViews(List<TableSpec> registered) {
     List<String> views = new ArrayList<>();
@@ -249,11 +271,14 @@ public final class Lake {
   }
 
   /**
-   * Atomically replaces the rows matching {@code condition} with {@code rows} (one Delta
-   * commit). Re-running with the same rows gives the same table contents.
+   * Atomically replaces the rows matching {@code condition} with {@code rows} (one Delta commit).
+   * Re-running with the same rows gives the same table contents.
    */
   public void replaceWhere(TableSpec table, Dataset<Row> rows, String condition) {
-    conform(table, rows).write().format("delta").mode("overwrite")
+    conform(table, rows)
+        .write()
+        .format("delta")
+        .mode("overwrite")
         .option("replaceWhere", condition)
         .save(location(table));
   }
@@ -267,9 +292,9 @@ public final class Lake {
   }
 
   /**
-   * Appends {@code rows} in one Delta commit, without reading the table: for rows whose key is
-   * new by construction (a run's own audit rows). A blind append costs a write and a commit;
-   * a merge would also scan the table, whose size grows with the lake's history.
+   * Appends {@code rows} in one Delta commit, without reading the table: for rows whose key is new
+   * by construction (a run's own audit rows). A blind append costs a write and a commit; a merge
+   * would also scan the table, whose size grows with the lake's history.
    */
   public void append(TableSpec table, Dataset<Row> rows) {
     conform(table, rows).write().format("delta").mode("append").save(location(table));
@@ -281,13 +306,13 @@ public final class Lake {
   }
 
   /**
-   * {@link #upsert(TableSpec, Dataset, List)} where every key of {@code rows} lies in the
-   * table's rows matching {@code targetFilter} (a predicate over the table's columns prefixed
-   * {@code t.}, e.g. {@code t.run_id IN ('r1')}): Delta then reads only the files whose
-   * statistics can hold such rows. Null for none.
+   * {@link #upsert(TableSpec, Dataset, List)} where every key of {@code rows} lies in the table's
+   * rows matching {@code targetFilter} (a predicate over the table's columns prefixed {@code t.},
+   * e.g. {@code t.run_id IN ('r1')}): Delta then reads only the files whose statistics can hold
+   * such rows. Null for none.
    */
-  public void upsert(TableSpec table, Dataset<Row> rows, List<String> compareColumns,
-      String targetFilter) {
+  public void upsert(
+      TableSpec table, Dataset<Row> rows, List<String> compareColumns, String targetFilter) {
     StringBuilder on = new StringBuilder(targetFilter == null ? "" : "(" + targetFilter + ")");
     for (String k : table.keyColumns()) {
       if (on.length() > 0) {
@@ -302,28 +327,35 @@ public final class Lake {
       }
       if (table.column(c).type() instanceof MapType) {
         // Maps have no equality in Spark SQL; compare their sorted entries.
-        changed.append("NOT (to_json(array_sort(map_entries(t.").append(c)
-            .append("))) <=> to_json(array_sort(map_entries(s.").append(c).append("))))");
+        changed
+            .append("NOT (to_json(array_sort(map_entries(t.")
+            .append(c)
+            .append("))) <=> to_json(array_sort(map_entries(s.")
+            .append(c)
+            .append("))))");
       } else {
         changed.append("NOT (t.").append(c).append(" <=> s.").append(c).append(")");
       }
     }
-    DeltaTable.forPath(spark, location(table)).as("t")
+    DeltaTable.forPath(spark, location(table))
+        .as("t")
         .merge(conform(table, rows).as("s"), on.toString())
-        .whenMatched(changed.length() == 0 ? "false" : changed.toString()).updateAll()
-        .whenNotMatched().insertAll()
+        .whenMatched(changed.length() == 0 ? "false" : changed.toString())
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
         .execute();
   }
 
   /**
    * Merges by the table's key in one Delta commit: inserts new keys (all columns), updates only
    * {@code updateColumns} of existing keys when one of them changed (the other columns, e.g. a
-   * status set by someone else, are never touched), and deletes the table's rows matching
-   * {@code deleteUnmatchedWhere} (a predicate over the table's columns, or null for none) whose
-   * key is not in {@code rows}: the rows a re-run of that scope no longer produces.
+   * status set by someone else, are never touched), and deletes the table's rows matching {@code
+   * deleteUnmatchedWhere} (a predicate over the table's columns, or null for none) whose key is not
+   * in {@code rows}: the rows a re-run of that scope no longer produces.
    */
-  public void mergeKeepingColumns(TableSpec table, Dataset<Row> rows, List<String> updateColumns,
-      String deleteUnmatchedWhere) {
+  public void mergeKeepingColumns(
+      TableSpec table, Dataset<Row> rows, List<String> updateColumns, String deleteUnmatchedWhere) {
     java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
     StringBuilder changed = new StringBuilder();
     for (String c : updateColumns) {
@@ -333,8 +365,10 @@ public final class Lake {
       }
       changed.append("NOT (t.").append(c).append(" <=> s.").append(c).append(")");
     }
-    io.delta.tables.DeltaMergeBuilder merge = DeltaTable.forPath(spark, location(table)).as("t")
-        .merge(conform(table, rows).as("s"), keyCondition(table));
+    io.delta.tables.DeltaMergeBuilder merge =
+        DeltaTable.forPath(spark, location(table))
+            .as("t")
+            .merge(conform(table, rows).as("s"), keyCondition(table));
     if (!set.isEmpty()) {
       merge = merge.whenMatched(changed.toString()).updateExpr(set);
     }
@@ -365,9 +399,11 @@ public final class Lake {
       }
       changed.append("NOT (t.").append(c).append(" <=> s.").append(c).append(")");
     }
-    DeltaTable.forPath(spark, location(table)).as("t")
+    DeltaTable.forPath(spark, location(table))
+        .as("t")
         .merge(rows.select(cols.toArray(new Column[0])).as("s"), keyCondition(table))
-        .whenMatched(changed.toString()).updateExpr(set)
+        .whenMatched(changed.toString())
+        .updateExpr(set)
         .execute();
   }
 
@@ -391,9 +427,11 @@ public final class Lake {
       }
       on.append("t.").append(k).append(" = s.").append(k);
     }
-    DeltaTable.forPath(spark, location(table)).as("t")
+    DeltaTable.forPath(spark, location(table))
+        .as("t")
         .merge(conform(table, rows).as("s"), on.toString())
-        .whenNotMatched().insertAll()
+        .whenNotMatched()
+        .insertAll()
         .execute();
   }
 
@@ -407,20 +445,21 @@ public final class Lake {
   }
 
   /**
-   * An order-independent fingerprint of a dataset's contents: row count and the sum of a
-   * 64-bit hash per row (maps are hashed as their sorted entries). Used to prove re-runs and
-   * other runs leave identical tables.
+   * An order-independent fingerprint of a dataset's contents: row count and the sum of a 64-bit
+   * hash per row (maps are hashed as their sorted entries). Used to prove re-runs and other runs
+   * leave identical tables.
    */
   public static Row contentHash(Dataset<Row> rows) {
     Column rowHash = rowHash(rows.schema(), java.util.Set.of()).cast("decimal(38,0)");
-    return rows.agg(functions.count(functions.lit(1)).as("rows"),
-        functions.coalesce(functions.sum(rowHash), functions.lit(0)).cast("string").as("hash"))
+    return rows.agg(
+            functions.count(functions.lit(1)).as("rows"),
+            functions.coalesce(functions.sum(rowHash), functions.lit(0)).cast("string").as("hash"))
         .first();
   }
 
   /** A 64-bit hash of a row's columns, except {@code exclude} (maps hashed sorted). */
-  public static Column rowHash(org.apache.spark.sql.types.StructType schema,
-      java.util.Set<String> exclude) {
+  public static Column rowHash(
+      org.apache.spark.sql.types.StructType schema, java.util.Set<String> exclude) {
     List<Column> parts = new ArrayList<>();
     for (StructField f : schema.fields()) {
       if (!exclude.contains(f.name())) {
@@ -431,8 +470,8 @@ public final class Lake {
   }
 
   /**
-   * A column in a form Spark can hash: maps, wherever they are nested, become their entries
-   * sorted by key (Spark refuses to hash maps, whose entry order is not part of their value).
+   * A column in a form Spark can hash: maps, wherever they are nested, become their entries sorted
+   * by key (Spark refuses to hash maps, whose entry order is not part of their value).
    */
   private static Column hashable(Column c, DataType type) {
     if (type instanceof MapType m) {
@@ -440,8 +479,12 @@ public final class Lake {
       if (!containsMap(m.valueType())) {
         return entries;
       }
-      return functions.transform(entries, e -> functions.struct(e.getField("key").as("key"),
-          hashable(e.getField("value"), m.valueType()).as("value")));
+      return functions.transform(
+          entries,
+          e ->
+              functions.struct(
+                  e.getField("key").as("key"),
+                  hashable(e.getField("value"), m.valueType()).as("value")));
     }
     if (type instanceof org.apache.spark.sql.types.ArrayType a && containsMap(a.elementType())) {
       return functions.transform(c, e -> hashable(e, a.elementType()));
@@ -451,7 +494,8 @@ public final class Lake {
       for (StructField f : st.fields()) {
         fields.add(hashable(c.getField(f.name()), f.dataType()).as(f.name()));
       }
-      return functions.when(c.isNull(), functions.lit(null))
+      return functions
+          .when(c.isNull(), functions.lit(null))
           .otherwise(functions.struct(fields.toArray(new Column[0])));
     }
     return c;

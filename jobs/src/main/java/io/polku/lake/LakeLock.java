@@ -28,27 +28,26 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
- * The lake's run lock: one object at {@code <lake root>/_polku/nightly.lock} holding the
- * owner's run id, command, host, pid, start time and a heartbeat the owner rewrites every
- * {@code polku.lock.heartbeat}. A run that finds the lock held by a live owner stops with
- * {@link LockHeldException}; a stale lock (same host and the owner's pid is dead or belongs to
- * a newer process, or the heartbeat is older than {@code polku.lock.stale-after}) is taken
- * over.
+ * The lake's run lock: one object at {@code <lake root>/_polku/nightly.lock} holding the owner's
+ * run id, command, host, pid, start time and a heartbeat the owner rewrites every {@code
+ * polku.lock.heartbeat}. A run that finds the lock held by a live owner stops with {@link
+ * LockHeldException}; a stale lock (same host and the owner's pid is dead or belongs to a newer
+ * process, or the heartbeat is older than {@code polku.lock.stale-after}) is taken over.
  *
- * <p>How exclusive it is depends on the file system. On local disk creation uses
- * {@code O_CREAT|O_EXCL} (Hadoop's local {@code create(overwrite=false)} checks and then
- * creates, which two processes can both pass), and HDFS's create-if-absent is atomic: two runs
- * started at once cannot both get the lock. S3A in Hadoop 3.3.4 has no atomic
- * create-if-absent and renames by copying, so on S3 the lock is advisory: it catches a second
- * run started by hand or a scheduler retry, not two runs started within the same second. Run
- * one scheduler per lake there (and, for writers on several clusters, Delta's DynamoDB log
- * store, which makes each table's commits safe; it does not make two nightlies a good idea).
+ * <p>How exclusive it is depends on the file system. On local disk creation uses {@code
+ * O_CREAT|O_EXCL} (Hadoop's local {@code create(overwrite=false)} checks and then creates, which
+ * two processes can both pass), and HDFS's create-if-absent is atomic: two runs started at once
+ * cannot both get the lock. S3A in Hadoop 3.3.4 has no atomic create-if-absent and renames by
+ * copying, so on S3 the lock is advisory: it catches a second run started by hand or a scheduler
+ * retry, not two runs started within the same second. Run one scheduler per lake there (and, for
+ * writers on several clusters, Delta's DynamoDB log store, which makes each table's commits safe;
+ * it does not make two nightlies a good idea).
  *
- * <p>Taking over a stale lock renames it aside under a name only this run uses and checks
- * that what it moved is the stale owner's lock (and moves it back otherwise), so two runs
- * taking over the same stale lock cannot both win on local disk or HDFS. The heartbeat thread
- * re-reads the lock before each rewrite; if another run has taken it over, this run learns it
- * at its next {@link #checkStillHeld()} (the pipeline calls it between stages) and stops.
+ * <p>Taking over a stale lock renames it aside under a name only this run uses and checks that what
+ * it moved is the stale owner's lock (and moves it back otherwise), so two runs taking over the
+ * same stale lock cannot both win on local disk or HDFS. The heartbeat thread re-reads the lock
+ * before each rewrite; if another run has taken it over, this run learns it at its next {@link
+ * #checkStillHeld()} (the pipeline calls it between stages) and stops.
  */
 public final class LakeLock implements AutoCloseable {
   /** The lock's location under the lake root. */
@@ -57,8 +56,8 @@ public final class LakeLock implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Who holds (or wants) the lock. */
-  public record Owner(String runId, String command, String host, long pid, Instant started,
-      Instant heartbeat) {
+  public record Owner(
+      String runId, String command, String host, long pid, Instant started, Instant heartbeat) {
     String toJson() {
       ObjectNode n = JSON.createObjectNode();
       n.put("run_id", runId);
@@ -75,8 +74,11 @@ public final class LakeLock implements AutoCloseable {
       if (n == null || !n.hasNonNull("run_id") || !n.hasNonNull("started")) {
         throw new IOException("not a lock document: " + text);
       }
-      return new Owner(n.get("run_id").asText(), n.path("command").asText("?"),
-          n.path("host").asText("?"), n.path("pid").asLong(-1),
+      return new Owner(
+          n.get("run_id").asText(),
+          n.path("command").asText("?"),
+          n.path("host").asText("?"),
+          n.path("pid").asLong(-1),
           Instant.parse(n.get("started").asText()),
           Instant.parse(n.path("heartbeat").asText(n.get("started").asText())));
     }
@@ -87,8 +89,8 @@ public final class LakeLock implements AutoCloseable {
 
     /** The owner for this process. */
     public static Owner ofThisProcess(String runId, String command, Instant started) {
-      return new Owner(runId, command, localHost(), ProcessHandle.current().pid(), started,
-          started);
+      return new Owner(
+          runId, command, localHost(), ProcessHandle.current().pid(), started, started);
     }
   }
 
@@ -97,11 +99,14 @@ public final class LakeLock implements AutoCloseable {
     boolean alive(long pid, Instant notStartedAfter);
 
     /** The real processes of this host. */
-    ProcessProbe LOCAL = (pid, notStartedAfter) -> ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        // A pid reused by a process that started after the lock was taken is not the owner.
-        .map(h -> h.info().startInstant().map(s -> !s.isAfter(notStartedAfter)).orElse(true))
-        .orElse(false);
+    ProcessProbe LOCAL =
+        (pid, notStartedAfter) ->
+            ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                // A pid reused by a process that started after the lock was taken is not the owner.
+                .map(
+                    h -> h.info().startInstant().map(s -> !s.isAfter(notStartedAfter)).orElse(true))
+                .orElse(false);
   }
 
   private final FileSystem fs;
@@ -113,19 +118,27 @@ public final class LakeLock implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
   private volatile String lost;
 
-  private LakeLock(FileSystem fs, Path path, String lake, Owner owner, Owner tookOver,
-      String tookOverReason, Duration every) {
+  private LakeLock(
+      FileSystem fs,
+      Path path,
+      String lake,
+      Owner owner,
+      Owner tookOver,
+      String tookOverReason,
+      Duration every) {
     this.fs = fs;
     this.path = path;
     this.lake = lake;
     this.owner = owner;
     this.tookOver = tookOver;
     this.tookOverReason = tookOverReason;
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "polku-lock-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    this.heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "polku-lock-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
     long ms = every.toMillis();
     heartbeat.scheduleWithFixedDelay(this::beat, ms, ms, TimeUnit.MILLISECONDS);
   }
@@ -135,8 +148,13 @@ public final class LakeLock implements AutoCloseable {
    *
    * @throws LockHeldException when a live run holds it
    */
-  public static LakeLock acquire(Configuration hadoop, String lakeRoot, Owner me,
-      Duration heartbeatEvery, Duration staleAfter, ProcessProbe probe,
+  public static LakeLock acquire(
+      Configuration hadoop,
+      String lakeRoot,
+      Owner me,
+      Duration heartbeatEvery,
+      Duration staleAfter,
+      ProcessProbe probe,
       Consumer<String> progress) {
     String lake = new Path(lakeRoot).toString(); // Hadoop's normal form, as Lake shows it
     Path path = new Path(new Path(lakeRoot), RELATIVE_PATH);
@@ -149,13 +167,25 @@ public final class LakeLock implements AutoCloseable {
         if (createExclusive(fs, path, me.toJson())) {
           Optional<Owner> check = read(fs, path);
           if (check.isPresent() && check.get().runId().equals(me.runId())) {
-            LakeLock lock = new LakeLock(fs, path, lake, me, tookOver, reason,
-                heartbeatEvery);
+            LakeLock lock = new LakeLock(fs, path, lake, me, tookOver, reason, heartbeatEvery);
             if (tookOver != null) {
-              progress.accept("Took over the stale lock " + path + " of run "
-                  + tookOver.runId() + " (" + tookOver.command() + ", host " + tookOver.host()
-                  + ", pid " + tookOver.pid() + ", started " + tookOver.started()
-                  + ", last heartbeat " + tookOver.heartbeat() + "): " + reason);
+              progress.accept(
+                  "Took over the stale lock "
+                      + path
+                      + " of run "
+                      + tookOver.runId()
+                      + " ("
+                      + tookOver.command()
+                      + ", host "
+                      + tookOver.host()
+                      + ", pid "
+                      + tookOver.pid()
+                      + ", started "
+                      + tookOver.started()
+                      + ", last heartbeat "
+                      + tookOver.heartbeat()
+                      + "): "
+                      + reason);
             }
             return lock;
           }
@@ -184,32 +214,49 @@ public final class LakeLock implements AutoCloseable {
         tookOver = holder.get();
         reason = stale.get();
       }
-      throw new IllegalStateException("Could not take the lock " + path + " after 5 attempts:"
-          + " other runs keep taking and releasing it; expected one run per lake; check what"
-          + " else writes to " + lake + " and retry");
+      throw new IllegalStateException(
+          "Could not take the lock "
+              + path
+              + " after 5 attempts:"
+              + " other runs keep taking and releasing it; expected one run per lake; check what"
+              + " else writes to "
+              + lake
+              + " and retry");
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read or write the run lock " + path + ": "
-          + e.getMessage() + "; expected a writable lake root (polku.lake.root = " + lakeRoot
-          + "); check the path and its credentials", e);
+      throw new UncheckedIOException(
+          "Cannot read or write the run lock "
+              + path
+              + ": "
+              + e.getMessage()
+              + "; expected a writable lake root (polku.lake.root = "
+              + lakeRoot
+              + "); check the path and its credentials",
+          e);
     }
   }
 
   /**
-   * Why {@code holder}'s lock is stale, or empty when its owner may be alive: on this host
-   * with a dead pid (or a pid now used by a process started after the lock), or with a
-   * heartbeat older than {@code staleAfter} on any host.
+   * Why {@code holder}'s lock is stale, or empty when its owner may be alive: on this host with a
+   * dead pid (or a pid now used by a process started after the lock), or with a heartbeat older
+   * than {@code staleAfter} on any host.
    */
-  public static Optional<String> staleReason(Owner holder, String thisHost, Instant now,
-      Duration staleAfter, ProcessProbe probe) {
-    if (holder.host().equals(thisHost) && holder.pid() > 0
+  public static Optional<String> staleReason(
+      Owner holder, String thisHost, Instant now, Duration staleAfter, ProcessProbe probe) {
+    if (holder.host().equals(thisHost)
+        && holder.pid() > 0
         && !probe.alive(holder.pid(), holder.started())) {
-      return Optional.of("its process " + holder.pid() + " is not running on this host ("
-          + thisHost + ")");
+      return Optional.of(
+          "its process " + holder.pid() + " is not running on this host (" + thisHost + ")");
     }
     Duration age = Duration.between(holder.heartbeat(), now);
     if (age.compareTo(staleAfter) > 0) {
-      return Optional.of("its last heartbeat is " + age.toSeconds() + " s old, more than"
-          + " polku.lock.stale-after (" + staleAfter.toSeconds() + " s)");
+      return Optional.of(
+          "its last heartbeat is "
+              + age.toSeconds()
+              + " s old, more than"
+              + " polku.lock.stale-after ("
+              + staleAfter.toSeconds()
+              + " s)");
     }
     return Optional.empty();
   }
@@ -228,15 +275,23 @@ public final class LakeLock implements AutoCloseable {
   }
 
   /**
-   * Fails when another run has taken the lock over (this run's heartbeat stalled for longer
-   * than stale-after): continuing would mean two writers.
+   * Fails when another run has taken the lock over (this run's heartbeat stalled for longer than
+   * stale-after): continuing would mean two writers.
    */
   public void checkStillHeld() {
     if (lost != null) {
-      throw new IllegalStateException("Run " + owner.runId() + " lost the lock " + path
-          + " of lake " + lake + ": " + lost + "; expected this run to hold it until it ends;"
-          + " this run stops here. Check why its heartbeat stalled (long GC pauses, a frozen"
-          + " host) or raise polku.lock.stale-after, then re-run the same dates");
+      throw new IllegalStateException(
+          "Run "
+              + owner.runId()
+              + " lost the lock "
+              + path
+              + " of lake "
+              + lake
+              + ": "
+              + lost
+              + "; expected this run to hold it until it ends;"
+              + " this run stops here. Check why its heartbeat stalled (long GC pauses, a frozen"
+              + " host) or raise polku.lock.stale-after, then re-run the same dates");
     }
   }
 
@@ -244,8 +299,18 @@ public final class LakeLock implements AutoCloseable {
     try {
       Optional<Owner> now = read(fs, path);
       if (now.isEmpty() || !now.get().runId().equals(owner.runId())) {
-        lost = now.map(o -> "run " + o.runId() + " (host " + o.host() + ", pid " + o.pid()
-            + ") holds it since " + o.started()).orElse("the lock file is gone");
+        lost =
+            now.map(
+                    o ->
+                        "run "
+                            + o.runId()
+                            + " (host "
+                            + o.host()
+                            + ", pid "
+                            + o.pid()
+                            + ") holds it since "
+                            + o.started())
+                .orElse("the lock file is gone");
         return;
       }
       write(fs, path, owner.beating(Instant.now()).toJson());
@@ -257,9 +322,9 @@ public final class LakeLock implements AutoCloseable {
   }
 
   /**
-   * Stops the heartbeat (letting a rewrite in progress finish) and deletes the lock if this
-   * run still holds it. A lock that cannot be deleted is reported on stderr, not thrown: the
-   * run's work is done, and the next run on this host takes the lock over (its pid is gone).
+   * Stops the heartbeat (letting a rewrite in progress finish) and deletes the lock if this run
+   * still holds it. A lock that cannot be deleted is reported on stderr, not thrown: the run's work
+   * is done, and the next run on this host takes the lock over (its pid is gone).
    */
   @Override
   public void close() {
@@ -271,10 +336,16 @@ public final class LakeLock implements AutoCloseable {
         fs.delete(path, false);
       }
     } catch (IOException e) {
-      String message = "Warning: cannot release the run lock " + path + ": " + e.getMessage()
-          + "; expected to delete it at the end of run " + owner.runId() + "; the next run on"
-          + " this host takes it over, elsewhere after polku.lock.stale-after, or delete it"
-          + " by hand once no run is active";
+      String message =
+          "Warning: cannot release the run lock "
+              + path
+              + ": "
+              + e.getMessage()
+              + "; expected to delete it at the end of run "
+              + owner.runId()
+              + "; the next run on"
+              + " this host takes it over, elsewhere after polku.lock.stale-after, or delete it"
+              + " by hand once no run is active";
       System.err.println(message);
       org.apache.logging.log4j.LogManager.getLogger(LakeLock.class).warn(message, e);
     } catch (InterruptedException e) {
@@ -321,12 +392,14 @@ public final class LakeLock implements AutoCloseable {
     return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
   }
 
-  private static boolean createExclusive(FileSystem fs, Path path, String text)
-      throws IOException {
+  private static boolean createExclusive(FileSystem fs, Path path, String text) throws IOException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     if (fs instanceof RawLocalFileSystem local) {
-      try (OutputStream out = Files.newOutputStream(local.pathToFile(path).toPath(),
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (OutputStream out =
+          Files.newOutputStream(
+              local.pathToFile(path).toPath(),
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE)) {
         out.write(bytes);
         return true;
       } catch (FileAlreadyExistsException e) {
@@ -365,8 +438,13 @@ public final class LakeLock implements AutoCloseable {
         }
       }
     }
-    throw new IOException("the lock " + path + " does not hold a lock document (" + last
-        + "); if no run is active, delete it", last);
+    throw new IOException(
+        "the lock "
+            + path
+            + " does not hold a lock document ("
+            + last
+            + "); if no run is active, delete it",
+        last);
   }
 
   static String localHost() {

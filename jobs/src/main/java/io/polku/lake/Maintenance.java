@@ -14,9 +14,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Table maintenance: compaction of small files (Delta {@code OPTIMIZE}, Z-ordered by the keys
- * stages merge and look up by) and removal of files no version needs any more ({@code VACUUM}
- * with a retention). Each step is a Delta command: readers keep seeing a consistent snapshot;
- * OPTIMIZE commits a new version with the same rows.
+ * stages merge and look up by) and removal of files no version needs any more ({@code VACUUM} with
+ * a retention). Each step is a Delta command: readers keep seeing a consistent snapshot; OPTIMIZE
+ * commits a new version with the same rows.
  */
 public final class Maintenance {
   /** Delta's own safety floor for VACUUM (delta.deletedFileRetentionDuration's default). */
@@ -34,8 +34,12 @@ public final class Maintenance {
       List<String> problems = new ArrayList<>();
       int hours = c.getInt("retention-hours");
       if (hours < 0) {
-        problems.add("polku.maintenance.retention-hours = " + hours + " is negative; expected"
-            + " hours, e.g. " + DELTA_SAFE_RETENTION_HOURS);
+        problems.add(
+            "polku.maintenance.retention-hours = "
+                + hours
+                + " is negative; expected"
+                + " hours, e.g. "
+                + DELTA_SAFE_RETENTION_HOURS);
       }
       Map<String, List<String>> zorder = new LinkedHashMap<>();
       Config z = c.getConfig("zorder");
@@ -43,16 +47,28 @@ public final class Maintenance {
         TableSpec t = Tables.byName(name).orElse(null);
         List<String> cols = z.getStringList(name);
         if (t == null) {
-          problems.add("polku.maintenance.zorder." + name + ": no such table; expected one of"
-              + " the tables in docs/tables.md");
+          problems.add(
+              "polku.maintenance.zorder."
+                  + name
+                  + ": no such table; expected one of"
+                  + " the tables in docs/tables.md");
           continue;
         }
         for (String col : cols) {
           if (!t.columnNames().contains(col) || t.partitionColumns().contains(col)) {
-            problems.add("polku.maintenance.zorder." + name + " = " + cols + ": " + col
-                + " is not a non-partition column of " + name + "; expected some of "
-                + t.columnNames().stream().filter(n -> !t.partitionColumns().contains(n))
-                    .toList());
+            problems.add(
+                "polku.maintenance.zorder."
+                    + name
+                    + " = "
+                    + cols
+                    + ": "
+                    + col
+                    + " is not a non-partition column of "
+                    + name
+                    + "; expected some of "
+                    + t.columnNames().stream()
+                        .filter(n -> !t.partitionColumns().contains(n))
+                        .toList());
           }
         }
         zorder.put(name, cols);
@@ -68,8 +84,14 @@ public final class Maintenance {
   public record Size(long files, long bytes) {}
 
   /** What one table's maintenance did. */
-  public record Report(String table, Size before, Size after, long filesRemoved,
-      long filesAdded, List<String> zorderedBy, long vacuumedFiles) {}
+  public record Report(
+      String table,
+      Size before,
+      Size after,
+      long filesRemoved,
+      long filesAdded,
+      List<String> zorderedBy,
+      long vacuumedFiles) {}
 
   private final SparkSession spark;
   private final Lake lake;
@@ -80,18 +102,25 @@ public final class Maintenance {
   }
 
   public Size size(TableSpec table) {
-    Row d = DeltaTable.forPath(spark, lake.location(table)).detail()
-        .select("numFiles", "sizeInBytes").first();
+    Row d =
+        DeltaTable.forPath(spark, lake.location(table))
+            .detail()
+            .select("numFiles", "sizeInBytes")
+            .first();
     return new Size(d.getLong(0), d.getLong(1));
   }
 
   /**
-   * OPTIMIZE (Z-ordered when columns are given), then VACUUM with the retention. Retention
-   * below Delta's safety floor needs {@code force}: a reader or writer still on an older
-   * version could lose its files.
+   * OPTIMIZE (Z-ordered when columns are given), then VACUUM with the retention. Retention below
+   * Delta's safety floor needs {@code force}: a reader or writer still on an older version could
+   * lose its files.
    */
-  public Report maintain(TableSpec table, List<String> zorderBy, boolean optimize,
-      Integer retentionHours, boolean force) {
+  public Report maintain(
+      TableSpec table,
+      List<String> zorderBy,
+      boolean optimize,
+      Integer retentionHours,
+      boolean force) {
     if (retentionHours != null) {
       checkRetention(retentionHours, force);
     }
@@ -100,10 +129,13 @@ public final class Maintenance {
     long added = 0;
     String path = lake.location(table).replace("`", "``");
     if (optimize) {
-      String sql = "OPTIMIZE delta.`" + path + "`" + (zorderBy.isEmpty() ? ""
-          : " ZORDER BY (" + String.join(", ", zorderBy) + ")");
-      Row metrics = spark.sql(sql).select("metrics.numFilesRemoved", "metrics.numFilesAdded")
-          .first();
+      String sql =
+          "OPTIMIZE delta.`"
+              + path
+              + "`"
+              + (zorderBy.isEmpty() ? "" : " ZORDER BY (" + String.join(", ", zorderBy) + ")");
+      Row metrics =
+          spark.sql(sql).select("metrics.numFilesRemoved", "metrics.numFilesAdded").first();
       removed = metrics.getLong(0);
       added = metrics.getLong(1);
     }
@@ -128,11 +160,17 @@ public final class Maintenance {
   /** Refuses a retention below Delta's safety floor unless forced, naming the fix. */
   public static void checkRetention(int retentionHours, boolean force) {
     if (retentionHours < DELTA_SAFE_RETENTION_HOURS && !force) {
-      throw new ConfigException("retention " + retentionHours + " h is below Delta's safety"
-          + " default of " + DELTA_SAFE_RETENTION_HOURS + " h: a reader or a run still on an"
-          + " older version could lose its files; use at least " + DELTA_SAFE_RETENTION_HOURS
-          + " (polku.maintenance.retention-hours / --retention-hours), or pass --force when"
-          + " nothing else reads or writes the lake");
+      throw new ConfigException(
+          "retention "
+              + retentionHours
+              + " h is below Delta's safety"
+              + " default of "
+              + DELTA_SAFE_RETENTION_HOURS
+              + " h: a reader or a run still on an"
+              + " older version could lose its files; use at least "
+              + DELTA_SAFE_RETENTION_HOURS
+              + " (polku.maintenance.retention-hours / --retention-hours), or pass --force when"
+              + " nothing else reads or writes the lake");
     }
   }
 

@@ -16,24 +16,24 @@ import org.apache.spark.sql.catalyst.plans.logical.ParsedStatement;
 import scala.collection.JavaConverters;
 
 /**
- * The lake tables and views a SQL query names, found with the session's parser (no catalog,
- * no analysis): every relation in the query, its CTE definitions and its subqueries, so a
- * process registers only those instead of the whole lake.
+ * The lake tables and views a SQL query names, found with the session's parser (no catalog, no
+ * analysis): every relation in the query, its CTE definitions and its subqueries, so a process
+ * registers only those instead of the whole lake.
  *
- * <p>Only a query (SELECT, WITH, VALUES, TABLE) is answered. A command (SHOW TABLES,
- * DESCRIBE, EXPLAIN, INSERT, SET, ...) may need the whole catalog: {@link #of} returns empty
- * and the caller registers everything. Names are lower case, without the database; a name
- * qualified with another database or a path (``delta.`/x` ``) is not the lake's and is left
- * out. CTE names are included (the parser cannot tell them from tables); a caller that
- * registers only known lake names ignores them.
+ * <p>Only a query (SELECT, WITH, VALUES, TABLE) is answered. A command (SHOW TABLES, DESCRIBE,
+ * EXPLAIN, INSERT, SET, ...) may need the whole catalog: {@link #of} returns empty and the caller
+ * registers everything. Names are lower case, without the database; a name qualified with another
+ * database or a path (``delta.`/x` ``) is not the lake's and is left out. CTE names are included
+ * (the parser cannot tell them from tables); a caller that registers only known lake names ignores
+ * them.
  */
 public final class QueryRelations {
   private QueryRelations() {}
 
   /**
-   * The names of the relations {@code sql} reads in {@code database} (or unqualified), or
-   * empty when the statement is not a plain query. A statement that does not parse gives an
-   * empty set: running it reports the syntax error.
+   * The names of the relations {@code sql} reads in {@code database} (or unqualified), or empty
+   * when the statement is not a plain query. A statement that does not parse gives an empty set:
+   * running it reports the syntax error.
    */
   public static Optional<Set<String>> of(SparkSession spark, String sql, String database) {
     LogicalPlan plan;
@@ -71,9 +71,10 @@ public final class QueryRelations {
     String db = database.toLowerCase(Locale.ROOT);
     List<String> lower = parts.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     int n = lower.size();
-    boolean ours = n == 1
-        || (n == 2 && lower.get(0).equals(db))
-        || (n == 3 && lower.get(0).equals("spark_catalog") && lower.get(1).equals(db));
+    boolean ours =
+        n == 1
+            || (n == 2 && lower.get(0).equals(db))
+            || (n == 3 && lower.get(0).equals("spark_catalog") && lower.get(1).equals(db));
     return ours ? Optional.of(lower.get(n - 1)) : Optional.empty();
   }
 }

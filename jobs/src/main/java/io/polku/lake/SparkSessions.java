@@ -24,11 +24,12 @@ public final class SparkSessions {
     if (master != null) {
       builder.master(master);
     } else if (System.getProperty("spark.master") == null) {
-      throw new ConfigException("polku.spark.master is blank and no master came from"
-          + " spark-submit (the spark.master system property is unset); expected a master URL"
-          + " such as local[*] or spark://host:7077; set polku.spark.master (or"
-          + " POLKU_SPARK_MASTER with conf/cluster.conf), or start Polku with spark-submit"
-          + " --master");
+      throw new ConfigException(
+          "polku.spark.master is blank and no master came from"
+              + " spark-submit (the spark.master system property is unset); expected a master URL"
+              + " such as local[*] or spark://host:7077; set polku.spark.master (or"
+              + " POLKU_SPARK_MASTER with conf/cluster.conf), or start Polku with spark-submit"
+              + " --master");
     }
     for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
       builder.config(e.getKey(), e.getValue());
@@ -48,11 +49,13 @@ public final class SparkSessions {
     // Malformed CSV rows are only detected when the parser sees every column.
     builder.config("spark.sql.csv.parser.columnPruning.enabled", "false");
     switch (config.catalog()) {
-      case "hive" -> enableHive(builder)
-          .config("spark.hadoop.hive.metastore.uris", config.metastoreUri());
-      case "glue" -> enableHive(builder).config(
-          "spark.hadoop.hive.metastore.client.factory.class",
-          "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory");
+      case "hive" ->
+          enableHive(builder).config("spark.hadoop.hive.metastore.uris", config.metastoreUri());
+      case "glue" ->
+          enableHive(builder)
+              .config(
+                  "spark.hadoop.hive.metastore.client.factory.class",
+                  "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory");
       default -> builder.config("spark.sql.catalogImplementation", "in-memory");
     }
     return builder.getOrCreate();
@@ -62,9 +65,10 @@ public final class SparkSessions {
     try {
       Class.forName("org.apache.hadoop.hive.conf.HiveConf");
     } catch (ClassNotFoundException e) {
-      throw new ConfigException("polku.lake.catalog = hive/glue needs the Hive classes, which"
-          + " are not on the classpath; expected spark-hive (and for Glue the AWS Glue catalog"
-          + " client, present on EMR); add them to the classpath or use catalog = session");
+      throw new ConfigException(
+          "polku.lake.catalog = hive/glue needs the Hive classes, which"
+              + " are not on the classpath; expected spark-hive (and for Glue the AWS Glue catalog"
+              + " client, present on EMR); add them to the classpath or use catalog = session");
     }
     return builder.enableHiveSupport();
   }

@@ -10,25 +10,41 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Small charts for notebooks, drawn with Java2D (headless) so the Java kernel shows them as
- * images without a plotting library: estimates with their intervals, one row per item.
+ * Small charts for notebooks, drawn with Java2D (headless) so the Java kernel shows them as images
+ * without a plotting library: estimates with their intervals, one row per item.
  */
 public final class Charts {
   private Charts() {}
 
   /**
    * A horizontal interval chart: for each label a dot at the estimate and a line from lower to
-   * upper, on a shared axis from {@code min} to {@code max}; optionally a grey tick per row at
-   * a reference value (e.g. the rate outside the segment, or a target), named in the legend.
+   * upper, on a shared axis from {@code min} to {@code max}; optionally a grey tick per row at a
+   * reference value (e.g. the rate outside the segment, or a target), named in the legend.
    */
-  public static BufferedImage intervals(String title, List<String> labels, double[] estimate,
-      double[] lower, double[] upper, double min, double max, double[] reference,
+  public static BufferedImage intervals(
+      String title,
+      List<String> labels,
+      double[] estimate,
+      double[] lower,
+      double[] upper,
+      double min,
+      double max,
+      double[] reference,
       String referenceName) {
-    if (labels.size() != estimate.length || estimate.length != lower.length
+    if (labels.size() != estimate.length
+        || estimate.length != lower.length
         || lower.length != upper.length) {
-      throw new IllegalArgumentException("labels, estimate, lower and upper have different"
-          + " lengths (" + labels.size() + ", " + estimate.length + ", " + lower.length + ", "
-          + upper.length + "); expected one value of each per label");
+      throw new IllegalArgumentException(
+          "labels, estimate, lower and upper have different"
+              + " lengths ("
+              + labels.size()
+              + ", "
+              + estimate.length
+              + ", "
+              + lower.length
+              + ", "
+              + upper.length
+              + "); expected one value of each per label");
     }
     int rowH = 26;
     int labelW = 520;
@@ -57,8 +73,12 @@ public final class Charts {
     }
     if (reference != null) {
       if (reference.length != labels.size()) {
-        throw new IllegalArgumentException("reference has " + reference.length + " values for "
-            + labels.size() + " labels; expected one per label (or null)");
+        throw new IllegalArgumentException(
+            "reference has "
+                + reference.length
+                + " values for "
+                + labels.size()
+                + " labels; expected one per label (or null)");
       }
       g.setColor(Color.GRAY);
       g.drawString("| " + referenceName, labelW + 10, top - 10);

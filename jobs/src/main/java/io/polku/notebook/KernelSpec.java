@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Jupyter kernel spec of Polku's notebooks: the Java kernel (rapaio-jupyter-kernel, a
- * JShell kernel) started with the Java 17 flags Spark needs, a log4j2 file configuration (the
- * kernel fails with "No bound env" without one) and the project's classpath handed to JShell
- * through {@code RJK_CLASSPATH}.
+ * The Jupyter kernel spec of Polku's notebooks: the Java kernel (rapaio-jupyter-kernel, a JShell
+ * kernel) started with the Java 17 flags Spark needs, a log4j2 file configuration (the kernel fails
+ * with "No bound env" without one) and the project's classpath handed to JShell through {@code
+ * RJK_CLASSPATH}.
  */
 public final class KernelSpec {
   public static final String NAME = "polku-java";
@@ -24,28 +24,30 @@ public final class KernelSpec {
   private KernelSpec() {}
 
   /**
-   * The JVM flags Spark needs on Java 17 ({@code --add-opens ...}, reflection and Netty
-   * settings), taken from this JVM, which {@code bin/polku} (or surefire) started with them:
-   * one list, kept in the launcher and the pom.
+   * The JVM flags Spark needs on Java 17 ({@code --add-opens ...}, reflection and Netty settings),
+   * taken from this JVM, which {@code bin/polku} (or surefire) started with them: one list, kept in
+   * the launcher and the pom.
    */
   public static List<String> sparkJvmFlags() {
     List<String> flags = new ArrayList<>();
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect.")
+      if (a.startsWith("--add-opens")
+          || a.startsWith("-Djdk.reflect.")
           || a.startsWith("-Dio.netty.")) {
         flags.add(a);
       }
     }
     if (flags.stream().noneMatch(f -> f.startsWith("--add-opens"))) {
-      throw new IllegalStateException("this JVM was started without Spark's --add-opens flags,"
-          + " so the kernel spec cannot copy them; run through bin/polku");
+      throw new IllegalStateException(
+          "this JVM was started without Spark's --add-opens flags,"
+              + " so the kernel spec cannot copy them; run through bin/polku");
     }
     return flags;
   }
 
   /**
-   * Writes {@code <kernelsDir>/polku-java/kernel.json} and its log4j2 file; returns the
-   * kernel's folder.
+   * Writes {@code <kernelsDir>/polku-java/kernel.json} and its log4j2 file; returns the kernel's
+   * folder.
    *
    * @param kernelsDir a Jupyter {@code kernels} folder (e.g. ~/.local/share/jupyter/kernels)
    * @param kernelJar the rapaio-jupyter-kernel jar
@@ -53,12 +55,16 @@ public final class KernelSpec {
    * @param polkuHome the checkout, for conf/ and the relative lake path
    * @param memory the kernel's heap, e.g. 4g
    */
-  public static Path install(Path kernelsDir, Path kernelJar, List<String> classpath,
-      Path polkuHome, String memory) throws IOException {
+  public static Path install(
+      Path kernelsDir, Path kernelJar, List<String> classpath, Path polkuHome, String memory)
+      throws IOException {
     if (!Files.isRegularFile(kernelJar)) {
-      throw new IllegalStateException("the Java kernel jar " + kernelJar + " does not exist;"
-          + " expected it from the build (mvn -B -DskipTests package copies it to"
-          + " jobs/target/notebook); build first");
+      throw new IllegalStateException(
+          "the Java kernel jar "
+              + kernelJar
+              + " does not exist;"
+              + " expected it from the build (mvn -B -DskipTests package copies it to"
+              + " jobs/target/notebook); build first");
     }
     Path dir = kernelsDir.resolve(NAME);
     Files.createDirectories(dir);
@@ -88,8 +94,8 @@ public final class KernelSpec {
     env.put("RJK_CLASSPATH", String.join(";", classpath));
     env.put("POLKU_HOME", polkuHome.toAbsolutePath().toString());
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
-    Files.writeString(dir.resolve("kernel.json"),
-        json.writerWithDefaultPrettyPrinter().writeValueAsString(spec));
+    Files.writeString(
+        dir.resolve("kernel.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(spec));
     return dir;
   }
 }

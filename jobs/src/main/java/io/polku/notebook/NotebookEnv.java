@@ -13,23 +13,24 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Opens Polku in a notebook (or any JVM program) the way {@code bin/polku} does: the
- * configuration file, the SparkSession with the Delta settings, and the lake with every table
- * and view registered. Reads the environment the kernel spec sets:
+ * Opens Polku in a notebook (or any JVM program) the way {@code bin/polku} does: the configuration
+ * file, the SparkSession with the Delta settings, and the lake with every table and view
+ * registered. Reads the environment the kernel spec sets:
+ *
  * <ul>
- *   <li>{@code POLKU_HOME} — the checkout (default: the current folder's parent when it has
- *       {@code conf/}, else the current folder);</li>
- *   <li>{@code POLKU_CONF} — the configuration file, relative to POLKU_HOME (default
- *       {@code conf/local.conf});</li>
- *   <li>{@code POLKU_LAKE_ROOT} — another lake than the configuration's (optional);</li>
- *   <li>{@code POLKU_LOGS_DIR} — another folder for the Spark log file (optional).</li>
+ *   <li>{@code POLKU_HOME} — the checkout (default: the current folder's parent when it has {@code
+ *       conf/}, else the current folder);
+ *   <li>{@code POLKU_CONF} — the configuration file, relative to POLKU_HOME (default {@code
+ *       conf/local.conf});
+ *   <li>{@code POLKU_LAKE_ROOT} — another lake than the configuration's (optional);
+ *   <li>{@code POLKU_LOGS_DIR} — another folder for the Spark log file (optional).
  * </ul>
  */
 public final class NotebookEnv {
   /**
-   * Kept: java.util.logging holds loggers weakly. The Java kernel turns fine-grained JUL
-   * logging on, and Janino's trace calls (Spark's code generator) then crash in the SLF4J
-   * bridge's message formatting (StringIndexOutOfBoundsException in Descriptor.toClassName).
+   * Kept: java.util.logging holds loggers weakly. The Java kernel turns fine-grained JUL logging
+   * on, and Janino's trace calls (Spark's code generator) then crash in the SLF4J bridge's message
+   * formatting (StringIndexOutOfBoundsException in Descriptor.toClassName).
    */
   private static final java.util.logging.Logger JANINO =
       java.util.logging.Logger.getLogger("org.codehaus.janino");
@@ -71,7 +72,8 @@ public final class NotebookEnv {
       return Path.of(env);
     }
     Path cwd = Path.of("").toAbsolutePath();
-    return Files.isDirectory(cwd.resolve("conf")) || cwd.getParent() == null ? cwd
+    return Files.isDirectory(cwd.resolve("conf")) || cwd.getParent() == null
+        ? cwd
         : cwd.getParent();
   }
 }

@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What every stage does around its own work, written once: the timing, the output tables
- * ensured before anything is read (so a re-run or an empty first night finds them), Spark's job
- * group {@code polku-<name>} set for the stage and the caller's group restored after it
- * ({@link JobGroup}), and the {@link StageResult}. A stage keeps only its read, transform and
- * write, in {@link #execute}.
+ * What every stage does around its own work, written once: the timing, the output tables ensured
+ * before anything is read (so a re-run or an empty first night finds them), Spark's job group
+ * {@code polku-<name>} set for the stage and the caller's group restored after it ({@link
+ * JobGroup}), and the {@link StageResult}. A stage keeps only its read, transform and write, in
+ * {@link #execute}.
  */
 public abstract class BaseStage implements Stage {
   private final String name;
@@ -36,23 +36,31 @@ public abstract class BaseStage implements Stage {
   @Override
   public final StageResult run(RunContext ctx) {
     Instant started = Instant.now();
-    return JobGroup.with(ctx.spark().sparkContext(), "polku-" + name, description, () -> {
-      tables.forEach(ctx.lake()::ensure);
-      Outcome outcome = execute(ctx);
-      return new StageResult(name, outcome.objects(), outcome.warnings(),
-          Duration.between(started, Instant.now()), outcome.explanations());
-    });
+    return JobGroup.with(
+        ctx.spark().sparkContext(),
+        "polku-" + name,
+        description,
+        () -> {
+          tables.forEach(ctx.lake()::ensure);
+          Outcome outcome = execute(ctx);
+          return new StageResult(
+              name,
+              outcome.objects(),
+              outcome.warnings(),
+              Duration.between(started, Instant.now()),
+              outcome.explanations());
+        });
   }
 
   /** The stage's own work: read its inputs, transform, write its outputs. */
   protected abstract Outcome execute(RunContext ctx);
 
   /**
-   * What {@link #execute} reports: counts per object, warnings, and explanations of why it
-   * wrote nothing or less than expected ({@link StageResult#explanations}).
+   * What {@link #execute} reports: counts per object, warnings, and explanations of why it wrote
+   * nothing or less than expected ({@link StageResult#explanations}).
    */
-  public record Outcome(List<StageResult.ObjectCounts> objects, List<String> warnings,
-      List<String> explanations) {
+  public record Outcome(
+      List<StageResult.ObjectCounts> objects, List<String> warnings, List<String> explanations) {
     public Outcome {
       objects = List.copyOf(objects);
       warnings = List.copyOf(warnings);

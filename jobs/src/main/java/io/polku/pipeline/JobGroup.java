@@ -4,10 +4,10 @@ import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 
 /**
- * Spark's job group (its id, description and interrupt flag: the thread's local properties)
- * set around a piece of work and restored afterwards, so that a nested group (a source within
- * ingest) or a caller's own group (a notebook, a test) comes back when the work ends. As
- * Iceberg's {@code BaseSparkAction.withJobGroupInfo} does.
+ * Spark's job group (its id, description and interrupt flag: the thread's local properties) set
+ * around a piece of work and restored afterwards, so that a nested group (a source within ingest)
+ * or a caller's own group (a notebook, a test) comes back when the work ends. As Iceberg's {@code
+ * BaseSparkAction.withJobGroupInfo} does.
  */
 public final class JobGroup {
   private static final String ID = "spark.jobGroup.id";
@@ -33,9 +33,13 @@ public final class JobGroup {
 
   /** {@link #with(SparkContext, String, String, Supplier)} for work without a result. */
   public static void run(SparkContext sc, String id, String description, Runnable work) {
-    with(sc, id, description, () -> {
-      work.run();
-      return null;
-    });
+    with(
+        sc,
+        id,
+        description,
+        () -> {
+          work.run();
+          return null;
+        });
   }
 }

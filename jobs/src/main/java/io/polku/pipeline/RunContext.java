@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Everything a stage needs for one run: the session, the lake, the configuration, the run's
- * id, its date range and its start time (the reference for the future-timestamp check).
+ * Everything a stage needs for one run: the session, the lake, the configuration, the run's id, its
+ * date range and its start time (the reference for the future-timestamp check).
  */
 public record RunContext(
     SparkSession spark,
@@ -27,8 +27,13 @@ public record RunContext(
 
   public RunContext {
     if (dateTo.isBefore(dateFrom)) {
-      throw new IllegalArgumentException("The run's end date " + dateTo + " is before its start"
-          + " date " + dateFrom + "; pass --from before --to");
+      throw new IllegalArgumentException(
+          "The run's end date "
+              + dateTo
+              + " is before its start"
+              + " date "
+              + dateFrom
+              + "; pass --from before --to");
     }
   }
 
@@ -36,13 +41,15 @@ public record RunContext(
   public static String newRunId(Instant startedAt) {
     byte[] suffix = new byte[3];
     ThreadLocalRandom.current().nextBytes(suffix);
-    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
-        .format(startedAt) + "-" + HexFormat.of().formatHex(suffix);
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC)
+            .format(startedAt)
+        + "-"
+        + HexFormat.of().formatHex(suffix);
   }
 
   /** The Delta/Spark SQL predicate selecting the run's dates in {@code dateColumn}. */
   public String dateRangePredicate(String dateColumn) {
-    return dateColumn + " >= DATE'" + dateFrom + "' AND " + dateColumn + " <= DATE'" + dateTo
-        + "'";
+    return dateColumn + " >= DATE'" + dateFrom + "' AND " + dateColumn + " <= DATE'" + dateTo + "'";
   }
 }

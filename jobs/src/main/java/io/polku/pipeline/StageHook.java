@@ -1,9 +1,9 @@
 package io.polku.pipeline;
 
 /**
- * Called by {@link NightlyPipeline} around each stage, outside the stages' own work: the
- * command line's lock check and run summary, and fault injection in the crash tests
- * ({@link HaltAfterStage}). A hook that throws before a stage stops the run there.
+ * Called by {@link NightlyPipeline} around each stage, outside the stages' own work: the command
+ * line's lock check and run summary, and fault injection in the crash tests ({@link
+ * HaltAfterStage}). A hook that throws before a stage stops the run there.
  */
 public interface StageHook {
   /** Before {@code stage} starts. */

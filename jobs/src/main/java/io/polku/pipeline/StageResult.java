@@ -5,19 +5,28 @@ import java.util.List;
 
 /**
  * What a stage did: per object (source or table) rows in, out and quarantined, warnings, and
- * explanations: why the stage wrote nothing or less than one would expect, each a sentence with
- * the counts, the rule or cause and, where there is one, the fix (shown at the end of the run
- * and in {@code --json}).
+ * explanations: why the stage wrote nothing or less than one would expect, each a sentence with the
+ * counts, the rule or cause and, where there is one, the fix (shown at the end of the run and in
+ * {@code --json}).
  */
-public record StageResult(String stage, List<ObjectCounts> objects, List<String> warnings,
-    Duration duration, List<String> explanations) {
+public record StageResult(
+    String stage,
+    List<ObjectCounts> objects,
+    List<String> warnings,
+    Duration duration,
+    List<String> explanations) {
 
   /**
-   * Counts for one object. A stage's totals add up its {@code counted} objects (the sources
-   * of ingest, say); the others (the tables they were written to) are details for the audit.
+   * Counts for one object. A stage's totals add up its {@code counted} objects (the sources of
+   * ingest, say); the others (the tables they were written to) are details for the audit.
    */
-  public record ObjectCounts(String object, long rowsIn, long rowsOut, long rowsQuarantined,
-      String message, boolean counted) {}
+  public record ObjectCounts(
+      String object,
+      long rowsIn,
+      long rowsOut,
+      long rowsQuarantined,
+      String message,
+      boolean counted) {}
 
   public StageResult {
     objects = List.copyOf(objects);
@@ -26,8 +35,8 @@ public record StageResult(String stage, List<ObjectCounts> objects, List<String>
   }
 
   /** A result without explanations. */
-  public StageResult(String stage, List<ObjectCounts> objects, List<String> warnings,
-      Duration duration) {
+  public StageResult(
+      String stage, List<ObjectCounts> objects, List<String> warnings, Duration duration) {
     this(stage, objects, warnings, duration, List.of());
   }
 
@@ -47,7 +56,9 @@ public record StageResult(String stage, List<ObjectCounts> objects, List<String>
   }
 
   public long rowsQuarantined() {
-    return objects.stream().filter(ObjectCounts::counted)
-        .mapToLong(ObjectCounts::rowsQuarantined).sum();
+    return objects.stream()
+        .filter(ObjectCounts::counted)
+        .mapToLong(ObjectCounts::rowsQuarantined)
+        .sum();
   }
 }

@@ -15,29 +15,27 @@ import java.util.Map;
 
 /**
  * Renders a {@link Report} as Markdown for wikis and chat: the same sections, text, notes and
- * tables; each chart as a linked SVG file ({@code <date>/<chart id>.svg}, relative to the
- * Markdown file) with its text alternative and its data table in a {@code <details>} block.
+ * tables; each chart as a linked SVG file ({@code <date>/<chart id>.svg}, relative to the Markdown
+ * file) with its text alternative and its data table in a {@code <details>} block.
  */
 public final class MarkdownReport {
   private MarkdownReport() {}
 
   /**
-   * The files to write, by path relative to the output folder: {@code <date>.md} first, then
-   * the charts' SVG files.
+   * The files to write, by path relative to the output folder: {@code <date>.md} first, then the
+   * charts' SVG files.
    */
   public static Map<String, String> render(Report report) {
     Map<String, String> files = new LinkedHashMap<>();
     String dir = report.date().toString();
     StringBuilder m = new StringBuilder();
-    m.append("# ").append(report.title()).append("\n\n").append(report.subtitle())
-        .append("\n\n");
+    m.append("# ").append(report.title()).append("\n\n").append(report.subtitle()).append("\n\n");
     for (Section s : report.sections()) {
       m.append("- [").append(s.title()).append("](#").append(s.id()).append(")\n");
     }
     m.append('\n');
     for (Section s : report.sections()) {
-      m.append("<a id=\"").append(s.id()).append("\"></a>\n\n## ").append(s.title())
-          .append("\n\n");
+      m.append("<a id=\"").append(s.id()).append("\"></a>\n\n## ").append(s.title()).append("\n\n");
       for (Block b : s.blocks()) {
         if (b instanceof Text t) {
           m.append(t.text()).append("\n\n");
@@ -48,9 +46,17 @@ public final class MarkdownReport {
         } else if (b instanceof Chart c) {
           String file = dir + "/" + c.id() + ".svg";
           files.put(file, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + c.svg() + "\n");
-          m.append("**").append(c.title()).append("**\n\n![").append(mdText(c.alt()))
-              .append("](").append(file).append(")\n\n").append(c.alt()).append("\n\n")
-              .append("<details><summary>The data (").append(c.data().rows().size())
+          m.append("**")
+              .append(c.title())
+              .append("**\n\n![")
+              .append(mdText(c.alt()))
+              .append("](")
+              .append(file)
+              .append(")\n\n")
+              .append(c.alt())
+              .append("\n\n")
+              .append("<details><summary>The data (")
+              .append(c.data().rows().size())
               .append(" rows)</summary>\n\n");
           table(m, c.data());
           m.append("</details>\n\n");
@@ -60,8 +66,12 @@ public final class MarkdownReport {
             List<StripStep> steps = st.steps();
             for (int i = 0; i < steps.size(); i++) {
               StripStep p = steps.get(i);
-              m.append(i == 0 ? "" : " → ").append('`').append(p.channel()).append(' ')
-                  .append(p.label().replace("`", "'")).append(p.failed() ? " ✖" : "")
+              m.append(i == 0 ? "" : " → ")
+                  .append('`')
+                  .append(p.channel())
+                  .append(' ')
+                  .append(p.label().replace("`", "'"))
+                  .append(p.failed() ? " ✖" : "")
                   .append('`');
             }
             m.append('\n');

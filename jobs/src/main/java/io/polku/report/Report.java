@@ -4,9 +4,9 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * The run report's content, independent of its format: sections of blocks (text, notes,
- * tables, charts with their data, journey step strips). {@link HtmlReport} and
- * {@link MarkdownReport} render the same content.
+ * The run report's content, independent of its format: sections of blocks (text, notes, tables,
+ * charts with their data, journey step strips). {@link HtmlReport} and {@link MarkdownReport}
+ * render the same content.
  */
 public record Report(LocalDate date, String title, String subtitle, List<Section> sections) {
 
@@ -20,12 +20,13 @@ public record Report(LocalDate date, String title, String subtitle, List<Section
   public record Note(String text) implements Block {}
 
   /** A table; {@code numeric} marks the columns aligned right. */
-  public record Table(String caption, List<String> header, List<List<String>> rows,
-      List<Boolean> numeric) implements Block {}
+  public record Table(
+      String caption, List<String> header, List<List<String>> rows, List<Boolean> numeric)
+      implements Block {}
 
   /**
-   * A chart: its SVG, a text alternative, and the data it draws as a table. {@code marks} is
-   * the number of data marks drawn.
+   * A chart: its SVG, a text alternative, and the data it draws as a table. {@code marks} is the
+   * number of data marks drawn.
    */
   public record Chart(String id, String title, String svg, String alt, Table data)
       implements Block {}

@@ -25,16 +25,23 @@ import org.jfree.svg.SVGGraphics2D;
 import org.jfree.svg.ViewBox;
 
 /**
- * Draws the report's charts server-side as SVG with JFreeChart and JFreeSVG: no JavaScript in
- * the report, so nothing to fail in the browser. Every data point is drawn inside its own
- * {@code <g class="mark">} (JFreeChart's element hinting), so a test counts the marks in the
- * DOM; a null value draws no mark. Colours: the Okabe-Ito palette (colour-blind safe).
+ * Draws the report's charts server-side as SVG with JFreeChart and JFreeSVG: no JavaScript in the
+ * report, so nothing to fail in the browser. Every data point is drawn inside its own {@code <g
+ * class="mark">} (JFreeChart's element hinting), so a test counts the marks in the DOM; a null
+ * value draws no mark. Colours: the Okabe-Ito palette (colour-blind safe).
  */
 public final class ReportCharts {
   /** Okabe-Ito: blue, orange, bluish green, vermillion, sky blue, reddish purple, yellow. */
-  public static final List<Color> PALETTE = List.of(new Color(0x0072B2),
-      new Color(0xE69F00), new Color(0x009E73), new Color(0xD55E00), new Color(0x56B4E9),
-      new Color(0xCC79A7), new Color(0xF0E442));
+  public static final List<Color> PALETTE =
+      List.of(
+          new Color(0x0072B2),
+          new Color(0xE69F00),
+          new Color(0x009E73),
+          new Color(0xD55E00),
+          new Color(0x56B4E9),
+          new Color(0xCC79A7),
+          new Color(0xF0E442));
+
   static final String FONT = "SansSerif";
   static final int WIDTH = 720;
 
@@ -44,14 +51,15 @@ public final class ReportCharts {
   public record Series(String name, List<Double> values) {}
 
   /**
-   * Horizontal grouped bars: one bar per category and series. Height grows with the
-   * categories so that labels stay readable.
+   * Horizontal grouped bars: one bar per category and series. Height grows with the categories so
+   * that labels stay readable.
    */
-  public static String bars(String id, List<String> categories, List<Series> series,
-      String valueLabel, boolean percent) {
+  public static String bars(
+      String id, List<String> categories, List<Series> series, String valueLabel, boolean percent) {
     DefaultCategoryDataset data = dataset(categories, series);
-    CategoryPlot plot = new CategoryPlot(data, new CategoryAxis(null), numberAxis(valueLabel,
-        percent), new BarRenderer());
+    CategoryPlot plot =
+        new CategoryPlot(
+            data, new CategoryAxis(null), numberAxis(valueLabel, percent), new BarRenderer());
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     BarRenderer r = (BarRenderer) plot.getRenderer();
     r.setBarPainter(new StandardBarPainter());
@@ -66,39 +74,44 @@ public final class ReportCharts {
   }
 
   /**
-   * Lines with a dot per value over dates (a date axis: horizontal tick labels, which SVG
-   * keeps as text; rotated category labels would be drawn as glyph outlines, ten times the
-   * bytes).
+   * Lines with a dot per value over dates (a date axis: horizontal tick labels, which SVG keeps as
+   * text; rotated category labels would be drawn as glyph outlines, ten times the bytes).
    */
-  public static String lines(String id, List<java.time.LocalDate> dates, List<Series> series,
-      String valueLabel, boolean percent) {
-    org.jfree.data.time.TimeSeriesCollection data = new org.jfree.data.time.TimeSeriesCollection(
-        java.util.TimeZone.getTimeZone("UTC"));
+  public static String lines(
+      String id,
+      List<java.time.LocalDate> dates,
+      List<Series> series,
+      String valueLabel,
+      boolean percent) {
+    org.jfree.data.time.TimeSeriesCollection data =
+        new org.jfree.data.time.TimeSeriesCollection(java.util.TimeZone.getTimeZone("UTC"));
     for (Series s : series) {
       org.jfree.data.time.TimeSeries ts = new org.jfree.data.time.TimeSeries(s.name());
       for (int i = 0; i < dates.size(); i++) {
         if (s.values().get(i) != null) {
           java.time.LocalDate d = dates.get(i);
-          ts.add(new org.jfree.data.time.Day(d.getDayOfMonth(), d.getMonthValue(), d.getYear()),
+          ts.add(
+              new org.jfree.data.time.Day(d.getDayOfMonth(), d.getMonthValue(), d.getYear()),
               s.values().get(i));
         }
       }
       data.addSeries(ts);
     }
-    org.jfree.chart.axis.DateAxis x = new org.jfree.chart.axis.DateAxis(null,
-        java.util.TimeZone.getTimeZone("UTC"), Locale.ROOT);
-    x.setDateFormatOverride(new java.text.SimpleDateFormat("MMM d", Locale.ROOT) {
-      private static final long serialVersionUID = 1L;
+    org.jfree.chart.axis.DateAxis x =
+        new org.jfree.chart.axis.DateAxis(null, java.util.TimeZone.getTimeZone("UTC"), Locale.ROOT);
+    x.setDateFormatOverride(
+        new java.text.SimpleDateFormat("MMM d", Locale.ROOT) {
+          private static final long serialVersionUID = 1L;
 
-      {
-        setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
-      }
-    });
+          {
+            setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+          }
+        });
     x.setTickLabelFont(new Font(FONT, Font.PLAIN, 11));
     MarkedXyRenderer r = new MarkedXyRenderer();
     r.setDrawOutlines(false);
-    org.jfree.chart.plot.XYPlot plot = new org.jfree.chart.plot.XYPlot(data, x,
-        numberAxis(valueLabel, percent), r);
+    org.jfree.chart.plot.XYPlot plot =
+        new org.jfree.chart.plot.XYPlot(data, x, numberAxis(valueLabel, percent), r);
     for (int i = 0; i < series.size(); i++) {
       r.setSeriesStroke(i, new BasicStroke(2f));
       r.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6));
@@ -112,8 +125,8 @@ public final class ReportCharts {
   }
 
   /**
-   * Lines and dots with each dot in its own element group: JFreeChart's line renderer does
-   * not hint its items itself (the bar renderer does).
+   * Lines and dots with each dot in its own element group: JFreeChart's line renderer does not hint
+   * its items itself (the bar renderer does).
    */
   private static final class MarkedXyRenderer
       extends org.jfree.chart.renderer.xy.XYLineAndShapeRenderer {
@@ -124,19 +137,37 @@ public final class ReportCharts {
     }
 
     @Override
-    public void drawItem(java.awt.Graphics2D g2,
-        org.jfree.chart.renderer.xy.XYItemRendererState state, Rectangle2D dataArea,
-        org.jfree.chart.plot.PlotRenderingInfo info, org.jfree.chart.plot.XYPlot plot,
-        org.jfree.chart.axis.ValueAxis domainAxis, org.jfree.chart.axis.ValueAxis rangeAxis,
-        org.jfree.data.xy.XYDataset dataset, int series, int item,
-        org.jfree.chart.plot.CrosshairState crosshair, int pass) {
+    public void drawItem(
+        java.awt.Graphics2D g2,
+        org.jfree.chart.renderer.xy.XYItemRendererState state,
+        Rectangle2D dataArea,
+        org.jfree.chart.plot.PlotRenderingInfo info,
+        org.jfree.chart.plot.XYPlot plot,
+        org.jfree.chart.axis.ValueAxis domainAxis,
+        org.jfree.chart.axis.ValueAxis rangeAxis,
+        org.jfree.data.xy.XYDataset dataset,
+        int series,
+        int item,
+        org.jfree.chart.plot.CrosshairState crosshair,
+        int pass) {
       boolean mark = isItemPass(pass);
       if (mark) {
-        beginElementGroup(g2, new org.jfree.data.xy.XYItemKey<>(dataset.getSeriesKey(series),
-            item));
+        beginElementGroup(
+            g2, new org.jfree.data.xy.XYItemKey<>(dataset.getSeriesKey(series), item));
       }
-      super.drawItem(g2, state, dataArea, info, plot, domainAxis, rangeAxis, dataset, series,
-          item, crosshair, pass);
+      super.drawItem(
+          g2,
+          state,
+          dataArea,
+          info,
+          plot,
+          domainAxis,
+          rangeAxis,
+          dataset,
+          series,
+          item,
+          crosshair,
+          pass);
       if (mark) {
         endElementGroup(g2);
       }
@@ -163,8 +194,8 @@ public final class ReportCharts {
     return y;
   }
 
-  private static void colour(org.jfree.chart.renderer.category.AbstractCategoryItemRenderer r,
-      int series) {
+  private static void colour(
+      org.jfree.chart.renderer.category.AbstractCategoryItemRenderer r, int series) {
     for (int i = 0; i < series; i++) {
       r.setSeriesPaint(i, PALETTE.get(i % PALETTE.size()));
     }
@@ -178,8 +209,8 @@ public final class ReportCharts {
     plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(0.45f);
   }
 
-  private static String draw(String id, org.jfree.chart.plot.Plot plot, boolean legend,
-      int height) {
+  private static String draw(
+      String id, org.jfree.chart.plot.Plot plot, boolean legend, int height) {
     JFreeChart chart = new JFreeChart(null, new Font(FONT, Font.PLAIN, 12), plot, false);
     if (legend) {
       LegendTitle l = new LegendTitle((org.jfree.chart.LegendItemSource) plot);
@@ -197,12 +228,11 @@ public final class ReportCharts {
   }
 
   /**
-   * The SVG element for inline HTML: scalable (viewBox, width from CSS), each data item's
-   * group marked {@code class="mark"} with its key as {@code data-ref}.
+   * The SVG element for inline HTML: scalable (viewBox, width from CSS), each data item's group
+   * marked {@code class="mark"} with its key as {@code data-ref}.
    */
   private static String finish(SVGGraphics2D g, String id, int height) {
-    String svg = shorten(g.getSVGElement(id, false, new ViewBox(0, 0, WIDTH, height), null,
-        null));
+    String svg = shorten(g.getSVGElement(id, false, new ViewBox(0, 0, WIDTH, height), null, null));
     return svg.replace("jfreesvg:ref='{", "class=\"mark\" data-ref='{")
         .replace(" jfreesvg:ref='JFREECHART_TOP_LEVEL'", "")
         .replaceFirst(" xmlns:jfreesvg=(\"[^\"]*\"|'[^']*')", "")
@@ -214,15 +244,16 @@ public final class ReportCharts {
       java.util.regex.Pattern.compile("(\\d\\.\\d)\\d+");
 
   /**
-   * Coordinates inside tags to one decimal (a tenth of a pixel at 720 px; JFreeSVG writes
-   * full float precision, which doubles the file). Text content is left alone.
+   * Coordinates inside tags to one decimal (a tenth of a pixel at 720 px; JFreeSVG writes full
+   * float precision, which doubles the file). Text content is left alone.
    */
   static String shorten(String svg) {
     java.util.regex.Matcher m = TAG.matcher(svg);
     StringBuilder out = new StringBuilder(svg.length());
     while (m.find()) {
-      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
-          DECIMALS.matcher(m.group()).replaceAll("$1")));
+      m.appendReplacement(
+          out,
+          java.util.regex.Matcher.quoteReplacement(DECIMALS.matcher(m.group()).replaceAll("$1")));
     }
     m.appendTail(out);
     return out.toString();
@@ -241,9 +272,9 @@ public final class ReportCharts {
   }
 
   /**
-   * An icicle of paths: one column per step (the journey's channels, then the rated channel),
-   * each box as high as the critical responses through it. A path's last box is its mark
-   * ({@code class="mark"}), so there is one mark per path.
+   * An icicle of paths: one column per step (the journey's channels, then the rated channel), each
+   * box as high as the critical responses through it. A path's last box is its mark ({@code
+   * class="mark"}), so there is one mark per path.
    */
   public static String icicle(String id, List<List<String>> paths, List<Long> counts) {
     Node root = new Node("all");
@@ -268,8 +299,16 @@ public final class ReportCharts {
     return finish(g, id, height);
   }
 
-  private static void drawChildren(SVGGraphics2D g, String id, Node parent, int level,
-      double top, double height, double colWidth, List<String> channels, int[] leaves) {
+  private static void drawChildren(
+      SVGGraphics2D g,
+      String id,
+      Node parent,
+      int level,
+      double top,
+      double height,
+      double colWidth,
+      List<String> channels,
+      int[] leaves) {
     double y = top;
     for (Node c : parent.children.values()) {
       double h = height * c.count / parent.count;
@@ -279,20 +318,23 @@ public final class ReportCharts {
       }
       Color fill = PALETTE.get(channels.indexOf(channel) % PALETTE.size());
       if (c.leaf && c.children.isEmpty()) {
-        g.setRenderingHint(org.jfree.svg.SVGHints.KEY_BEGIN_GROUP, Map.of("id",
-            id + "-leaf-" + (leaves[0]++), "ref", "{\"path\": \"" + c.name + "\"}"));
+        g.setRenderingHint(
+            org.jfree.svg.SVGHints.KEY_BEGIN_GROUP,
+            Map.of("id", id + "-leaf-" + (leaves[0]++), "ref", "{\"path\": \"" + c.name + "\"}"));
         g.setRenderingHint(org.jfree.svg.SVGHints.KEY_ELEMENT_TITLE, c.name + ": " + c.count);
       }
-      Rectangle2D box = new Rectangle2D.Double(1 + level * colWidth, y, colWidth - 2,
-          Math.max(0.5, h - 1));
+      Rectangle2D box =
+          new Rectangle2D.Double(1 + level * colWidth, y, colWidth - 2, Math.max(0.5, h - 1));
       g.setColor(fill);
       g.fill(box);
       if (h >= 14) {
-        g.setColor(fill.equals(PALETTE.get(0)) || fill.equals(PALETTE.get(3))
-            ? Color.WHITE : Color.BLACK);
+        g.setColor(
+            fill.equals(PALETTE.get(0)) || fill.equals(PALETTE.get(3)) ? Color.WHITE : Color.BLACK);
         g.setFont(new Font(FONT, Font.PLAIN, 11));
-        g.drawString(String.format(Locale.ROOT, "%s %d", c.name, c.count),
-            (float) box.getX() + 4, (float) (y + Math.min(h, 28) / 2 + 4));
+        g.drawString(
+            String.format(Locale.ROOT, "%s %d", c.name, c.count),
+            (float) box.getX() + 4,
+            (float) (y + Math.min(h, 28) / 2 + 4));
       }
       if (c.leaf && c.children.isEmpty()) {
         g.setRenderingHint(org.jfree.svg.SVGHints.KEY_END_GROUP, Boolean.TRUE);

@@ -18,31 +18,35 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Writes the run report of one date: {@code <date>.html} (or {@code .md} with its SVG files)
- * in the report folder (default {@code <lake root>/reports}, any Hadoop file system, S3
- * included), and {@code latest.html} / {@code latest.md} when no later date has a report there.
- * Each file is written to a temporary name and renamed, so a reader never sees half a report.
+ * Writes the run report of one date: {@code <date>.html} (or {@code .md} with its SVG files) in the
+ * report folder (default {@code <lake root>/reports}, any Hadoop file system, S3 included), and
+ * {@code latest.html} / {@code latest.md} when no later date has a report there. Each file is
+ * written to a temporary name and renamed, so a reader never sees half a report.
  *
- * <p>Cost: the small queries of {@link ReportQueries} (seconds); nothing grows with the data
- * beyond the bounded rows they collect.
+ * <p>Cost: the small queries of {@link ReportQueries} (seconds); nothing grows with the data beyond
+ * the bounded rows they collect.
  */
 public final class RunReport {
   /** The folder under the lake root that holds the reports. */
   public static final String FOLDER = "reports";
+
   private static final Pattern DATED = Pattern.compile("\\d{4}-\\d{2}-\\d{2}\\.(html|md)");
 
   private RunReport() {}
 
   /** The report's format. */
-  public enum Format { HTML, MD;
+  public enum Format {
+    HTML,
+    MD;
 
     /** Parses html or md; the message names the value and the choices. */
     public static Format parse(String s) {
       return switch (s == null ? "" : s.toLowerCase(Locale.ROOT)) {
         case "html" -> HTML;
         case "md", "markdown" -> MD;
-        default -> throw new IllegalArgumentException("--format " + s + " is not a report"
-            + " format; expected html or md");
+        default ->
+            throw new IllegalArgumentException(
+                "--format " + s + " is not a report" + " format; expected html or md");
       };
     }
 
@@ -52,8 +56,8 @@ public final class RunReport {
   }
 
   /** What was written. */
-  public record Result(LocalDate date, List<String> files, long bytes, Duration duration,
-      Report report) {}
+  public record Result(
+      LocalDate date, List<String> files, long bytes, Duration duration, Report report) {}
 
   /** The default report folder of a lake. */
   public static String defaultFolder(Lake lake) {
@@ -61,21 +65,31 @@ public final class RunReport {
   }
 
   /**
-   * Builds and writes the report of {@code date} (null: the last date of the latest succeeded
-   * run) for {@code runId} (null: the latest run covering the date) into {@code folder}
-   * (null: {@link #defaultFolder}).
+   * Builds and writes the report of {@code date} (null: the last date of the latest succeeded run)
+   * for {@code runId} (null: the latest run covering the date) into {@code folder} (null: {@link
+   * #defaultFolder}).
    */
-  public static Result write(Lake lake, LocalDate date, String runId, String folder,
-      Format format) {
+  public static Result write(
+      Lake lake, LocalDate date, String runId, String folder, Format format) {
     Instant started = Instant.now();
     ReportQueries queries = new ReportQueries(lake);
-    LocalDate day = date != null ? date : queries.latestRunDate().orElseThrow(() ->
-        new IllegalArgumentException("no succeeded run in the lake's run_audit at "
-            + lake.root() + ", so there is no date to report; run `bin/polku nightly` first,"
-            + " or pass --date D"));
+    LocalDate day =
+        date != null
+            ? date
+            : queries
+                .latestRunDate()
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "no succeeded run in the lake's run_audit at "
+                                + lake.root()
+                                + ", so there is no date to report; run `bin/polku nightly` first,"
+                                + " or pass --date D"));
     Report report = new ReportBuilder(queries).build(day, runId);
-    Map<String, String> files = format == Format.HTML
-        ? Map.of(day + ".html", HtmlReport.render(report)) : MarkdownReport.render(report);
+    Map<String, String> files =
+        format == Format.HTML
+            ? Map.of(day + ".html", HtmlReport.render(report))
+            : MarkdownReport.render(report);
     String dir = folder != null ? folder : defaultFolder(lake);
     List<String> written = new ArrayList<>();
     long bytes = 0;
@@ -95,8 +109,15 @@ public final class RunReport {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the report of " + day + " to " + dir + ": "
-          + e.getMessage() + "; expected a writable folder; pass another with --out DIR", e);
+      throw new UncheckedIOException(
+          "cannot write the report of "
+              + day
+              + " to "
+              + dir
+              + ": "
+              + e.getMessage()
+              + "; expected a writable folder; pass another with --out DIR",
+          e);
     }
     return new Result(day, written, bytes, Duration.between(started, Instant.now()), report);
   }
@@ -105,8 +126,7 @@ public final class RunReport {
   private static boolean isLatest(FileSystem fs, Path base, LocalDate day) throws IOException {
     for (FileStatus s : fs.listStatus(base)) {
       String name = s.getPath().getName();
-      if (DATED.matcher(name).matches()
-          && LocalDate.parse(name.substring(0, 10)).isAfter(day)) {
+      if (DATED.matcher(name).matches() && LocalDate.parse(name.substring(0, 10)).isAfter(day)) {
         return false;
       }
     }

@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import io.polku.analysis.Conditions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,53 +37,53 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The key-driver models: per scope (rated channel and metric), a logistic regression of
- * "critical" on the scope's conditions as binary features, in four steps that make its
- * coefficients readable.
+ * The key-driver models: per scope (rated channel and metric), a logistic regression of "critical"
+ * on the scope's conditions as binary features, in four steps that make its coefficients readable.
  *
  * <ol>
- *   <li><b>Groups.</b> Conditions that hold for exactly the same responses of the scope
- *   (identical) or for exactly the other responses (complements, e.g. {@code no_history} and
- *   {@code prev_channel=shop} in a scope where every response has one or the other) are one
- *   feature, since no model can tell them apart: with both in, a penalised fit splits the weight
- *   between duplicates and gives a complement pair equal and opposite coefficients. Found
- *   without collecting responses: per scope and condition a {@link Fingerprint} of its responses
- *   (count, critical count, XOR and the sums of the two 32-bit halves of a 64-bit hash of each
- *   response_id) is aggregated in Spark; equal fingerprints are identical sets, and a
- *   fingerprint that adds up with another to the scope's own is its complement (a false match
- *   needs a 64-bit XOR and two sums to collide at once). A group is modelled on its side with
- *   fewer responses and named by its conditions, the other side's as {@code not ...}:
- *   {@code prev_channel=shop | not no_history}.</li>
+ *   <li><b>Groups.</b> Conditions that hold for exactly the same responses of the scope (identical)
+ *       or for exactly the other responses (complements, e.g. {@code no_history} and {@code
+ *       prev_channel=shop} in a scope where every response has one or the other) are one feature,
+ *       since no model can tell them apart: with both in, a penalised fit splits the weight between
+ *       duplicates and gives a complement pair equal and opposite coefficients. Found without
+ *       collecting responses: per scope and condition a {@link Fingerprint} of its responses
+ *       (count, critical count, XOR and the sums of the two 32-bit halves of a 64-bit hash of each
+ *       response_id) is aggregated in Spark; equal fingerprints are identical sets, and a
+ *       fingerprint that adds up with another to the scope's own is its complement (a false match
+ *       needs a 64-bit XOR and two sums to collide at once). A group is modelled on its side with
+ *       fewer responses and named by its conditions, the other side's as {@code not ...}: {@code
+ *       prev_channel=shop | not no_history}.
  *   <li><b>Support.</b> A group enters the model only when each cell of its 2x2 table (with /
- *   without the group x critical / not) would hold at least {@code minSupport} responses if
- *   the group made no difference: min(with, without) x min(critical, not critical) / responses
- *   of the scope &gt;= minSupport. This is the expected-count rule of the chi-square test (with
- *   minSupport in place of 5), the same for a group and its complement, and it does not look at
- *   the group's own critical count, so it neither favours nor drops a strong effect; it drops
- *   rare groups (11 responses in a scope of thousands: a coefficient from a handful of critical
- *   responses) and near-universal ones (nothing to compare with).</li>
+ *       without the group x critical / not) would hold at least {@code minSupport} responses if the
+ *       group made no difference: min(with, without) x min(critical, not critical) / responses of
+ *       the scope &gt;= minSupport. This is the expected-count rule of the chi-square test (with
+ *       minSupport in place of 5), the same for a group and its complement, and it does not look at
+ *       the group's own critical count, so it neither favours nor drops a strong effect; it drops
+ *       rare groups (11 responses in a scope of thousands: a coefficient from a handful of critical
+ *       responses) and near-universal ones (nothing to compare with).
  *   <li><b>Near-duplicates.</b> Groups with support whose responses nearly coincide (Jaccard
- *   similarity at least {@code minJaccard}, e.g. {@code upstream_failure=app:billing:self_service}
- *   and {@code failed_before=app:billing}, the same failures seen two ways) are merged into the
- *   one most strongly associated with critical feedback ({@link #merge}): in one model they would
- *   share the weight, or take equal and opposite weights, and the cause they describe would
- *   rank below conditions that are alone in what they say. Their pair overlaps come from one
- *   Spark aggregation (bounded by scopes x supported groups squared).</li>
+ *       similarity at least {@code minJaccard}, e.g. {@code
+ *       upstream_failure=app:billing:self_service} and {@code failed_before=app:billing}, the same
+ *       failures seen two ways) are merged into the one most strongly associated with critical
+ *       feedback ({@link #merge}): in one model they would share the weight, or take equal and
+ *       opposite weights, and the cause they describe would rank below conditions that are alone in
+ *       what they say. Their pair overlaps come from one Spark aggregation (bounded by scopes x
+ *       supported groups squared).
  *   <li><b>Two fits.</b> An elastic-net fit on a random training split (fixed seed) ranks the
- *   groups and gives the holdout AUC; the groups are ranked by |coefficient x standard
- *   deviation of the feature| (the change in log odds per standard deviation: a rare group needs
- *   a larger coefficient than a common one to explain as much). The top {@code topK} groups with
- *   a non-zero coefficient are then refitted together without a penalty on all of the scope's
- *   responses ({@link GeneralizedLinearRegression}, binomial family, logit link, IRLS), which
- *   gives each an adjusted odds ratio with a Wald 95% interval and p-value. The interval is
- *   conditional on the groups chosen: it does not account for the selection by the first
- *   fit.</li>
+ *       groups and gives the holdout AUC; the groups are ranked by |coefficient x standard
+ *       deviation of the feature| (the change in log odds per standard deviation: a rare group
+ *       needs a larger coefficient than a common one to explain as much). The top {@code topK}
+ *       groups with a non-zero coefficient are then refitted together without a penalty on all of
+ *       the scope's responses ({@link GeneralizedLinearRegression}, binomial family, logit link,
+ *       IRLS), which gives each an adjusted odds ratio with a Wald 95% interval and p-value. The
+ *       interval is conditional on the groups chosen: it does not account for the selection by the
+ *       first fit.
  * </ol>
  *
  * <p>Cost: one aggregation for the fingerprints of every scope (output bounded by scopes x
- * conditions) and one for the pair overlaps; per scope the training and holdout splits are materialised
- * ({@code localCheckpoint}) and the fits run Spark jobs (one per optimizer iteration, the
- * evaluator). Scopes are fitted in {@link #THREADS} driver threads at once (the jobs are small
+ * conditions) and one for the pair overlaps; per scope the training and holdout splits are
+ * materialised ({@code localCheckpoint}) and the fits run Spark jobs (one per optimizer iteration,
+ * the evaluator). Scopes are fitted in {@link #THREADS} driver threads at once (the jobs are small
  * and mostly scheduling overhead). Back to the driver come the fingerprints and the models'
  * coefficients, never responses.
  */
@@ -93,29 +92,42 @@ public final class KeyDrivers {
 
   /** Scopes fitted at once, in driver threads (Spark runs their jobs side by side). */
   static final int THREADS = 4;
+
   /**
    * A refit coefficient beyond this (an odds ratio beyond e^10, about 22,000) or with a standard
-   * error beyond {@link #MAX_REFIT_SE} (a 95% interval wider than a factor e^9.8 each way) is
-   * not estimable: the group's responses are (nearly) all critical or none, or it is a linear
+   * error beyond {@link #MAX_REFIT_SE} (a 95% interval wider than a factor e^9.8 each way) is not
+   * estimable: the group's responses are (nearly) all critical or none, or it is a linear
    * combination of other top groups. Such groups get no refit values.
    */
   static final double MAX_REFIT_LOG_ODDS = 10;
+
   static final double MAX_REFIT_SE = 5;
 
   /** Settings of the models ({@code polku.rootcause.drivers}). */
-  public record Settings(int minSupport, double regParam, double elasticNet,
-      double holdoutShare, long seed, int maxIter, int topK, double minJaccard) {}
+  public record Settings(
+      int minSupport,
+      double regParam,
+      double elasticNet,
+      double holdoutShare,
+      long seed,
+      int maxIter,
+      int topK,
+      double minJaccard) {}
 
   /**
-   * An order-independent fingerprint of a set of responses: its size, critical responses and
-   * three 64-bit aggregates of a hash of each response_id (XOR, and the sums of the low and high
-   * 32 bits, which cannot overflow).
+   * An order-independent fingerprint of a set of responses: its size, critical responses and three
+   * 64-bit aggregates of a hash of each response_id (XOR, and the sums of the low and high 32 bits,
+   * which cannot overflow).
    */
   public record Fingerprint(long responses, long critical, long xor, long low, long high) {
     /** The fingerprint of the other responses of {@code scope}. */
     public Fingerprint complement(Fingerprint scope) {
-      return new Fingerprint(scope.responses - responses, scope.critical - critical,
-          scope.xor ^ xor, scope.low - low, scope.high - high);
+      return new Fingerprint(
+          scope.responses - responses,
+          scope.critical - critical,
+          scope.xor ^ xor,
+          scope.low - low,
+          scope.high - high);
     }
   }
 
@@ -125,15 +137,24 @@ public final class KeyDrivers {
    * @param name the conditions joined with " | ", complements as "not c"
    * @param conditions the conditions of the modelled side (sorted), the feature is 1 on them
    * @param complements conditions that hold exactly on the scope's other responses (sorted)
-   * @param similar conditions of near-duplicate groups merged into this one (see
-   *     {@link #merge}), "not c" for a condition that nearly holds on the other responses
+   * @param similar conditions of near-duplicate groups merged into this one (see {@link #merge}),
+   *     "not c" for a condition that nearly holds on the other responses
    * @param responses responses of the modelled side
    * @param critical critical responses of the modelled side
    */
-  public record Group(String name, List<String> conditions, List<String> complements,
-      List<String> similar, long responses, long critical) {
-    public Group(String name, List<String> conditions, List<String> complements,
-        long responses, long critical) {
+  public record Group(
+      String name,
+      List<String> conditions,
+      List<String> complements,
+      List<String> similar,
+      long responses,
+      long critical) {
+    public Group(
+        String name,
+        List<String> conditions,
+        List<String> complements,
+        long responses,
+        long critical) {
       this(name, conditions, complements, List.of(), responses, critical);
     }
 
@@ -147,59 +168,91 @@ public final class KeyDrivers {
   }
 
   /** One group of a fitted model. */
-  public record Driver(Group group, int rank, double coefficient, double standardized,
-      Double refitCoefficient, Double refitLower, Double refitUpper, Double refitP) {}
+  public record Driver(
+      Group group,
+      int rank,
+      double coefficient,
+      double standardized,
+      Double refitCoefficient,
+      Double refitLower,
+      Double refitUpper,
+      Double refitP) {}
 
   /** A fitted model: its drivers in rank order, intercept, holdout AUC (null if one class). */
-  public record Fit(List<Driver> drivers, double intercept, Double auc, long train,
-      long holdout) {}
+  public record Fit(List<Driver> drivers, double intercept, Double auc, long train, long holdout) {}
 
   /**
-   * The outcome for one scope: the fit (null when there was nothing to learn, with the reason),
-   * the groups the scope's conditions formed, how many of them lacked support and how many
-   * supported groups were merged into a near-duplicate.
+   * The outcome for one scope: the fit (null when there was nothing to learn, with the reason), the
+   * groups the scope's conditions formed, how many of them lacked support and how many supported
+   * groups were merged into a near-duplicate.
    */
-  public record ScopeFit(String channel, String metric, Fit fit, String reason,
-      int conditions, int groups, int unsupported, int merged, String refitProblem) {}
+  public record ScopeFit(
+      String channel,
+      String metric,
+      Fit fit,
+      String reason,
+      int conditions,
+      int groups,
+      int unsupported,
+      int merged,
+      String refitProblem) {}
 
   /**
-   * Per scope and condition the fingerprint of its responses, and per scope (condition null)
-   * the fingerprint of all its responses: {@code scope_channel, scope_metric, condition,
-   * responses, critical, hash_xor, hash_low, hash_high}. Expects {@code scope_channel,
-   * scope_metric, response_id, critical (not null), conditions (distinct)}. Pure; its output is
-   * bounded by scopes x conditions.
+   * Per scope and condition the fingerprint of its responses, and per scope (condition null) the
+   * fingerprint of all its responses: {@code scope_channel, scope_metric, condition, responses,
+   * critical, hash_xor, hash_low, hash_high}. Expects {@code scope_channel, scope_metric,
+   * response_id, critical (not null), conditions (distinct)}. Pure; its output is bounded by scopes
+   * x conditions.
    */
   public static Dataset<Row> fingerprints(Dataset<Row> responses) {
-    Dataset<Row> hashed = responses.select(col("scope_channel"), col("scope_metric"),
-        col("critical"), col("conditions"), xxhash64(col("response_id")).as("h"));
+    Dataset<Row> hashed =
+        responses.select(
+            col("scope_channel"),
+            col("scope_metric"),
+            col("critical"),
+            col("conditions"),
+            xxhash64(col("response_id")).as("h"));
     Column[] aggregates = {
-        count(lit(1)).as("responses"),
-        sum(when(col("critical"), 1L).otherwise(0L)).as("critical"),
-        expr("bit_xor(h)").as("hash_xor"),
-        sum(col("h").bitwiseAND(lit(0xFFFFFFFFL))).as("hash_low"),
-        sum(shiftRightUnsigned(col("h"), 32)).as("hash_high")};
-    Dataset<Row> perCondition = hashed
-        .select(col("scope_channel"), col("scope_metric"), col("critical"), col("h"),
-            explode(col("conditions")).as("condition"))
-        .groupBy("scope_channel", "scope_metric", "condition")
-        .agg(aggregates[0], aggregates[1], aggregates[2], aggregates[3], aggregates[4]);
-    Dataset<Row> perScope = hashed.groupBy("scope_channel", "scope_metric")
-        .agg(aggregates[0], aggregates[1], aggregates[2], aggregates[3], aggregates[4])
-        .select(col("scope_channel"), col("scope_metric"),
-            lit(null).cast("string").as("condition"), col("responses"), col("critical"),
-            col("hash_xor"), col("hash_low"), col("hash_high"));
+      count(lit(1)).as("responses"),
+      sum(when(col("critical"), 1L).otherwise(0L)).as("critical"),
+      expr("bit_xor(h)").as("hash_xor"),
+      sum(col("h").bitwiseAND(lit(0xFFFFFFFFL))).as("hash_low"),
+      sum(shiftRightUnsigned(col("h"), 32)).as("hash_high")
+    };
+    Dataset<Row> perCondition =
+        hashed
+            .select(
+                col("scope_channel"),
+                col("scope_metric"),
+                col("critical"),
+                col("h"),
+                explode(col("conditions")).as("condition"))
+            .groupBy("scope_channel", "scope_metric", "condition")
+            .agg(aggregates[0], aggregates[1], aggregates[2], aggregates[3], aggregates[4]);
+    Dataset<Row> perScope =
+        hashed
+            .groupBy("scope_channel", "scope_metric")
+            .agg(aggregates[0], aggregates[1], aggregates[2], aggregates[3], aggregates[4])
+            .select(
+                col("scope_channel"),
+                col("scope_metric"),
+                lit(null).cast("string").as("condition"),
+                col("responses"),
+                col("critical"),
+                col("hash_xor"),
+                col("hash_low"),
+                col("hash_high"));
     return perCondition.unionByName(perScope);
   }
 
   /** The fingerprint in a row of {@link #fingerprints}. */
   static Fingerprint fingerprint(Row r) {
-    return new Fingerprint(r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6),
-        r.getLong(7));
+    return new Fingerprint(r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6), r.getLong(7));
   }
 
   /**
-   * The groups of a scope's conditions (identical sets and complements merged), ordered by
-   * name. Pure.
+   * The groups of a scope's conditions (identical sets and complements merged), ordered by name.
+   * Pure.
    */
   public static List<Group> groups(Map<String, Fingerprint> conditions, Fingerprint scope) {
     Map<Fingerprint, List<String>> bySet = new HashMap<>();
@@ -219,24 +272,31 @@ public final class KeyDrivers {
       if (otherSide != null) {
         done.add(other);
       }
-      boolean flip = otherSide != null && (other.responses() < f.responses()
-          || other.responses() == f.responses() && otherSide.get(0).compareTo(side.get(0)) < 0);
+      boolean flip =
+          otherSide != null
+              && (other.responses() < f.responses()
+                  || other.responses() == f.responses()
+                      && otherSide.get(0).compareTo(side.get(0)) < 0);
       List<String> modelled = flip ? otherSide : side;
       List<String> complements = flip ? side : otherSide == null ? List.of() : otherSide;
       Fingerprint m = flip ? other : f;
       List<String> names = new ArrayList<>(modelled);
       complements.forEach(c -> names.add("not " + c));
-      groups.add(new Group(String.join(" | ", names), List.copyOf(modelled),
-          List.copyOf(complements), m.responses(), m.critical()));
+      groups.add(
+          new Group(
+              String.join(" | ", names),
+              List.copyOf(modelled),
+              List.copyOf(complements),
+              m.responses(),
+              m.critical()));
     }
     groups.sort(Comparator.comparing(Group::name));
     return groups;
   }
 
   /**
-   * Whether a group has the support to enter the model: each cell of its 2x2 table expected to
-   * hold at least {@code minSupport} responses if it made no difference (see the class
-   * comment). Pure.
+   * Whether a group has the support to enter the model: each cell of its 2x2 table expected to hold
+   * at least {@code minSupport} responses if it made no difference (see the class comment). Pure.
    */
   public static boolean supported(Group g, Fingerprint scope, int minSupport) {
     long n = scope.responses();
@@ -249,19 +309,19 @@ public final class KeyDrivers {
   }
 
   /**
-   * Near-duplicates: groups whose responses overlap with Jaccard similarity at least
-   * {@code minJaccard} (|A and B| / |A or B|, each group taken on its minority side: itself, or
-   * its complement when it holds for more than half of the scope's responses; a group whose
-   * minority side is the other's complement is merged as "not") are merged. Greedy and
-   * deterministic: the groups in order of their marginal association with critical feedback
-   * (the chi-square statistic of the 2x2 table, strongest first; ties by name) each join the
-   * first merged group whose first member (its seed, which names it and is its feature) is
-   * that similar, else start one. Every member is similar to the seed, so chains of
-   * pairwise-similar groups cannot drift. {@code overlaps} holds |A and B| by the pair of
-   * indices into {@code groups} ({@link #pairKey}); a missing pair is 0. Pure.
+   * Near-duplicates: groups whose responses overlap with Jaccard similarity at least {@code
+   * minJaccard} (|A and B| / |A or B|, each group taken on its minority side: itself, or its
+   * complement when it holds for more than half of the scope's responses; a group whose minority
+   * side is the other's complement is merged as "not") are merged. Greedy and deterministic: the
+   * groups in order of their marginal association with critical feedback (the chi-square statistic
+   * of the 2x2 table, strongest first; ties by name) each join the first merged group whose first
+   * member (its seed, which names it and is its feature) is that similar, else start one. Every
+   * member is similar to the seed, so chains of pairwise-similar groups cannot drift. {@code
+   * overlaps} holds |A and B| by the pair of indices into {@code groups} ({@link #pairKey}); a
+   * missing pair is 0. Pure.
    */
-  public static List<Group> merge(List<Group> groups, Map<Long, Long> overlaps,
-      Fingerprint scope, double minJaccard) {
+  public static List<Group> merge(
+      List<Group> groups, Map<Long, Long> overlaps, Fingerprint scope, double minJaccard) {
     long n = scope.responses();
     List<Integer> order = new ArrayList<>();
     double[] chi = new double[groups.size()];
@@ -269,8 +329,8 @@ public final class KeyDrivers {
       chi[i] = chiSquare(groups.get(i), scope);
       order.add(i);
     }
-    order.sort(Comparator.<Integer>comparingDouble(i -> -chi[i])
-        .thenComparing(i -> groups.get(i).name()));
+    order.sort(
+        Comparator.<Integer>comparingDouble(i -> -chi[i]).thenComparing(i -> groups.get(i).name()));
     List<Integer> seeds = new ArrayList<>();
     Map<Integer, List<String>> similar = new HashMap<>();
     for (int g : order) {
@@ -286,12 +346,13 @@ public final class KeyDrivers {
         boolean bFlip = 2 * b.responses() > n;
         long sizeA = aFlip ? n - a.responses() : a.responses();
         long sizeB = bFlip ? n - b.responses() : b.responses();
-        long inter = !aFlip && !bFlip ? both
-            : aFlip && !bFlip ? b.responses() - both
-            : !aFlip ? a.responses() - both
-            : n - a.responses() - b.responses() + both;
-        double jaccard = sizeA + sizeB - inter == 0 ? 0
-            : (double) inter / (sizeA + sizeB - inter);
+        long inter =
+            !aFlip && !bFlip
+                ? both
+                : aFlip && !bFlip
+                    ? b.responses() - both
+                    : !aFlip ? a.responses() - both : n - a.responses() - b.responses() + both;
+        double jaccard = sizeA + sizeB - inter == 0 ? 0 : (double) inter / (sizeA + sizeB - inter);
         if (jaccard >= minJaccard) {
           List<String> into = similar.get(seed);
           boolean flip = aFlip != bFlip;
@@ -309,8 +370,14 @@ public final class KeyDrivers {
     List<Group> merged = new ArrayList<>();
     for (int seed : seeds) {
       Group b = groups.get(seed);
-      merged.add(new Group(b.name(), b.conditions(), b.complements(),
-          List.copyOf(similar.get(seed)), b.responses(), b.critical()));
+      merged.add(
+          new Group(
+              b.name(),
+              b.conditions(),
+              b.complements(),
+              List.copyOf(similar.get(seed)),
+              b.responses(),
+              b.critical()));
     }
     merged.sort(Comparator.comparing(Group::name));
     return merged;
@@ -334,31 +401,36 @@ public final class KeyDrivers {
 
   /**
    * |A and B| for every pair of conditions in {@code conditions} ({@code scope_channel,
-   * scope_metric, condition, idx}) within each scope: {@code scope_channel, scope_metric, i, j
-   * (i < j), both}. One self-join of the responses' listed conditions on the response, grouped
-   * by pair; the output is bounded by scopes x listed conditions squared. Pure.
+   * scope_metric, condition, idx}) within each scope: {@code scope_channel, scope_metric, i, j (i <
+   * j), both}. One self-join of the responses' listed conditions on the response, grouped by pair;
+   * the output is bounded by scopes x listed conditions squared. Pure.
    */
   public static Dataset<Row> overlaps(Dataset<Row> responses, Dataset<Row> conditions) {
-    Dataset<Row> tagged = responses
-        .select(col("scope_channel"), col("scope_metric"), col("response_id"),
-            explode(col("conditions")).as("condition"))
-        .join(broadcast(conditions), new String[] {"scope_channel", "scope_metric",
-            "condition"}).select("scope_channel", "scope_metric", "response_id", "idx");
+    Dataset<Row> tagged =
+        responses
+            .select(
+                col("scope_channel"),
+                col("scope_metric"),
+                col("response_id"),
+                explode(col("conditions")).as("condition"))
+            .join(
+                broadcast(conditions), new String[] {"scope_channel", "scope_metric", "condition"})
+            .select("scope_channel", "scope_metric", "response_id", "idx");
     Dataset<Row> a = tagged.toDF("scope_channel", "scope_metric", "response_id", "i");
     Dataset<Row> b = tagged.toDF("scope_channel", "scope_metric", "response_id", "j");
     return a.join(b, new String[] {"scope_channel", "scope_metric", "response_id"})
         .filter(col("i").lt(col("j")))
-        .groupBy("scope_channel", "scope_metric", "i", "j").agg(count(lit(1)).as("both"));
+        .groupBy("scope_channel", "scope_metric", "i", "j")
+        .agg(count(lit(1)).as("both"));
   }
 
   /**
-   * Fits the model of every channel scope in {@code responses} ({@code scope_channel,
-   * scope_metric, response_id, critical} not null, {@code conditions}): fingerprints, groups,
-   * support, near-duplicates, then the fits, {@link #THREADS} scopes at once. Scopes in the
-   * order of {@code scopes} (channel, metric pairs).
+   * Fits the model of every channel scope in {@code responses} ({@code scope_channel, scope_metric,
+   * response_id, critical} not null, {@code conditions}): fingerprints, groups, support,
+   * near-duplicates, then the fits, {@link #THREADS} scopes at once. Scopes in the order of {@code
+   * scopes} (channel, metric pairs).
    */
-  public static List<ScopeFit> fitAll(Dataset<Row> responses, List<String[]> scopes,
-      Settings s) {
+  public static List<ScopeFit> fitAll(Dataset<Row> responses, List<String[]> scopes, Settings s) {
     Map<String, Map<String, Fingerprint>> byScope = new LinkedHashMap<>();
     Map<String, Fingerprint> scopeTotals = new HashMap<>();
     for (Row r : fingerprints(responses).collectAsList()) {
@@ -384,18 +456,26 @@ public final class KeyDrivers {
       groupCounts.put(key, all.size());
       supported.put(key, kept);
       for (int i = 0; i < kept.size(); i++) {
-        listed.add(org.apache.spark.sql.RowFactory.create(sc[0], sc[1],
-            kept.get(i).conditions().get(0), i));
+        listed.add(
+            org.apache.spark.sql.RowFactory.create(
+                sc[0], sc[1], kept.get(i).conditions().get(0), i));
       }
     }
     Map<String, Map<Long, Long>> pairs = new HashMap<>();
     if (!listed.isEmpty()) {
-      Dataset<Row> table = responses.sparkSession().createDataFrame(listed,
-          new org.apache.spark.sql.types.StructType()
-              .add("scope_channel", "string").add("scope_metric", "string")
-              .add("condition", "string").add("idx", "int"));
+      Dataset<Row> table =
+          responses
+              .sparkSession()
+              .createDataFrame(
+                  listed,
+                  new org.apache.spark.sql.types.StructType()
+                      .add("scope_channel", "string")
+                      .add("scope_metric", "string")
+                      .add("condition", "string")
+                      .add("idx", "int"));
       for (Row r : overlaps(responses, table).collectAsList()) {
-        pairs.computeIfAbsent(r.getString(0) + "/" + r.getString(1), k -> new HashMap<>())
+        pairs
+            .computeIfAbsent(r.getString(0) + "/" + r.getString(1), k -> new HashMap<>())
             .put(pairKey(r.getInt(2), r.getInt(3)), r.getLong(4));
       }
     }
@@ -407,30 +487,51 @@ public final class KeyDrivers {
         Fingerprint total = scopeTotals.get(key);
         int conditions = byScope.getOrDefault(key, Map.of()).size();
         if (total == null) {
-          futures.add(CompletableFuture.completedFuture(new ScopeFit(sc[0], sc[1], null,
-              "no responses", 0, 0, 0, 0, null)));
+          futures.add(
+              CompletableFuture.completedFuture(
+                  new ScopeFit(sc[0], sc[1], null, "no responses", 0, 0, 0, 0, null)));
           continue;
         }
         List<Group> kept = supported.get(key);
         int unsupported = groupCounts.get(key) - kept.size();
         if (kept.isEmpty()) {
-          futures.add(CompletableFuture.completedFuture(new ScopeFit(sc[0], sc[1], null,
-              "no group of conditions with the support (every cell of its 2x2 table expected"
-                  + " >= " + s.minSupport() + ")", conditions, groupCounts.get(key), unsupported,
-              0, null)));
+          futures.add(
+              CompletableFuture.completedFuture(
+                  new ScopeFit(
+                      sc[0],
+                      sc[1],
+                      null,
+                      "no group of conditions with the support (every cell of its 2x2 table expected"
+                          + " >= "
+                          + s.minSupport()
+                          + ")",
+                      conditions,
+                      groupCounts.get(key),
+                      unsupported,
+                      0,
+                      null)));
           continue;
         }
-        List<Group> merged = merge(kept, pairs.getOrDefault(key, Map.of()), total,
-            s.minJaccard());
-        Dataset<Row> scope = responses.filter(col("scope_channel").equalTo(sc[0])
-            .and(col("scope_metric").equalTo(sc[1])));
-        futures.add(pool.submit(() -> {
-          String[] problem = new String[1];
-          Fit fit = fit(scope, merged, total, s, problem);
-          return new ScopeFit(sc[0], sc[1], fit, fit == null ? "one class in the training"
-              + " split" : null, conditions, groupCounts.get(key), unsupported,
-              kept.size() - merged.size(), problem[0]);
-        }));
+        List<Group> merged = merge(kept, pairs.getOrDefault(key, Map.of()), total, s.minJaccard());
+        Dataset<Row> scope =
+            responses.filter(
+                col("scope_channel").equalTo(sc[0]).and(col("scope_metric").equalTo(sc[1])));
+        futures.add(
+            pool.submit(
+                () -> {
+                  String[] problem = new String[1];
+                  Fit fit = fit(scope, merged, total, s, problem);
+                  return new ScopeFit(
+                      sc[0],
+                      sc[1],
+                      fit,
+                      fit == null ? "one class in the training" + " split" : null,
+                      conditions,
+                      groupCounts.get(key),
+                      unsupported,
+                      kept.size() - merged.size(),
+                      problem[0]);
+                }));
       }
       List<ScopeFit> out = new ArrayList<>();
       for (Future<ScopeFit> f : futures) {
@@ -441,43 +542,52 @@ public final class KeyDrivers {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("key-driver models interrupted", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("a key-driver model failed: " + e.getCause(),
-          e.getCause());
+      throw new IllegalStateException("a key-driver model failed: " + e.getCause(), e.getCause());
     } finally {
       pool.shutdownNow();
     }
   }
 
   /**
-   * Fits the two models of one scope on {@code groups} (each group's feature is "the response
-   * has its first condition"). Returns null when the training split has one class only.
-   * {@code problem[0]} gets the reason when the refit gave no intervals.
+   * Fits the two models of one scope on {@code groups} (each group's feature is "the response has
+   * its first condition"). Returns null when the training split has one class only. {@code
+   * problem[0]} gets the reason when the refit gave no intervals.
    */
-  static Fit fit(Dataset<Row> responses, List<Group> groups, Fingerprint scope, Settings s,
-      String[] problem) {
-    String[] vocabulary = groups.stream().map(g -> g.conditions().get(0))
-        .toArray(String[]::new);
-    Dataset<Row> features = new CountVectorizerModel(vocabulary).setInputCol("conditions")
-        .setOutputCol("features").setBinary(true)
-        .transform(responses.select(col("conditions"),
-            when(col("critical"), 1.0).otherwise(0.0).as("label")))
-        .select("features", "label");
-    Dataset<Row>[] split = features.randomSplit(
-        new double[] {1 - s.holdoutShare(), s.holdoutShare()}, s.seed());
+  static Fit fit(
+      Dataset<Row> responses, List<Group> groups, Fingerprint scope, Settings s, String[] problem) {
+    String[] vocabulary = groups.stream().map(g -> g.conditions().get(0)).toArray(String[]::new);
+    Dataset<Row> features =
+        new CountVectorizerModel(vocabulary)
+            .setInputCol("conditions")
+            .setOutputCol("features")
+            .setBinary(true)
+            .transform(
+                responses.select(
+                    col("conditions"), when(col("critical"), 1.0).otherwise(0.0).as("label")))
+            .select("features", "label");
+    Dataset<Row>[] split =
+        features.randomSplit(new double[] {1 - s.holdoutShare(), s.holdoutShare()}, s.seed());
     Dataset<Row> train = split[0].localCheckpoint(true);
     Dataset<Row> holdout = split[1].localCheckpoint(true);
     long[] trainCounts = classCounts(train);
     if (trainCounts[0] == 0 || trainCounts[1] == 0) {
       return null;
     }
-    LogisticRegressionModel model = new LogisticRegression().setRegParam(s.regParam())
-        .setElasticNetParam(s.elasticNet()).setMaxIter(s.maxIter()).setStandardization(true)
-        .fit(train);
+    LogisticRegressionModel model =
+        new LogisticRegression()
+            .setRegParam(s.regParam())
+            .setElasticNetParam(s.elasticNet())
+            .setMaxIter(s.maxIter())
+            .setStandardization(true)
+            .fit(train);
     long[] holdoutCounts = classCounts(holdout);
     Double auc = null;
     if (holdoutCounts[0] > 0 && holdoutCounts[1] > 0) {
-      auc = new BinaryClassificationEvaluator().setMetricName("areaUnderROC")
-          .setRawPredictionCol("rawPrediction").evaluate(model.transform(holdout));
+      auc =
+          new BinaryClassificationEvaluator()
+              .setMetricName("areaUnderROC")
+              .setRawPredictionCol("rawPrediction")
+              .evaluate(model.transform(holdout));
     }
     Vector b = model.coefficients();
     double n = scope.responses();
@@ -488,39 +598,59 @@ public final class KeyDrivers {
       standardized[i] = b.apply(i) * Math.sqrt(p * (1 - p));
       order.add(i);
     }
-    order.sort(Comparator.<Integer>comparingDouble(i -> -Math.abs(standardized[i]))
-        .thenComparing(i -> groups.get(i).name()));
+    order.sort(
+        Comparator.<Integer>comparingDouble(i -> -Math.abs(standardized[i]))
+            .thenComparing(i -> groups.get(i).name()));
     List<Integer> top = order.stream().filter(i -> b.apply(i) != 0).limit(s.topK()).toList();
     Map<Integer, double[]> refit = refit(train.union(holdout), top, problem);
     List<Driver> drivers = new ArrayList<>();
     int rank = 0;
     for (int i : order) {
       double[] r = refit.get(i);
-      drivers.add(new Driver(groups.get(i), ++rank, b.apply(i), standardized[i],
-          r == null ? null : r[0], r == null ? null : finite(Math.exp(r[0] - 1.959964 * r[1])),
-          r == null ? null : finite(Math.exp(r[0] + 1.959964 * r[1])),
-          r == null ? null : r[2]));
+      drivers.add(
+          new Driver(
+              groups.get(i),
+              ++rank,
+              b.apply(i),
+              standardized[i],
+              r == null ? null : r[0],
+              r == null ? null : finite(Math.exp(r[0] - 1.959964 * r[1])),
+              r == null ? null : finite(Math.exp(r[0] + 1.959964 * r[1])),
+              r == null ? null : r[2]));
     }
-    return new Fit(drivers, model.intercept(), auc, trainCounts[0] + trainCounts[1],
+    return new Fit(
+        drivers,
+        model.intercept(),
+        auc,
+        trainCounts[0] + trainCounts[1],
         holdoutCounts[0] + holdoutCounts[1]);
   }
 
   /**
-   * The unpenalised refit on the features {@code indices}: per index {coefficient, standard
-   * error, p-value}; empty (and {@code problem[0]} set) when it gives no standard errors.
+   * The unpenalised refit on the features {@code indices}: per index {coefficient, standard error,
+   * p-value}; empty (and {@code problem[0]} set) when it gives no standard errors.
    */
-  private static Map<Integer, double[]> refit(Dataset<Row> data, List<Integer> indices,
-      String[] problem) {
+  private static Map<Integer, double[]> refit(
+      Dataset<Row> data, List<Integer> indices, String[] problem) {
     Map<Integer, double[]> out = new HashMap<>();
     if (indices.isEmpty()) {
       return out;
     }
-    Dataset<Row> sliced = new VectorSlicer().setInputCol("features").setOutputCol("top")
-        .setIndices(indices.stream().mapToInt(Integer::intValue).toArray()).transform(data);
+    Dataset<Row> sliced =
+        new VectorSlicer()
+            .setInputCol("features")
+            .setOutputCol("top")
+            .setIndices(indices.stream().mapToInt(Integer::intValue).toArray())
+            .transform(data);
     try {
-      GeneralizedLinearRegressionModel glm = new GeneralizedLinearRegression()
-          .setFamily("binomial").setLink("logit").setFeaturesCol("top").setLabelCol("label")
-          .setMaxIter(25).fit(sliced);
+      GeneralizedLinearRegressionModel glm =
+          new GeneralizedLinearRegression()
+              .setFamily("binomial")
+              .setLink("logit")
+              .setFeaturesCol("top")
+              .setLabelCol("label")
+              .setMaxIter(25)
+              .fit(sliced);
       double[] se = glm.summary().coefficientStandardErrors();
       double[] p = glm.summary().pValues();
       Vector b = glm.coefficients();
@@ -532,8 +662,12 @@ public final class KeyDrivers {
       }
     } catch (RuntimeException e) {
       // Singular (an exact linear dependence among three or more groups) or not converged.
-      problem[0] = String.format(Locale.ROOT, "unpenalised refit of the top %d groups gave no"
-          + " standard errors (%s)", indices.size(), e.getMessage());
+      problem[0] =
+          String.format(
+              Locale.ROOT,
+              "unpenalised refit of the top %d groups gave no" + " standard errors (%s)",
+              indices.size(),
+              e.getMessage());
     }
     return out;
   }

@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Plain-language labels of segments, built from one phrase template per condition family,
- * e.g. "Phone CSAT feedback after a failed app self-service attempt (billing) 24-48 h earlier:
- * 64% critical vs 18% otherwise (412 responses); explains 31% of phone CSAT critical
- * feedback". Pure Java.
+ * Plain-language labels of segments, built from one phrase template per condition family, e.g.
+ * "Phone CSAT feedback after a failed app self-service attempt (billing) 24-48 h earlier: 64%
+ * critical vs 18% otherwise (412 responses); explains 31% of phone CSAT critical feedback". Pure
+ * Java.
  */
 public final class Labels {
   private Labels() {}
@@ -28,24 +28,41 @@ public final class Labels {
    * @param shareExplained excess critical responses over the scope's critical responses
    * @param signals registered signals by name, for their phrases
    */
-  public static String label(String channel, String metric, List<String> conditions,
-      double rate, double rateOutside, long responses, double shareExplained,
+  public static String label(
+      String channel,
+      String metric,
+      List<String> conditions,
+      double rate,
+      double rateOutside,
+      long responses,
+      double shareExplained,
       Map<String, JourneySignal> signals) {
     boolean cross = "*".equals(channel);
-    String subject = cross ? "Feedback in any channel"
-        : channelName(channel, true) + " " + metricName(metric) + " feedback";
-    String scope = cross ? "all critical feedback"
-        : channelName(channel, false) + " " + metricName(metric) + " critical feedback";
+    String subject =
+        cross
+            ? "Feedback in any channel"
+            : channelName(channel, true) + " " + metricName(metric) + " feedback";
+    String scope =
+        cross
+            ? "all critical feedback"
+            : channelName(channel, false) + " " + metricName(metric) + " critical feedback";
     String otherwise = cross ? "expected from each channel's own rate" : "otherwise";
-    return String.format(Locale.ROOT, "%s %s: %s critical vs %s %s (%,d responses); explains"
-            + " %s of %s", subject, phrases(conditions, channel, signals), percent(rate),
-        percent(rateOutside), otherwise, responses, percent(Math.max(0, shareExplained)),
+    return String.format(
+        Locale.ROOT,
+        "%s %s: %s critical vs %s %s (%,d responses); explains" + " %s of %s",
+        subject,
+        phrases(conditions, channel, signals),
+        percent(rate),
+        percent(rateOutside),
+        otherwise,
+        responses,
+        percent(Math.max(0, shareExplained)),
         scope);
   }
 
   /** The conditions as one phrase, joined with commas and "and". */
-  static String phrases(List<String> conditions, String channel,
-      Map<String, JourneySignal> signals) {
+  static String phrases(
+      List<String> conditions, String channel, Map<String, JourneySignal> signals) {
     String timing = null;
     boolean upstream = false;
     for (String c : conditions) {
@@ -60,20 +77,24 @@ public final class Labels {
     List<String> parts = new ArrayList<>();
     for (String c : conditions) {
       String f = Conditions.family(c);
-      if (f.equals("upstream_failure_channel") && conditions.stream().anyMatch(
-          o -> Conditions.family(o).equals("upstream_failure")
-              || Conditions.family(o).equals("upstream_failure_type"))) {
+      if (f.equals("upstream_failure_channel")
+          && conditions.stream()
+              .anyMatch(
+                  o ->
+                      Conditions.family(o).equals("upstream_failure")
+                          || Conditions.family(o).equals("upstream_failure_type"))) {
         continue; // the detailed phrase says it
       }
-      if (f.equals("upstream_failure_type") && conditions.stream()
-          .anyMatch(o -> Conditions.family(o).equals("upstream_failure"))) {
+      if (f.equals("upstream_failure_type")
+          && conditions.stream().anyMatch(o -> Conditions.family(o).equals("upstream_failure"))) {
         continue;
       }
       if (f.equals("upstream_failure_within") && upstream) {
         continue; // merged into the failure's phrase
       }
       String p = phrase(c, channel, signals);
-      if (f.startsWith("upstream_failure") && !f.equals("upstream_failure_within")
+      if (f.startsWith("upstream_failure")
+          && !f.equals("upstream_failure_within")
           && timing != null) {
         p = p + " " + timing;
       }
@@ -82,7 +103,8 @@ public final class Labels {
     if (parts.size() <= 1) {
       return parts.isEmpty() ? "" : parts.get(0);
     }
-    return String.join(", ", parts.subList(0, parts.size() - 1)) + " and "
+    return String.join(", ", parts.subList(0, parts.size() - 1))
+        + " and "
         + parts.get(parts.size() - 1);
   }
 
@@ -100,38 +122,38 @@ public final class Labels {
       case "prev_failure" -> "after a failed step in " + place(v);
       case "failed_before" -> "with a failed step in " + place(v) + " before";
       case "prev_failure_within" -> "with a failed step " + timing(v);
-      case "upstream_failure_channel" -> "after a failed " + channelName(v, false)
-          + " attempt";
+      case "upstream_failure_channel" -> "after a failed " + channelName(v, false) + " attempt";
       case "upstream_failure" -> upstreamFailure(v);
       case "upstream_failure_type" -> upstreamFailure(typeOnly(v));
       case "upstream_failure_within" -> "with a failure in another channel " + timing(v);
       case "path_bigram" -> "with " + arrows(v) + " in the journey";
       case "path_trigram" -> "with " + arrows(v) + " in the journey";
       case "path_ends" -> "arriving via " + arrows(v);
-      case "switches" -> "with " + v + " channel switch" + ("1".equals(v) ? "" : "es")
-          + " before";
+      case "switches" -> "with " + v + " channel switch" + ("1".equals(v) ? "" : "es") + " before";
       case "handoffs" -> "with " + v + " hand-off" + ("1".equals(v) ? "" : "s") + " before";
-      case "failures" -> "with " + v + " failed step" + ("1".equals(v) ? "" : "s")
-          + " before";
-      case "repeat_contact" -> "on a repeat contact (2+ " + channelName(channel, false)
-          + " contacts within the repeat window)";
-      case "peak" -> switch (v) {
-        case "3" -> "after a failed step in the journey";
-        case "2" -> "whose worst step was an abandoned or error step";
-        case "1" -> "whose worst step was an assisted contact";
-        case "0" -> "with no negative step before it";
-        default -> "with a journey peak severity of " + v;
-      };
+      case "failures" -> "with " + v + " failed step" + ("1".equals(v) ? "" : "s") + " before";
+      case "repeat_contact" ->
+          "on a repeat contact (2+ "
+              + channelName(channel, false)
+              + " contacts within the repeat window)";
+      case "peak" ->
+          switch (v) {
+            case "3" -> "after a failed step in the journey";
+            case "2" -> "whose worst step was an abandoned or error step";
+            case "1" -> "whose worst step was an assisted contact";
+            case "0" -> "with no negative step before it";
+            default -> "with a journey peak severity of " + v;
+          };
       case "end" -> "whose last step before it ended in " + v;
       case "step" -> "with a step in " + place(v) + " before";
       case "step_pair" -> "with " + stepPair(v) + " before";
       case "no_history" -> "with no behaviour before it";
       case "segment" -> "from " + v.replace('_', ' ') + " customers";
       case "tenure" -> "from customers of " + v + " tenure";
-      default -> f.startsWith(Conditions.PROPERTY_PREFIX)
-          ? property(f.substring(Conditions.PROPERTY_PREFIX.length()), v)
-          : v == null ? "with " + f.replace('_', ' ') : "with " + f.replace('_', ' ')
-          + " " + v;
+      default ->
+          f.startsWith(Conditions.PROPERTY_PREFIX)
+              ? property(f.substring(Conditions.PROPERTY_PREFIX.length()), v)
+              : v == null ? "with " + f.replace('_', ' ') : "with " + f.replace('_', ' ') + " " + v;
     };
   }
 
@@ -173,8 +195,8 @@ public final class Labels {
 
   private static String place(String v) {
     String[] p = v.split(":", -1);
-    return channelName(p[0], false) + (p.length > 1 && !"?".equals(p[1])
-        ? " (" + p[1].replace('_', ' ') + ")" : "");
+    return channelName(p[0], false)
+        + (p.length > 1 && !"?".equals(p[1]) ? " (" + p[1].replace('_', ' ') + ")" : "");
   }
 
   static String timing(String bucket) {
@@ -207,17 +229,18 @@ public final class Labels {
 
   /** A channel's display name. */
   public static String channelName(String channel, boolean capital) {
-    String n = switch (channel) {
-      case "app" -> "app";
-      case "web" -> "web";
-      case "shop" -> "web-shop";
-      case "email" -> "e-mail";
-      case "phone" -> "phone";
-      case "chat" -> "chat";
-      case "portal" -> "portal";
-      case "store" -> "store";
-      default -> channel;
-    };
+    String n =
+        switch (channel) {
+          case "app" -> "app";
+          case "web" -> "web";
+          case "shop" -> "web-shop";
+          case "email" -> "e-mail";
+          case "phone" -> "phone";
+          case "chat" -> "chat";
+          case "portal" -> "portal";
+          case "store" -> "store";
+          default -> channel;
+        };
     return capital && !n.isEmpty() ? Character.toUpperCase(n.charAt(0)) + n.substring(1) : n;
   }
 

@@ -89,6 +89,7 @@ final class BadRowPlanter {
 
   /** The spool targets the planter writes to, by source name. */
   private final Map<String, Spool.Target> targets;
+
   private final Spool spool;
   private final RawFormats formats;
   private final TimeModel time;
@@ -105,8 +106,14 @@ final class BadRowPlanter {
   private int orderBad;
   private int responseBad;
 
-  BadRowPlanter(Map<String, Spool.Target> targets, Spool spool, RawFormats formats, TimeModel time,
-      SplittableRandom rng, int customers, Set<Integer> sharedUsers) {
+  BadRowPlanter(
+      Map<String, Spool.Target> targets,
+      Spool spool,
+      RawFormats formats,
+      TimeModel time,
+      SplittableRandom rng,
+      int customers,
+      Set<Integer> sharedUsers) {
     this.targets = targets;
     this.spool = spool;
     this.formats = formats;
@@ -145,8 +152,12 @@ final class BadRowPlanter {
     for (Kind kind : new ArrayList<>(pending)) {
       PersonData p = fallback.get(kind);
       if (p == null) {
-        throw new IllegalStateException("could not plant the " + kind.reason + " bad row of "
-            + kind.source + ": no person has a suitable record; generate more customers or days");
+        throw new IllegalStateException(
+            "could not plant the "
+                + kind.reason
+                + " bad row of "
+                + kind.source
+                + ": no person has a suitable record; generate more customers or days");
       }
       plant(kind, p);
       pending.remove(kind);
@@ -161,11 +172,13 @@ final class BadRowPlanter {
       case "email_events" -> !p.emails.isEmpty();
       case "shop_orders" -> !p.orders.isEmpty();
       case "shop_deliveries" -> unsurveyedDelivery(p) >= 0;
-      case "survey_responses" -> kind == Kind.SURVEY_DUPLICATE ? !p.responses.isEmpty()
-          : p.crm != null && p.phoneHash() != null && p.emailHash() != null;
+      case "survey_responses" ->
+          kind == Kind.SURVEY_DUPLICATE
+              ? !p.responses.isEmpty()
+              : p.crm != null && p.phoneHash() != null && p.emailHash() != null;
       case "crm_customers" -> p.crm != null;
-      case "identity_links" -> p.crm != null && !p.links.isEmpty()
-          && !sharedUsers.contains(p.index);
+      case "identity_links" ->
+          p.crm != null && !p.links.isEmpty() && !sharedUsers.contains(p.index);
       default -> false;
     };
   }
@@ -213,8 +226,10 @@ final class BadRowPlanter {
       case "shop_deliveries" -> {
         int i = unsurveyedDelivery(p);
         Delivery d = p.deliveries.get(i);
-        p.deliveries.set(i, new Delivery("", d.orderId(), d.customer(), d.promised(),
-            d.deliveredTs(), d.carrier()));
+        p.deliveries.set(
+            i,
+            new Delivery(
+                "", d.orderId(), d.customer(), d.promised(), d.deliveredTs(), d.carrier()));
         record(kind, spoolFile(target, d.deliveredTs()), d.orderId());
       }
       case "survey_responses" -> plantSurvey(kind, p, target);
@@ -245,7 +260,9 @@ final class BadRowPlanter {
       }
       case WEB_MISSING_ID -> {
         String session = String.format("ws-bad-%04d", webBad);
-        record(kind, spool.add(target, t.ts(), formats.web(withId(t, null, session, t.ts()))),
+        record(
+            kind,
+            spool.add(target, t.ts(), formats.web(withId(t, null, session, t.ts()))),
             session);
       }
       case WEB_FUTURE -> {
@@ -257,21 +274,41 @@ final class BadRowPlanter {
   }
 
   private static WebEvent withId(WebEvent t, String id, String session, long ts) {
-    return new WebEvent(id, ts, "page_view", t.cookie(), t.customerId(), session, t.page(),
-        t.userAgent(), Records.props(), null);
+    return new WebEvent(
+        id,
+        ts,
+        "page_view",
+        t.cookie(),
+        t.customerId(),
+        session,
+        t.page(),
+        t.userAgent(),
+        Records.props(),
+        null);
   }
 
   private void plantApp(Kind kind, PersonData p, Spool.Target target) throws IOException {
     AppEvent t = template(p.app, AppEvent::uuid);
     String uuid = Rng.uuid(rng);
-    AppEvent copy = new AppEvent(uuid, t.device(), t.user(), t.ts(), t.screen(), t.action(),
-        t.status(), t.version(), t.os());
+    AppEvent copy =
+        new AppEvent(
+            uuid,
+            t.device(),
+            t.user(),
+            t.ts(),
+            t.screen(),
+            t.action(),
+            t.status(),
+            t.version(),
+            t.os());
     Map<String, Object> m = formats.appMap(copy);
     switch (kind) {
       case APP_MALFORMED -> {
         String line = formats.json(m);
-        record(kind, spool.add(target, t.ts(),
-            line.substring(0, line.indexOf("\"event_time_ms\"") + 9)), uuid);
+        record(
+            kind,
+            spool.add(target, t.ts(), line.substring(0, line.indexOf("\"event_time_ms\"") + 9)),
+            uuid);
       }
       case APP_BAD_TYPE -> {
         m.put("event_time_ms", "yesterday");
@@ -339,36 +376,124 @@ final class BadRowPlanter {
     Order t = template(p.orders, Order::id);
     String badId = String.format("ord-bad-%04d", ++orderBad);
     String[] f = RawFormats.orderFields(t);
-    String line = kind == Kind.ORDER_BAD_TYPE
-        ? String.join(",", badId, f[1], f[2], f[3], "\"12,50\"", f[5])
-        : String.join(",", badId, f[1], f[2], f[3], f[4]);
+    String line =
+        kind == Kind.ORDER_BAD_TYPE
+            ? String.join(",", badId, f[1], f[2], f[3], "\"12,50\"", f[5])
+            : String.join(",", badId, f[1], f[2], f[3], f[4]);
     record(kind, spool.add(target, t.ts(), line), badId);
   }
 
   private void plantSurvey(Kind kind, PersonData p, Spool.Target target) throws IOException {
     if (kind == Kind.SURVEY_DUPLICATE) {
       Response t = template(p.responses, s -> s.response().id()).response();
-      record(kind, spool.add(target, later(t.ts()), RawFormats.csv(RawFormats.responseFields(t))),
+      record(
+          kind,
+          spool.add(target, later(t.ts()), RawFormats.csv(RawFormats.responseFields(t))),
           t.id());
       return;
     }
     String badId = String.format("resp-bad-%04d", ++responseBad);
     long ts = time.sampleTime(rng, TimeModel.ONLINE_HOURS);
     String c = p.customerId;
-    Response r = switch (kind) {
-      case SURVEY_CSAT_RANGE -> new Response(badId, ts, c, null, null, "app_rating_csat", "CSAT", 0,
-          "", p.lang, "sovellus", "billing", "", null);
-      case SURVEY_CES_RANGE -> new Response(badId, ts, null, null, p.phoneHash(), "post_call_ces",
-          "CES", 9, "", p.lang, "puhelin", "billing", p.calls.isEmpty() ? "" : p.calls.get(0).id(), null);
-      case SURVEY_UNKNOWN_CHANNEL -> new Response(badId, ts, c, null, null, "relationship_nps",
-          "NPS", 8, "", p.lang, "faksi", "relationship", "", null);
-      case SURVEY_FUTURE -> new Response(badId, TimeModel.withYear(ts, 2030), c, null, null,
-          "relationship_nps", "NPS", 9, "", p.lang, "verkko", "relationship", "", null);
-      case SURVEY_NPS_RANGE -> new Response(badId, ts, c, null, null, "relationship_nps", "NPS", 11,
-          "", p.lang, "verkko", "relationship", "", null);
-      default -> new Response(badId, ts, c, p.emailHash(), null, "relationship_nps", "NPS", 7, "",
-          p.lang, "verkko", "relationship", "", null);
-    };
+    Response r =
+        switch (kind) {
+          case SURVEY_CSAT_RANGE ->
+              new Response(
+                  badId,
+                  ts,
+                  c,
+                  null,
+                  null,
+                  "app_rating_csat",
+                  "CSAT",
+                  0,
+                  "",
+                  p.lang,
+                  "sovellus",
+                  "billing",
+                  "",
+                  null);
+          case SURVEY_CES_RANGE ->
+              new Response(
+                  badId,
+                  ts,
+                  null,
+                  null,
+                  p.phoneHash(),
+                  "post_call_ces",
+                  "CES",
+                  9,
+                  "",
+                  p.lang,
+                  "puhelin",
+                  "billing",
+                  p.calls.isEmpty() ? "" : p.calls.get(0).id(),
+                  null);
+          case SURVEY_UNKNOWN_CHANNEL ->
+              new Response(
+                  badId,
+                  ts,
+                  c,
+                  null,
+                  null,
+                  "relationship_nps",
+                  "NPS",
+                  8,
+                  "",
+                  p.lang,
+                  "faksi",
+                  "relationship",
+                  "",
+                  null);
+          case SURVEY_FUTURE ->
+              new Response(
+                  badId,
+                  TimeModel.withYear(ts, 2030),
+                  c,
+                  null,
+                  null,
+                  "relationship_nps",
+                  "NPS",
+                  9,
+                  "",
+                  p.lang,
+                  "verkko",
+                  "relationship",
+                  "",
+                  null);
+          case SURVEY_NPS_RANGE ->
+              new Response(
+                  badId,
+                  ts,
+                  c,
+                  null,
+                  null,
+                  "relationship_nps",
+                  "NPS",
+                  11,
+                  "",
+                  p.lang,
+                  "verkko",
+                  "relationship",
+                  "",
+                  null);
+          default ->
+              new Response(
+                  badId,
+                  ts,
+                  c,
+                  p.emailHash(),
+                  null,
+                  "relationship_nps",
+                  "NPS",
+                  7,
+                  "",
+                  p.lang,
+                  "verkko",
+                  "relationship",
+                  "",
+                  null);
+        };
     String[] f = RawFormats.responseFields(r);
     if (kind == Kind.SURVEY_MISSING_TIMESTAMP) {
       f[1] = "";
@@ -381,13 +506,25 @@ final class BadRowPlanter {
   private void plantCrm(Kind kind, PersonData p, Spool.Target target) throws IOException {
     Customer c = p.crm;
     if (kind == Kind.CRM_DUPLICATE) {
-      record(kind, spool.add(target, 0, (p.index + 3L) * 4 + 2,
-          RawFormats.csv(RawFormats.customerFields(c))), c.number());
+      record(
+          kind,
+          spool.add(
+              target, 0, (p.index + 3L) * 4 + 2, RawFormats.csv(RawFormats.customerFields(c))),
+          c.number());
       return;
     }
-    Customer missing = new Customer("", c.segment(), c.region(), LocalDate.of(1999, 12, 31),
-        c.tier(), c.marketingConsent(), c.surveyConsent());
-    record(kind, spool.add(target, 0, p.index * 4L + 1,
-        RawFormats.csv(RawFormats.customerFields(missing))), "1999-12-31");
+    Customer missing =
+        new Customer(
+            "",
+            c.segment(),
+            c.region(),
+            LocalDate.of(1999, 12, 31),
+            c.tier(),
+            c.marketingConsent(),
+            c.surveyConsent());
+    record(
+        kind,
+        spool.add(target, 0, p.index * 4L + 1, RawFormats.csv(RawFormats.customerFields(missing))),
+        "1999-12-31");
   }
 }

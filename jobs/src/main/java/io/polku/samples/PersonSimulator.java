@@ -47,23 +47,28 @@ import java.util.SplittableRandom;
  *
  * <p>The behaviour of S1-S4 is always generated (it is everyday behaviour: failed payments, late
  * deliveries); S5's (parcels that are never delivered, reported in the carrier's exception feed)
- * only when S5 is among the planted kinds, so that the default samples keep their bytes; so
- * are S6's (price-change notices, the terms page and the call after them, drawn from a stream
- * of their own). S7 (a large basket) is everyday behaviour: only its trigger is new.
+ * only when S5 is among the planted kinds, so that the default samples keep their bytes; so are
+ * S6's (price-change notices, the terms page and the call after them, drawn from a stream of their
+ * own). S7 (a large basket) is everyday behaviour: only its trigger is new.
  */
 final class PersonSimulator {
 
-  private static final String[] APP_SCREENS = {"home", "billing", "contract", "orders", "support",
-    "account"};
+  private static final String[] APP_SCREENS = {
+    "home", "billing", "contract", "orders", "support", "account"
+  };
   private static final String[] SELF_SERVICE_SCREENS = {"billing", "contract", "orders", "account"};
   private static final double[] SELF_SERVICE_WEIGHTS = {45, 20, 20, 15};
-  private static final String[] EPISODE_TOPICS = {"billing", "delivery", "returns", "contract",
-    "account"};
+  private static final String[] EPISODE_TOPICS = {
+    "billing", "delivery", "returns", "contract", "account"
+  };
   private static final long NEWSLETTER_LOOKBACK = 14 * DAY;
+
   /** S5: share of placed orders whose parcel is never delivered (lost or returned). */
   static final double UNDELIVERED_SHARE = 0.05;
+
   /** S6: price-change notices per eligible customer and 60 days. */
   static final double PRICE_NOTICES = 0.5;
+
   /** S7: an order of at least this many items. */
   static final int LARGE_BASKET = 4;
 
@@ -74,8 +79,17 @@ final class PersonSimulator {
   private record DeviceInfo(String os, String oldVersion, long upgradeTs) {}
 
   /** A survey invitation that was answered, not yet scored. */
-  private record Pending(String id, Survey survey, long ts, String customer, String email,
-      String phone, String touchpoint, String caseRef, Scenario trigger, String visitor) {}
+  private record Pending(
+      String id,
+      Survey survey,
+      long ts,
+      String customer,
+      String email,
+      String phone,
+      String touchpoint,
+      String caseRef,
+      Scenario trigger,
+      String visitor) {}
 
   /** Sequential id counters shared by all persons (generation order). */
   static final class Ids {
@@ -129,10 +143,13 @@ final class PersonSimulator {
   private final boolean undeliveredParcels;
   private final boolean priceNotices;
   private final boolean largeBaskets;
+
   /** S6's calls of the person being simulated. */
   private final Set<String> noticeCalls = new java.util.HashSet<>();
+
   /** S7's deliveries (of orders with a large basket) of the person being simulated. */
   private final Set<String> basketDeliveries = new java.util.HashSet<>();
+
   private final double scale;
   private final Ids ids;
   private final List<Campaign> campaigns;
@@ -141,8 +158,15 @@ final class PersonSimulator {
   private final long phoneOffset;
   private final MessageDigest sha256;
 
-  PersonSimulator(TimeModel time, long seed, int customers, boolean scenarios,
-      Set<Scenario> kinds, Ids ids, List<Campaign> campaigns, Set<Integer> sharedUsers,
+  PersonSimulator(
+      TimeModel time,
+      long seed,
+      int customers,
+      boolean scenarios,
+      Set<Scenario> kinds,
+      Ids ids,
+      List<Campaign> campaigns,
+      Set<Integer> sharedUsers,
       String sharedDevice) {
     this.time = time;
     this.seed = seed;
@@ -219,33 +243,44 @@ final class PersonSimulator {
     p.lang = Rng.chance(r, 0.18) ? "en" : "fi";
     boolean customer = p.customerId != null;
     p.activity = customer ? Rng.uniform(r, 0.3, 1.7) : Rng.uniform(r, 0.3, 1.2);
-    int cookies = customer ? 1 + Rng.pick(r, new double[] {50, 35, 15})
-        : 1 + Rng.pick(r, new double[] {70, 30});
+    int cookies =
+        customer
+            ? 1 + Rng.pick(r, new double[] {50, 35, 15})
+            : 1 + Rng.pick(r, new double[] {70, 30});
     for (int i = 0; i < cookies; i++) {
       p.cookies.add("ck-" + Rng.hex(r, 16));
     }
     if (!customer) {
       return;
     }
-    String segment = switch (Rng.pick(r, new double[] {85, 11, 4})) {
-      case 0 -> "consumer";
-      case 1 -> "small_business";
-      default -> "corporate";
-    };
+    String segment =
+        switch (Rng.pick(r, new double[] {85, 11, 4})) {
+          case 0 -> "consumer";
+          case 1 -> "small_business";
+          default -> "corporate";
+        };
     String region = Vocabulary.REGIONS[Rng.pick(r, Vocabulary.REGION_WEIGHTS)];
     LocalDate since = time.start.minusDays(30 + r.nextInt(365 * 19));
     String tier = new String[] {"gold", "silver", "bronze"}[Rng.pick(r, new double[] {15, 35, 50})];
-    p.crm = new Customer(p.customerId, segment, region, since, tier, Rng.chance(r, 0.62),
-        Rng.chance(r, 0.95));
+    p.crm =
+        new Customer(
+            p.customerId, segment, region, since, tier, Rng.chance(r, 0.62), Rng.chance(r, 0.95));
     if (Rng.chance(r, 0.85)) {
       long digits = Math.floorMod(p.index * 7_919L + phoneOffset, 10_000_000L);
-      String phone = "+358" + Rng.oneOf(r, new String[] {"40", "44", "45", "50"})
-          + String.format("%07d", digits);
+      String phone =
+          "+358"
+              + Rng.oneOf(r, new String[] {"40", "44", "45", "50"})
+              + String.format("%07d", digits);
       p.phoneHashes.add(sha(phone));
     }
     if (Rng.chance(r, 0.90)) {
-      String email = Rng.oneOf(r, Vocabulary.FIRST_NAMES) + "." + Rng.oneOf(r, Vocabulary.LAST_NAMES)
-          + p.index + "@" + Rng.oneOf(r, Vocabulary.MAIL_DOMAINS);
+      String email =
+          Rng.oneOf(r, Vocabulary.FIRST_NAMES)
+              + "."
+              + Rng.oneOf(r, Vocabulary.LAST_NAMES)
+              + p.index
+              + "@"
+              + Rng.oneOf(r, Vocabulary.MAIL_DOMAINS);
       p.emailHashes.add(sha(email));
     }
     if (Rng.chance(r, 0.60)) {
@@ -253,9 +288,12 @@ final class PersonSimulator {
       for (int i = 0; i < devices; i++) {
         String device = "dev-" + Rng.hex(r, 16);
         p.devices.add(device);
-        deviceInfo.put(device, new DeviceInfo(Rng.chance(r, 0.55) ? "android" : "ios",
-            Rng.chance(r, 0.15) ? "5.1.4" : "5.2.1",
-            time.startMs + (long) (Rng.uniform(r, 0.2, 1.3) * (time.endMs - time.startMs))));
+        deviceInfo.put(
+            device,
+            new DeviceInfo(
+                Rng.chance(r, 0.55) ? "android" : "ios",
+                Rng.chance(r, 0.15) ? "5.1.4" : "5.2.1",
+                time.startMs + (long) (Rng.uniform(r, 0.2, 1.3) * (time.endMs - time.startMs))));
       }
     }
     p.responseRate = Rng.chance(r, 0.60) ? Rng.uniform(r, 0.30, 0.50) : 0.0;
@@ -291,16 +329,16 @@ final class PersonSimulator {
       this.p = p;
       this.id = ids.session();
       this.cookie = Rng.chance(r, 0.6) ? p.cookies.get(0) : Rng.oneOf(r, p.cookies);
-      this.userAgent = Vocabulary.USER_AGENTS[
-          Math.floorMod(cookie.hashCode(), Vocabulary.USER_AGENTS.length)];
+      this.userAgent =
+          Vocabulary.USER_AGENTS[Math.floorMod(cookie.hashCode(), Vocabulary.USER_AGENTS.length)];
       this.t = start;
     }
 
-    void event(SplittableRandom r, String type, String page, Map<String, String> props,
-        String result) {
+    void event(
+        SplittableRandom r, String type, String page, Map<String, String> props, String result) {
       if (t < time.endMs) {
-        p.web.add(new WebEvent(ids.web(), t, type, cookie, customer, id, page, userAgent, props,
-            result));
+        p.web.add(
+            new WebEvent(ids.web(), t, type, cookie, customer, id, page, userAgent, props, result));
       }
       t += Rng.between(r, 5 * SECOND, 150 * SECOND);
     }
@@ -311,14 +349,20 @@ final class PersonSimulator {
       if (ok) {
         customer = p.customerId;
       }
-      event(r, "login", "/login",
+      event(
+          r,
+          "login",
+          "/login",
           props("method", Rng.oneOf(r, new String[] {"password", "bank_id", "mobile_id"})),
           ok ? "ok" : "fail");
     }
 
     void search(SplittableRandom r, String topic, boolean zeroResults) {
       String results = zeroResults ? "0" : Integer.toString(1 + r.nextInt(40));
-      event(r, "search", "/search",
+      event(
+          r,
+          "search",
+          "/search",
           props("topic", topic, "query", Vocabulary.query(r, topic, p.lang), "results", results),
           zeroResults ? "fail" : "ok");
     }
@@ -329,7 +373,10 @@ final class PersonSimulator {
       boolean resolved = Rng.chance(r, 0.8);
       event(r, "chat_started", page, props("topic", topic), null);
       t = end;
-      event(r, "chat_ended", page,
+      event(
+          r,
+          "chat_ended",
+          page,
           props("topic", topic, "duration_s", Long.toString((end - start) / SECOND)),
           resolved ? "ok" : "fail");
       if (end < time.endMs) {
@@ -341,8 +388,8 @@ final class PersonSimulator {
   private void web(PersonData p, SplittableRandom r) {
     boolean customer = p.customerId != null;
     int sessions = Rng.poisson(r, (customer ? 0.5 : 0.75) * scale * p.activity);
-    double[] kinds = customer ? new double[] {28, 23, 19, 21, 4, 5}
-        : new double[] {55, 28, 0, 12, 5, 0};
+    double[] kinds =
+        customer ? new double[] {28, 23, 19, 21, 4, 5} : new double[] {55, 28, 0, 12, 5, 0};
     for (int i = 0; i < sessions; i++) {
       webSession(p, r, Rng.pick(r, kinds));
     }
@@ -361,8 +408,12 @@ final class PersonSimulator {
         s.event(r, "page_view", "/", props(), null);
         int more = r.nextInt(3);
         for (int i = 0; i < more; i++) {
-          s.event(r, "page_view", Vocabulary.page(r, Rng.chance(r, 0.5) ? "products" : topic),
-              props(), null);
+          s.event(
+              r,
+              "page_view",
+              Vocabulary.page(r, Rng.chance(r, 0.5) ? "products" : topic),
+              props(),
+              null);
         }
       }
       case 1 -> {
@@ -376,10 +427,14 @@ final class PersonSimulator {
       case 2 -> {
         s.login(r);
         s.event(r, "page_view", page, props(), null);
-        String result = new String[] {"ok", "fail", "abandoned"}[Rng.pick(r, new double[] {80, 10,
-            10})];
-        s.event(r, "self_service", page,
-            props("topic", topic, "form", Vocabulary.FORMS.get(topic)), result);
+        String result =
+            new String[] {"ok", "fail", "abandoned"}[Rng.pick(r, new double[] {80, 10, 10})];
+        s.event(
+            r,
+            "self_service",
+            page,
+            props("topic", topic, "form", Vocabulary.FORMS.get(topic)),
+            result);
       }
       case 3 -> {
         s.event(r, "page_view", page, props(), null);
@@ -390,7 +445,10 @@ final class PersonSimulator {
       }
       case 4 -> {
         s.event(r, "page_view", page, props(), null);
-        s.event(r, "error", page,
+        s.event(
+            r,
+            "error",
+            page,
             props("topic", topic, "code", Rng.oneOf(r, new String[] {"500", "502", "504"})),
             "fail");
       }
@@ -421,17 +479,26 @@ final class PersonSimulator {
 
   // ---- app -------------------------------------------------------------------------------
 
-  private void appEvent(PersonData p, SplittableRandom r, String device, DeviceInfo info,
-      String user, long t, String screen, String action, String status) {
+  private void appEvent(
+      PersonData p,
+      SplittableRandom r,
+      String device,
+      DeviceInfo info,
+      String user,
+      long t,
+      String screen,
+      String action,
+      String status) {
     if (t < time.endMs) {
-      String version = info.oldVersion().equals("5.1.4") || t < info.upgradeTs()
-          ? info.oldVersion() : "5.3.0";
-      p.app.add(new AppEvent(Rng.uuid(r), device, user, t, screen, action, status, version, info.os()));
+      String version =
+          info.oldVersion().equals("5.1.4") || t < info.upgradeTs() ? info.oldVersion() : "5.3.0";
+      p.app.add(
+          new AppEvent(Rng.uuid(r), device, user, t, screen, action, status, version, info.os()));
     }
   }
 
-  private void app(PersonData p, SplittableRandom r, Map<String, DeviceInfo> deviceInfo,
-      List<Pending> pending) {
+  private void app(
+      PersonData p, SplittableRandom r, Map<String, DeviceInfo> deviceInfo, List<Pending> pending) {
     int sessions = p.devices.isEmpty() ? 0 : Rng.poisson(r, 1.3 * scale * p.activity);
     for (int i = 0; i < sessions; i++) {
       String device = Rng.oneOf(r, p.devices);
@@ -446,8 +513,14 @@ final class PersonSimulator {
     }
   }
 
-  private void appSession(PersonData p, SplittableRandom r, String device, DeviceInfo info,
-      boolean loggedIn, boolean sharedTablet, List<Pending> pending) {
+  private void appSession(
+      PersonData p,
+      SplittableRandom r,
+      String device,
+      DeviceInfo info,
+      boolean loggedIn,
+      boolean sharedTablet,
+      List<Pending> pending) {
     long t = time.sampleTime(r, TimeModel.ONLINE_HOURS);
     String user = loggedIn ? p.customerId : null;
     int kind = Rng.pick(r, new double[] {45, 10, 30, 15});
@@ -487,15 +560,25 @@ final class PersonSimulator {
     if (loggedIn && prompt && responds(p, r)) {
       long at = t + Rng.between(r, 30 * SECOND, 5 * MINUTE);
       if (at < time.endMs) {
-        pending.add(new Pending(ids.response(), Survey.APP_RATING_CSAT, at, p.customerId, null, null,
-            screen, "", null, null));
+        pending.add(
+            new Pending(
+                ids.response(),
+                Survey.APP_RATING_CSAT,
+                at,
+                p.customerId,
+                null,
+                null,
+                screen,
+                "",
+                null,
+                null));
       }
     }
   }
 
   /** The S1 behaviour: a failed billing payment in the app, usually followed by a billing call. */
-  private void appFailureEpisodes(PersonData p, SplittableRandom r,
-      Map<String, DeviceInfo> deviceInfo) {
+  private void appFailureEpisodes(
+      PersonData p, SplittableRandom r, Map<String, DeviceInfo> deviceInfo) {
     if (p.devices.isEmpty() || p.phoneHash() == null) {
       return;
     }
@@ -514,8 +597,8 @@ final class PersonSimulator {
         appEvent(p, r, device, info, p.customerId, t, "billing", "self_service_submit", "FAILED");
       }
       boolean calls = Rng.chance(r, 0.9);
-      long callAt = time.nextOpen(t + Rng.between(r, 20 * MINUTE, 46 * HOUR),
-          TimeModel.OFFICE_HOURS);
+      long callAt =
+          time.nextOpen(t + Rng.between(r, 20 * MINUTE, 46 * HOUR), TimeModel.OFFICE_HOURS);
       if (calls && callAt - t <= 47 * HOUR && callAt < time.endMs) {
         call(p, r, callAt, "billing");
       }
@@ -550,13 +633,22 @@ final class PersonSimulator {
     boolean resolved = Rng.chance(r, Math.max(0.3, 0.8 - 0.12 * transfers));
     String team = Vocabulary.TEAMS.get(last) + (1 + r.nextInt(3));
     int duration = 90 + r.nextInt(900) + transfers * (120 + r.nextInt(240));
-    p.calls.add(new Call(ids.call(), t, p.phoneHash(), ivr.toString(), transfers, topic, resolved,
-        team, duration));
+    p.calls.add(
+        new Call(
+            ids.call(),
+            t,
+            p.phoneHash(),
+            ivr.toString(),
+            transfers,
+            topic,
+            resolved,
+            team,
+            duration));
   }
 
   /**
-   * The S6 behaviour: a price-change notice e-mail; often opened and clicked, the contract
-   * terms page read on the web, and a call about the contract within a day. No step fails.
+   * The S6 behaviour: a price-change notice e-mail; often opened and clicked, the contract terms
+   * page read on the web, and a call about the contract within a day. No step fails.
    */
   private void priceNotices(PersonData p, SplittableRandom r) {
     String email = p.emailHash();
@@ -578,8 +670,13 @@ final class PersonSimulator {
         continue;
       }
       p.emails.add(new EmailEvent(ids.email(), email, "price_change_notice", "open", open));
-      p.emails.add(new EmailEvent(ids.email(), email, "price_change_notice", "click",
-          open + Rng.between(r, 20 * SECOND, 3 * MINUTE)));
+      p.emails.add(
+          new EmailEvent(
+              ids.email(),
+              email,
+              "price_change_notice",
+              "click",
+              open + Rng.between(r, 20 * SECOND, 3 * MINUTE)));
       Session s = new Session(p, r, open + Rng.between(r, 4 * MINUTE, 6 * MINUTE));
       s.customer = p.customerId; // the e-mail link signs the customer in
       s.event(r, "page_view", "/contract/terms", props(), null);
@@ -589,8 +686,8 @@ final class PersonSimulator {
       if (!Rng.chance(r, 0.75)) {
         continue;
       }
-      long callAt = time.nextOpen(s.t + Rng.between(r, 10 * MINUTE, 20 * HOUR),
-          TimeModel.OFFICE_HOURS);
+      long callAt =
+          time.nextOpen(s.t + Rng.between(r, 10 * MINUTE, 20 * HOUR), TimeModel.OFFICE_HOURS);
       if (callAt - s.t <= 24 * HOUR && callAt < time.endMs) {
         call(p, r, callAt, "contract");
         noticeCalls.add(p.calls.get(p.calls.size() - 1).id());
@@ -604,8 +701,9 @@ final class PersonSimulator {
     int n = Rng.poisson(r, 1.8 * scale * p.activity);
     for (int i = 0; i < n; i++) {
       long t = time.sampleTime(r, TimeModel.ONLINE_HOURS);
-      String status = new String[] {"placed", "cancelled", "payment_failed"}[Rng.pick(r,
-          new double[] {90, 6, 4})];
+      String status =
+          new String[] {"placed", "cancelled", "payment_failed"}
+              [Rng.pick(r, new double[] {90, 6, 4})];
       int cents = (9 + r.nextInt(450)) * 100 + Rng.oneOf(r, new Integer[] {90, 0, 50, 95});
       Order order = new Order(ids.order(), p.customerId, t, status, cents, 1 + r.nextInt(5));
       p.orders.add(order);
@@ -624,8 +722,8 @@ final class PersonSimulator {
       return;
     }
     boolean late = Rng.chance(r, "Matkahuolto".equals(carrier) ? 0.24 : 0.115);
-    LocalDate delivered = late ? promised.plusDays(1 + r.nextInt(4))
-        : promised.minusDays(r.nextInt(2));
+    LocalDate delivered =
+        late ? promised.plusDays(1 + r.nextInt(4)) : promised.minusDays(r.nextInt(2));
     if (!delivered.isAfter(ordered)) {
       delivered = ordered.plusDays(1);
     }
@@ -639,17 +737,21 @@ final class PersonSimulator {
     if (largeBaskets && order.items() >= LARGE_BASKET) {
       basketDeliveries.add(d.id());
     }
-    deliverySurvey(p, r, at, d.id(), d.late() ? 1.6 : 1.0, d.late() ? Scenario.S3 : null,
-        pending);
+    deliverySurvey(p, r, at, d.id(), d.late() ? 1.6 : 1.0, d.late() ? Scenario.S3 : null, pending);
   }
 
   /**
-   * The S5 behaviour: the parcel is never delivered; 3-7 days after the promised date the
-   * carrier reports it lost in transit or returned to the sender, and the shop sends the
-   * delivery survey about it.
+   * The S5 behaviour: the parcel is never delivered; 3-7 days after the promised date the carrier
+   * reports it lost in transit or returned to the sender, and the shop sends the delivery survey
+   * about it.
    */
-  private void undelivered(PersonData p, SplittableRandom r, Order order, LocalDate promised,
-      String carrier, List<Pending> pending) {
+  private void undelivered(
+      PersonData p,
+      SplittableRandom r,
+      Order order,
+      LocalDate promised,
+      String carrier,
+      List<Pending> pending) {
     LocalDate reported = promised.plusDays(3 + r.nextInt(5));
     long day = ChronoUnit.DAYS.between(time.start, reported);
     if (day >= time.days) {
@@ -657,8 +759,9 @@ final class PersonSimulator {
     }
     long at = time.sampleTime(r, (int) day, TimeModel.DELIVERY_HOURS);
     String exception = Rng.chance(r, 0.4) ? "lost_in_transit" : "returned_to_sender";
-    DeliveryException x = new DeliveryException(ids.exception(), ids.delivery(), order.id(),
-        p.customerId, carrier, at, exception);
+    DeliveryException x =
+        new DeliveryException(
+            ids.exception(), ids.delivery(), order.id(), p.customerId, carrier, at, exception);
     p.deliveryExceptions.add(x);
     if (largeBaskets && order.items() >= LARGE_BASKET) {
       basketDeliveries.add(x.deliveryId());
@@ -670,8 +773,14 @@ final class PersonSimulator {
    * The delivery NPS e-mail survey about a delivery (or a failed one) at {@code at}: the invite,
    * and when the person answers, the open, the click and the response.
    */
-  private void deliverySurvey(PersonData p, SplittableRandom r, long at, String deliveryId,
-      double boost, Scenario trigger, List<Pending> pending) {
+  private void deliverySurvey(
+      PersonData p,
+      SplittableRandom r,
+      long at,
+      String deliveryId,
+      double boost,
+      Scenario trigger,
+      List<Pending> pending) {
     String email = p.emailHash();
     if (email == null || !p.crm.surveyConsent()) {
       return;
@@ -683,12 +792,28 @@ final class PersonSimulator {
     p.emails.add(new EmailEvent(ids.email(), email, "delivery_survey_invite", "sent", invite));
     long submitted = invite + Rng.between(r, 10 * MINUTE, 48 * HOUR);
     if (responds(p, r, boost) && submitted < time.endMs) {
-      p.emails.add(new EmailEvent(ids.email(), email, "delivery_survey_invite", "open",
-          submitted - Rng.between(r, 1 * MINUTE, 10 * MINUTE)));
-      p.emails.add(new EmailEvent(ids.email(), email, "delivery_survey_invite", "click",
-          submitted - 20 * SECOND));
-      pending.add(new Pending(ids.response(), Survey.DELIVERY_NPS, submitted, p.customerId, email,
-          null, "delivery", deliveryId, trigger, null));
+      p.emails.add(
+          new EmailEvent(
+              ids.email(),
+              email,
+              "delivery_survey_invite",
+              "open",
+              submitted - Rng.between(r, 1 * MINUTE, 10 * MINUTE)));
+      p.emails.add(
+          new EmailEvent(
+              ids.email(), email, "delivery_survey_invite", "click", submitted - 20 * SECOND));
+      pending.add(
+          new Pending(
+              ids.response(),
+              Survey.DELIVERY_NPS,
+              submitted,
+              p.customerId,
+              email,
+              null,
+              "delivery",
+              deliveryId,
+              trigger,
+              null));
     } else if (Rng.chance(r, 0.15)) {
       long open = invite + Rng.between(r, 1 * HOUR, 30 * HOUR);
       if (open < time.endMs) {
@@ -714,8 +839,13 @@ final class PersonSimulator {
       }
       p.emails.add(new EmailEvent(ids.email(), email, c.name(), "sent", sent));
       if (Rng.chance(r, 0.015)) {
-        p.emails.add(new EmailEvent(ids.email(), email, c.name(), "bounce",
-            sent + Rng.between(r, 1 * MINUTE, 5 * MINUTE)));
+        p.emails.add(
+            new EmailEvent(
+                ids.email(),
+                email,
+                c.name(),
+                "bounce",
+                sent + Rng.between(r, 1 * MINUTE, 5 * MINUTE)));
         continue;
       }
       if (Rng.chance(r, c.newsletter() ? p.newsletterAffinity : 0.12)) {
@@ -740,9 +870,18 @@ final class PersonSimulator {
       long at = chat.endTs() + Rng.between(r, 30 * SECOND, 10 * MINUTE);
       if (responds(p, r) && identifiable && at < time.endMs) {
         String email = chat.customerId() == null ? p.emailHash() : null;
-        pending.add(new Pending(ids.response(), Survey.CHAT_CSAT, at, chat.customerId(), email,
-            null, chat.topic(), "", searchedWithoutResults(p, chat) ? Scenario.S2 : null,
-            chat.cookie()));
+        pending.add(
+            new Pending(
+                ids.response(),
+                Survey.CHAT_CSAT,
+                at,
+                chat.customerId(),
+                email,
+                null,
+                chat.topic(),
+                "",
+                searchedWithoutResults(p, chat) ? Scenario.S2 : null,
+                chat.cookie()));
       }
     }
     for (Call call : p.calls) {
@@ -753,24 +892,53 @@ final class PersonSimulator {
       boolean csat = Rng.chance(r, 0.92);
       boolean ces = Rng.chance(r, 0.85) || !csat;
       if (csat) {
-        pending.add(new Pending(ids.response(), Survey.POST_CALL_CSAT, at, null, null,
-            call.phoneHash(), call.topic(), call.id(),
-            appFailureBefore(p, call) ? Scenario.S1 : null, null));
+        pending.add(
+            new Pending(
+                ids.response(),
+                Survey.POST_CALL_CSAT,
+                at,
+                null,
+                null,
+                call.phoneHash(),
+                call.topic(),
+                call.id(),
+                appFailureBefore(p, call) ? Scenario.S1 : null,
+                null));
       }
       long cesAt = at + Rng.between(r, 20 * SECOND, 90 * SECOND);
       if (ces && cesAt < time.endMs) {
-        pending.add(new Pending(ids.response(), Survey.POST_CALL_CES, cesAt, null, null,
-            call.phoneHash(), call.topic(), call.id(),
-            call.transfers() >= 2 ? Scenario.S4
-                : noticeCalls.contains(call.id()) ? Scenario.S6 : null, null));
+        pending.add(
+            new Pending(
+                ids.response(),
+                Survey.POST_CALL_CES,
+                cesAt,
+                null,
+                null,
+                call.phoneHash(),
+                call.topic(),
+                call.id(),
+                call.transfers() >= 2
+                    ? Scenario.S4
+                    : noticeCalls.contains(call.id()) ? Scenario.S6 : null,
+                null));
       }
     }
     int relationship = Rng.poisson(r, 0.4 * scale);
     for (int i = 0; i < relationship; i++) {
       long at = time.sampleTime(r, TimeModel.ONLINE_HOURS);
       if (responds(p, r)) {
-        pending.add(new Pending(ids.response(), Survey.RELATIONSHIP_NPS, at, p.customerId, null,
-            null, "relationship", "", null, null));
+        pending.add(
+            new Pending(
+                ids.response(),
+                Survey.RELATIONSHIP_NPS,
+                at,
+                p.customerId,
+                null,
+                null,
+                "relationship",
+                "",
+                null,
+                null));
       }
     }
   }
@@ -781,8 +949,10 @@ final class PersonSimulator {
       return false;
     }
     for (AppEvent e : p.app) {
-      if ("self_service_submit".equals(e.action()) && "FAILED".equals(e.status())
-          && "billing".equals(e.screen()) && e.ts() < call.ts()
+      if ("self_service_submit".equals(e.action())
+          && "FAILED".equals(e.status())
+          && "billing".equals(e.screen())
+          && e.ts() < call.ts()
           && call.ts() - e.ts() <= 48 * HOUR) {
         return true;
       }
@@ -793,8 +963,10 @@ final class PersonSimulator {
   /** S2 trigger: a web search with zero results within 2 h before the chat started. */
   static boolean searchedWithoutResults(PersonData p, Chat chat) {
     for (WebEvent e : p.web) {
-      if ("search".equals(e.type()) && "0".equals(e.props().get("results"))
-          && e.ts() < chat.startTs() && chat.startTs() - e.ts() <= 2 * HOUR) {
+      if ("search".equals(e.type())
+          && "0".equals(e.props().get("results"))
+          && e.ts() < chat.startTs()
+          && chat.startTs() - e.ts() <= 2 * HOUR) {
         return true;
       }
     }
@@ -804,7 +976,9 @@ final class PersonSimulator {
   /** R1: the person opened a newsletter in the 14 days before {@code ts}. */
   static boolean openedNewsletterBefore(PersonData p, long ts) {
     for (EmailEvent e : p.emails) {
-      if ("open".equals(e.event()) && e.campaign().startsWith("newsletter_") && e.ts() < ts
+      if ("open".equals(e.event())
+          && e.campaign().startsWith("newsletter_")
+          && e.ts() < ts
           && ts - e.ts() <= NEWSLETTER_LOOKBACK) {
         return true;
       }
@@ -821,32 +995,53 @@ final class PersonSimulator {
       boolean active = scenarios && scenario != null && kinds.contains(scenario);
       double probability = active ? scenario.criticalWith : q.survey().baselineCritical;
       if (basket && scenarios && scenario != Scenario.S7) {
-        probability = Math.min(0.95, probability + Scenario.S7.criticalWith
-            - Survey.DELIVERY_NPS.baselineCritical);
+        probability =
+            Math.min(
+                0.95,
+                probability + Scenario.S7.criticalWith - Survey.DELIVERY_NPS.baselineCritical);
       }
       if (TimeModel.isLocalMonday(q.ts())) {
         probability = Math.min(0.95, probability * 1.25);
       }
       boolean critical = s.nextDouble() < probability;
       int score = score(s, q.survey().metric, critical);
-      String comment = Vocabulary.comment(s, p.lang, q.survey().channel, critical,
-          active ? scenario : null);
-      Response response = new Response(q.id(), q.ts(), q.customer(), q.email(), q.phone(),
-          q.survey().code, q.survey().question, score, comment, p.lang, q.survey().ratedLabel,
-          q.touchpoint(), q.caseRef(), q.visitor());
-      p.responses.add(new Scored(response, q.survey(), scenario, critical,
-          openedNewsletterBefore(p, q.ts())));
+      String comment =
+          Vocabulary.comment(s, p.lang, q.survey().channel, critical, active ? scenario : null);
+      Response response =
+          new Response(
+              q.id(),
+              q.ts(),
+              q.customer(),
+              q.email(),
+              q.phone(),
+              q.survey().code,
+              q.survey().question,
+              score,
+              comment,
+              p.lang,
+              q.survey().ratedLabel,
+              q.touchpoint(),
+              q.caseRef(),
+              q.visitor());
+      p.responses.add(
+          new Scored(response, q.survey(), scenario, critical, openedNewsletterBefore(p, q.ts())));
     }
   }
 
   private static int score(SplittableRandom s, String metric, boolean critical) {
     return switch (metric) {
-      case "nps" -> critical ? Rng.pick(s, new double[] {3, 2, 3, 5, 7, 10, 12})
-          : 7 + Rng.pick(s, new double[] {20, 28, 27, 25});
-      case "csat" -> critical ? 1 + Rng.pick(s, new double[] {45, 55})
-          : 3 + Rng.pick(s, new double[] {20, 42, 38});
-      default -> critical ? 5 + Rng.pick(s, new double[] {45, 35, 20})
-          : 1 + Rng.pick(s, new double[] {20, 30, 30, 20});
+      case "nps" ->
+          critical
+              ? Rng.pick(s, new double[] {3, 2, 3, 5, 7, 10, 12})
+              : 7 + Rng.pick(s, new double[] {20, 28, 27, 25});
+      case "csat" ->
+          critical
+              ? 1 + Rng.pick(s, new double[] {45, 55})
+              : 3 + Rng.pick(s, new double[] {20, 42, 38});
+      default ->
+          critical
+              ? 5 + Rng.pick(s, new double[] {45, 35, 20})
+              : 1 + Rng.pick(s, new double[] {20, 30, 30, 20});
     };
   }
 
@@ -867,7 +1062,8 @@ final class PersonSimulator {
         logins.sort(Long::compare);
         p.links.add(new Link("login_cookie", cookie, p.customerId, logins.get(0)));
         if (logins.size() > 1 && Rng.chance(r, 0.3)) {
-          p.links.add(new Link("login_cookie", cookie, p.customerId, logins.get(logins.size() - 1)));
+          p.links.add(
+              new Link("login_cookie", cookie, p.customerId, logins.get(logins.size() - 1)));
         }
       }
     }
@@ -891,8 +1087,12 @@ final class PersonSimulator {
           first = Math.min(first, e.ts());
         }
       }
-      p.links.add(new Link("device", sharedDevice, p.customerId,
-          first == Long.MAX_VALUE ? time.startMs : first));
+      p.links.add(
+          new Link(
+              "device",
+              sharedDevice,
+              p.customerId,
+              first == Long.MAX_VALUE ? time.startMs : first));
     }
     for (String phone : p.phoneHashes) {
       long at = time.sampleTime(r, TimeModel.ONLINE_HOURS);
@@ -908,8 +1108,8 @@ final class PersonSimulator {
     }
   }
 
-  private void addLink(PersonData p, SplittableRandom r, String type, String from, long at,
-      double duplicateShare) {
+  private void addLink(
+      PersonData p, SplittableRandom r, String type, String from, long at, double duplicateShare) {
     p.links.add(new Link(type, from, p.customerId, at));
     long again = time.sampleTime(r, TimeModel.ONLINE_HOURS);
     if (Rng.chance(r, duplicateShare)) {

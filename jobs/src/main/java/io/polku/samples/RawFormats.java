@@ -20,19 +20,22 @@ import java.util.Map;
 /** Encodes records in the exact text shapes of the raw sources (JSON lines, ';' and ',' CSV). */
 final class RawFormats {
 
-  static final String CALLS_HEADER = "call_id;started_at;caller_phone_sha256;ivr_path;"
-      + "queue_transfers;topic;resolved;agent_team;duration_s";
+  static final String CALLS_HEADER =
+      "call_id;started_at;caller_phone_sha256;ivr_path;"
+          + "queue_transfers;topic;resolved;agent_team;duration_s";
   static final String EMAIL_HEADER = "event_id,email_sha256,campaign,event,occurred_at";
   static final String ORDERS_HEADER = "order_id,customer_number,ordered_at,status,amount_eur,items";
   static final String DELIVERIES_HEADER =
       "delivery_id,order_id,customer_number,promised_date,delivered_at,carrier";
   static final String DELIVERY_EXCEPTIONS_HEADER =
       "exception_id,delivery_id,order_id,customer_number,carrier,reported_at,exception";
-  static final String SURVEYS_HEADER = "response_id,submitted_at,customer_number,email_sha256,"
-      + "phone_sha256,survey,question,score,comment,lang,rated_channel,touchpoint,case_ref,"
-      + "chat_visitor_id";
-  static final String CRM_HEADER = "customer_number,segment,region,customer_since,value_tier,"
-      + "marketing_consent,survey_consent";
+  static final String SURVEYS_HEADER =
+      "response_id,submitted_at,customer_number,email_sha256,"
+          + "phone_sha256,survey,question,score,comment,lang,rated_channel,touchpoint,case_ref,"
+          + "chat_visitor_id";
+  static final String CRM_HEADER =
+      "customer_number,segment,region,customer_since,value_tier,"
+          + "marketing_consent,survey_consent";
   static final String LINKS_HEADER = "link_type,from_id,customer_number,observed_at";
 
   private final ObjectMapper mapper = new ObjectMapper();
@@ -87,41 +90,88 @@ final class RawFormats {
   }
 
   static String[] callFields(Call c) {
-    return new String[] {c.id(), TimeModel.helsinkiLocal(c.ts()), c.phoneHash(), c.ivrPath(),
-        Integer.toString(c.transfers()), c.topic(), c.resolved() ? "Y" : "N", c.team(),
-        Integer.toString(c.durationS())};
+    return new String[] {
+      c.id(),
+      TimeModel.helsinkiLocal(c.ts()),
+      c.phoneHash(),
+      c.ivrPath(),
+      Integer.toString(c.transfers()),
+      c.topic(),
+      c.resolved() ? "Y" : "N",
+      c.team(),
+      Integer.toString(c.durationS())
+    };
   }
 
   static String[] emailFields(EmailEvent e) {
-    return new String[] {e.id(), e.emailHash(), e.campaign(), e.event(),
-        TimeModel.helsinkiOffset(e.ts())};
+    return new String[] {
+      e.id(), e.emailHash(), e.campaign(), e.event(), TimeModel.helsinkiOffset(e.ts())
+    };
   }
 
   static String[] orderFields(Order o) {
-    return new String[] {o.id(), o.customer(), TimeModel.isoSeconds(o.ts()), o.status(),
-        String.format(Locale.ROOT, "%d.%02d", o.amountCents() / 100, o.amountCents() % 100),
-        Integer.toString(o.items())};
+    return new String[] {
+      o.id(),
+      o.customer(),
+      TimeModel.isoSeconds(o.ts()),
+      o.status(),
+      String.format(Locale.ROOT, "%d.%02d", o.amountCents() / 100, o.amountCents() % 100),
+      Integer.toString(o.items())
+    };
   }
 
   static String[] deliveryFields(Delivery d) {
-    return new String[] {d.id(), d.orderId(), d.customer(), d.promised().toString(),
-        TimeModel.isoSeconds(d.deliveredTs()), d.carrier()};
+    return new String[] {
+      d.id(),
+      d.orderId(),
+      d.customer(),
+      d.promised().toString(),
+      TimeModel.isoSeconds(d.deliveredTs()),
+      d.carrier()
+    };
   }
 
   static String[] deliveryExceptionFields(DeliveryException x) {
-    return new String[] {x.id(), x.deliveryId(), x.orderId(), x.customer(), x.carrier(),
-        TimeModel.isoSeconds(x.ts()), x.exception()};
+    return new String[] {
+      x.id(),
+      x.deliveryId(),
+      x.orderId(),
+      x.customer(),
+      x.carrier(),
+      TimeModel.isoSeconds(x.ts()),
+      x.exception()
+    };
   }
 
   static String[] responseFields(Response r) {
-    return new String[] {r.id(), TimeModel.isoSeconds(r.ts()), nz(r.customer()), nz(r.emailHash()),
-        nz(r.phoneHash()), r.survey(), r.question(), Integer.toString(r.score()), r.comment(),
-        r.lang(), r.ratedChannel(), r.touchpoint(), r.caseRef(), nz(r.visitorId())};
+    return new String[] {
+      r.id(),
+      TimeModel.isoSeconds(r.ts()),
+      nz(r.customer()),
+      nz(r.emailHash()),
+      nz(r.phoneHash()),
+      r.survey(),
+      r.question(),
+      Integer.toString(r.score()),
+      r.comment(),
+      r.lang(),
+      r.ratedChannel(),
+      r.touchpoint(),
+      r.caseRef(),
+      nz(r.visitorId())
+    };
   }
 
   static String[] customerFields(Customer c) {
-    return new String[] {c.number(), c.segment(), c.region(), c.since().toString(), c.tier(),
-        Boolean.toString(c.marketingConsent()), Boolean.toString(c.surveyConsent())};
+    return new String[] {
+      c.number(),
+      c.segment(),
+      c.region(),
+      c.since().toString(),
+      c.tier(),
+      Boolean.toString(c.marketingConsent()),
+      Boolean.toString(c.surveyConsent())
+    };
   }
 
   static String[] linkFields(Link l) {
@@ -145,7 +195,9 @@ final class RawFormats {
         sb.append(',');
       }
       String f = fields[i];
-      if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0
+      if (f.indexOf(',') >= 0
+          || f.indexOf('"') >= 0
+          || f.indexOf('\n') >= 0
           || f.indexOf('\r') >= 0) {
         sb.append('"').append(f.replace("\"", "\"\"")).append('"');
       } else {

@@ -20,14 +20,39 @@ final class Records {
     return m;
   }
 
-  record WebEvent(String id, long ts, String type, String cookie, String customerId,
-      String session, String page, String userAgent, Map<String, String> props, String result) {}
+  record WebEvent(
+      String id,
+      long ts,
+      String type,
+      String cookie,
+      String customerId,
+      String session,
+      String page,
+      String userAgent,
+      Map<String, String> props,
+      String result) {}
 
-  record AppEvent(String uuid, String device, String user, long ts, String screen, String action,
-      String status, String version, String os) {}
+  record AppEvent(
+      String uuid,
+      String device,
+      String user,
+      long ts,
+      String screen,
+      String action,
+      String status,
+      String version,
+      String os) {}
 
-  record Call(String id, long ts, String phoneHash, String ivrPath, int transfers, String topic,
-      boolean resolved, String team, int durationS) {
+  record Call(
+      String id,
+      long ts,
+      String phoneHash,
+      String ivrPath,
+      int transfers,
+      String topic,
+      boolean resolved,
+      String team,
+      int durationS) {
     long endTs() {
       return ts + durationS * TimeModel.SECOND;
     }
@@ -40,7 +65,12 @@ final class Records {
 
   record Order(String id, String customer, long ts, String status, int amountCents, int items) {}
 
-  record Delivery(String id, String orderId, String customer, LocalDate promised, long deliveredTs,
+  record Delivery(
+      String id,
+      String orderId,
+      String customer,
+      LocalDate promised,
+      long deliveredTs,
       String carrier) {
     boolean late() {
       return TimeModel.utcDate(deliveredTs).isAfter(promised);
@@ -48,28 +78,56 @@ final class Records {
   }
 
   /**
-   * A carrier's report that a parcel will never be delivered (lost in transit or returned to
-   * the sender); the delivery has no row in deliveries.csv.
+   * A carrier's report that a parcel will never be delivered (lost in transit or returned to the
+   * sender); the delivery has no row in deliveries.csv.
    */
-  record DeliveryException(String id, String deliveryId, String orderId, String customer,
-      String carrier, long ts, String exception) {}
+  record DeliveryException(
+      String id,
+      String deliveryId,
+      String orderId,
+      String customer,
+      String carrier,
+      long ts,
+      String exception) {}
 
-  record Response(String id, long ts, String customer, String emailHash, String phoneHash,
-      String survey, String question, int score, String comment, String lang, String ratedChannel,
-      String touchpoint, String caseRef, String visitorId) {}
+  record Response(
+      String id,
+      long ts,
+      String customer,
+      String emailHash,
+      String phoneHash,
+      String survey,
+      String question,
+      int score,
+      String comment,
+      String lang,
+      String ratedChannel,
+      String touchpoint,
+      String caseRef,
+      String visitorId) {}
 
   record Link(String type, String fromId, String customer, long ts) {}
 
-  record Customer(String number, String segment, String region, LocalDate since, String tier,
-      boolean marketingConsent, boolean surveyConsent) {}
+  record Customer(
+      String number,
+      String segment,
+      String region,
+      LocalDate since,
+      String tier,
+      boolean marketingConsent,
+      boolean surveyConsent) {}
 
   /**
    * A scored survey response with what the generator knows about it: the scenario whose trigger
-   * really happened in this person's events before it (null if none; S3 and S5 never both),
-   * whether the score is critical, and whether the person opened a newsletter shortly before.
+   * really happened in this person's events before it (null if none; S3 and S5 never both), whether
+   * the score is critical, and whether the person opened a newsletter shortly before.
    */
-  record Scored(Response response, Surveys.Survey survey, Surveys.Scenario trigger,
-      boolean critical, boolean newsletterOpened) {}
+  record Scored(
+      Response response,
+      Surveys.Survey survey,
+      Surveys.Scenario trigger,
+      boolean critical,
+      boolean newsletterOpened) {}
 
   /** Everything generated for one person (a customer or an anonymous prospect). */
   static final class PersonData {

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Small deterministic random helpers. Every person gets independent streams derived from the
- * seed and the person's index, so the behaviour of one person never depends on another person
- * and the score stream never disturbs the behaviour stream.
+ * Small deterministic random helpers. Every person gets independent streams derived from the seed
+ * and the person's index, so the behaviour of one person never depends on another person and the
+ * score stream never disturbs the behaviour stream.
  */
 final class Rng {
 

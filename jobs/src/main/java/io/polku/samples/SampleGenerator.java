@@ -39,16 +39,16 @@ import java.util.stream.Stream;
  * local time), e-mail campaign events, shop orders and deliveries, survey responses (RFC-4180 CSV
  * with multi-line comments), CRM customers and identity links, each in its own real-world shape.
  *
- * <p>Why: the pipeline has to ingest messy sources, resolve fragmented identities and find the
- * root causes of critical feedback. The sample therefore plants known root-cause scenarios (S1-S4
- * by default; S5, a parcel that is never delivered, on request: with S3 it is a second cause
- * under the same vaguer "failed web-shop step") and one red herring (frequent newsletter opens
- * without any effect), a known set of bad
- * rows with stable reason codes, genuinely fragmented identity (unlinked phones and devices,
- * anonymous prospects, duplicated links, one shared family tablet), and writes the answers to
- * {@code GROUND_TRUTH.json} and the row counts to {@code MANIFEST.json}, so tests can check the
- * pipeline end to end. The surveys can be limited to some rated channels (all behaviour stays):
- * a data set with a single rated channel, where a cross-channel analysis has nothing to add.
+ * <p>Why: the pipeline has to ingest messy sources, resolve fragmented identities and find the root
+ * causes of critical feedback. The sample therefore plants known root-cause scenarios (S1-S4 by
+ * default; S5, a parcel that is never delivered, on request: with S3 it is a second cause under the
+ * same vaguer "failed web-shop step") and one red herring (frequent newsletter opens without any
+ * effect), a known set of bad rows with stable reason codes, genuinely fragmented identity
+ * (unlinked phones and devices, anonymous prospects, duplicated links, one shared family tablet),
+ * and writes the answers to {@code GROUND_TRUTH.json} and the row counts to {@code MANIFEST.json},
+ * so tests can check the pipeline end to end. The surveys can be limited to some rated channels
+ * (all behaviour stays): a data set with a single rated channel, where a cross-channel analysis has
+ * nothing to add.
  *
  * <p>Same options, same bytes: all randomness is derived from the seed per person, maps keep
  * insertion order and the wall clock is never read. Persons are generated one at a time and the
@@ -58,23 +58,31 @@ public final class SampleGenerator {
 
   /** The scenario kinds of the committed samples and of the defaults. */
   public static final List<String> DEFAULT_SCENARIO_KINDS = List.of("S1", "S2", "S3", "S4");
+
   /** Every scenario kind the generator can plant. */
-  public static final List<String> ALL_SCENARIO_KINDS = List.of("S1", "S2", "S3", "S4", "S5",
-      "S6", "S7");
+  public static final List<String> ALL_SCENARIO_KINDS =
+      List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7");
+
   /** The rated channels of the surveys (the {@code channel-map} of conf/local.conf). */
   public static final List<String> RATED_CHANNELS = List.of("phone", "chat", "shop", "app", "web");
 
   /**
    * Generation options.
    *
-   * @param scenarios whether the planted kinds' triggers raise the critical rate (false: null
-   *     data, the same behaviour without any effect)
+   * @param scenarios whether the planted kinds' triggers raise the critical rate (false: null data,
+   *     the same behaviour without any effect)
    * @param scenarioKinds the kinds (S1..S5) to plant; S5's behaviour and its raw file exist only
    *     when it is listed
    * @param ratedChannels the rated channels whose surveys are kept; empty: all
    */
-  public record Options(int customers, int days, long seed, LocalDate start, boolean scenarios,
-      List<String> scenarioKinds, List<String> ratedChannels) {
+  public record Options(
+      int customers,
+      int days,
+      long seed,
+      LocalDate start,
+      boolean scenarios,
+      List<String> scenarioKinds,
+      List<String> ratedChannels) {
     /** The default kinds (S1-S4) and every rated channel. */
     public Options(int customers, int days, long seed, LocalDate start, boolean scenarios) {
       this(customers, days, seed, start, scenarios, DEFAULT_SCENARIO_KINDS, List.of());
@@ -97,12 +105,13 @@ public final class SampleGenerator {
    */
   public static List<String> extraSources(Options options) {
     return options.scenarioKinds().stream().anyMatch("S5"::equalsIgnoreCase)
-        ? List.of(DELIVERY_EXCEPTIONS) : List.of();
+        ? List.of(DELIVERY_EXCEPTIONS)
+        : List.of();
   }
 
   /** Records (not lines) and planted bad rows per source, and the bytes written. */
-  public record Result(Map<String, Long> rowsPerSource, Map<String, Long> badRowsPerSource,
-      long bytesWritten) {}
+  public record Result(
+      Map<String, Long> rowsPerSource, Map<String, Long> badRowsPerSource, long bytesWritten) {}
 
   static final String WEB = "web_clickstream";
   static final String APP = "app_events";
@@ -127,8 +136,9 @@ public final class SampleGenerator {
     this.options = validate(options);
     this.kinds = EnumSet.noneOf(Scenario.class);
     this.options.scenarioKinds().forEach(k -> kinds.add(Scenario.parse(k)));
-    this.rated = new LinkedHashSet<>(this.options.ratedChannels().isEmpty() ? RATED_CHANNELS
-        : this.options.ratedChannels());
+    this.rated =
+        new LinkedHashSet<>(
+            this.options.ratedChannels().isEmpty() ? RATED_CHANNELS : this.options.ratedChannels());
   }
 
   private static Options validate(Options o) {
@@ -136,33 +146,50 @@ public final class SampleGenerator {
       throw new IllegalArgumentException("options must not be null; use Options.defaults()");
     }
     if (o.customers() < 50) {
-      throw new IllegalArgumentException("customers must be at least 50 to plant scenarios, got "
-          + o.customers() + "; pass --customers 50 or more");
+      throw new IllegalArgumentException(
+          "customers must be at least 50 to plant scenarios, got "
+              + o.customers()
+              + "; pass --customers 50 or more");
     }
     if (o.customers() > 999_999) {
-      throw new IllegalArgumentException("customers must be at most 999999 (customer numbers are"
-          + " C + 6 digits), got " + o.customers() + "; pass --customers 999999 or fewer");
+      throw new IllegalArgumentException(
+          "customers must be at most 999999 (customer numbers are"
+              + " C + 6 digits), got "
+              + o.customers()
+              + "; pass --customers 999999 or fewer");
     }
     if (o.days() < 7) {
-      throw new IllegalArgumentException("days must be at least 7 for weekly patterns and the"
-          + " 48-hour scenario windows, got " + o.days() + "; pass --days 7 or more");
+      throw new IllegalArgumentException(
+          "days must be at least 7 for weekly patterns and the"
+              + " 48-hour scenario windows, got "
+              + o.days()
+              + "; pass --days 7 or more");
     }
     if (o.days() > 1096) {
-      throw new IllegalArgumentException("days must be at most 1096 (three years), got "
-          + o.days() + "; pass --days 1096 or fewer");
+      throw new IllegalArgumentException(
+          "days must be at most 1096 (three years), got "
+              + o.days()
+              + "; pass --days 1096 or fewer");
     }
     if (o.start() == null) {
-      throw new IllegalArgumentException("start date is missing; pass --start yyyy-MM-dd, e.g."
-          + " --start 2026-09-01");
+      throw new IllegalArgumentException(
+          "start date is missing; pass --start yyyy-MM-dd, e.g." + " --start 2026-09-01");
     }
     if (o.start().getYear() < 2020 || o.start().plusDays(o.days()).isAfter(LATEST_END)) {
-      throw new IllegalArgumentException("the window " + o.start() + " + " + o.days()
-          + " days must lie between 2020-01-01 and 2030-01-01, because planted future timestamps"
-          + " use 2030 and 2031; pass an earlier --start or fewer --days");
+      throw new IllegalArgumentException(
+          "the window "
+              + o.start()
+              + " + "
+              + o.days()
+              + " days must lie between 2020-01-01 and 2030-01-01, because planted future timestamps"
+              + " use 2030 and 2031; pass an earlier --start or fewer --days");
     }
     if (o.scenarioKinds() == null || o.scenarioKinds().isEmpty()) {
-      throw new IllegalArgumentException("no scenario kinds to plant; pass --scenarios with some"
-          + " of " + String.join(",", ALL_SCENARIO_KINDS) + " (or --no-scenarios for null data)");
+      throw new IllegalArgumentException(
+          "no scenario kinds to plant; pass --scenarios with some"
+              + " of "
+              + String.join(",", ALL_SCENARIO_KINDS)
+              + " (or --no-scenarios for null data)");
     }
     Set<Scenario> parsed = EnumSet.noneOf(Scenario.class);
     for (String k : o.scenarioKinds()) {
@@ -173,17 +200,22 @@ public final class SampleGenerator {
     for (String c : channels) {
       String channel = c.trim().toLowerCase(Locale.ROOT);
       if (!RATED_CHANNELS.contains(channel)) {
-        throw new IllegalArgumentException("unknown rated channel '" + c + "'; expected some of "
-            + String.join(",", RATED_CHANNELS));
+        throw new IllegalArgumentException(
+            "unknown rated channel '"
+                + c
+                + "'; expected some of "
+                + String.join(",", RATED_CHANNELS));
       }
       wanted.add(channel);
     }
     // Canonical order, so that the same choice gives the same bytes however it is written.
     List<String> kindsInOrder = parsed.stream().map(Scenario::name).toList();
-    List<String> channelsInOrder = wanted.size() == RATED_CHANNELS.size() ? List.of()
-        : RATED_CHANNELS.stream().filter(wanted::contains).toList();
-    return new Options(o.customers(), o.days(), o.seed(), o.start(), o.scenarios(),
-        kindsInOrder, channelsInOrder);
+    List<String> channelsInOrder =
+        wanted.size() == RATED_CHANNELS.size()
+            ? List.of()
+            : RATED_CHANNELS.stream().filter(wanted::contains).toList();
+    return new Options(
+        o.customers(), o.days(), o.seed(), o.start(), o.scenarios(), kindsInOrder, channelsInOrder);
   }
 
   public Options options() {
@@ -191,16 +223,16 @@ public final class SampleGenerator {
   }
 
   /**
-   * With/without-trigger counts of the planted kinds from the last {@link #generate} run,
-   * computed also when scenarios are off (then the trigger must make no difference).
+   * With/without-trigger counts of the planted kinds from the last {@link #generate} run, computed
+   * also when scenarios are off (then the trigger must make no difference).
    */
   Map<String, Observed> triggerStats() {
     return triggerStats;
   }
 
   /**
-   * Writes {@code raw/}, {@code GROUND_TRUTH.json} and {@code MANIFEST.json} under
-   * {@code outDir}, replacing earlier output there.
+   * Writes {@code raw/}, {@code GROUND_TRUTH.json} and {@code MANIFEST.json} under {@code outDir},
+   * replacing earlier output there.
    */
   public Result generate(Path outDir) throws IOException {
     TimeModel time = new TimeModel(options.start(), options.days());
@@ -221,33 +253,57 @@ public final class SampleGenerator {
     Map<String, Spool.Target> targets = new LinkedHashMap<>();
     targets.put(WEB, new Spool.Target(WEB, "raw/web/clickstream-{date}.jsonl", true, null));
     targets.put(APP, new Spool.Target(APP, "raw/app/events-{date}.json", true, null));
-    targets.put(CALLS, new Spool.Target(CALLS, "raw/contact-centre/calls.csv", false,
-        RawFormats.CALLS_HEADER));
-    targets.put(EMAIL, new Spool.Target(EMAIL, "raw/email/campaign_events.csv", false,
-        RawFormats.EMAIL_HEADER));
-    targets.put(ORDERS, new Spool.Target(ORDERS, "raw/shop/orders.csv", false,
-        RawFormats.ORDERS_HEADER));
-    targets.put(DELIVERIES, new Spool.Target(DELIVERIES, "raw/shop/deliveries.csv", false,
-        RawFormats.DELIVERIES_HEADER));
+    targets.put(
+        CALLS,
+        new Spool.Target(CALLS, "raw/contact-centre/calls.csv", false, RawFormats.CALLS_HEADER));
+    targets.put(
+        EMAIL,
+        new Spool.Target(EMAIL, "raw/email/campaign_events.csv", false, RawFormats.EMAIL_HEADER));
+    targets.put(
+        ORDERS, new Spool.Target(ORDERS, "raw/shop/orders.csv", false, RawFormats.ORDERS_HEADER));
+    targets.put(
+        DELIVERIES,
+        new Spool.Target(
+            DELIVERIES, "raw/shop/deliveries.csv", false, RawFormats.DELIVERIES_HEADER));
     if (kinds.contains(Scenario.S5)) {
-      targets.put(DELIVERY_EXCEPTIONS, new Spool.Target(DELIVERY_EXCEPTIONS,
-          "raw/shop/delivery_exceptions.csv", false, RawFormats.DELIVERY_EXCEPTIONS_HEADER));
+      targets.put(
+          DELIVERY_EXCEPTIONS,
+          new Spool.Target(
+              DELIVERY_EXCEPTIONS,
+              "raw/shop/delivery_exceptions.csv",
+              false,
+              RawFormats.DELIVERY_EXCEPTIONS_HEADER));
     }
-    targets.put(SURVEYS, new Spool.Target(SURVEYS, "raw/surveys/responses.csv", false,
-        RawFormats.SURVEYS_HEADER));
-    targets.put(CRM, new Spool.Target(CRM, "raw/crm/customers.csv", false,
-        RawFormats.CRM_HEADER));
-    targets.put(LINKS, new Spool.Target(LINKS, "raw/identity/links.csv", false,
-        RawFormats.LINKS_HEADER));
+    targets.put(
+        SURVEYS,
+        new Spool.Target(SURVEYS, "raw/surveys/responses.csv", false, RawFormats.SURVEYS_HEADER));
+    targets.put(CRM, new Spool.Target(CRM, "raw/crm/customers.csv", false, RawFormats.CRM_HEADER));
+    targets.put(
+        LINKS, new Spool.Target(LINKS, "raw/identity/links.csv", false, RawFormats.LINKS_HEADER));
 
     Spool spool = new Spool(outDir, time);
     targets.values().forEach(spool::register);
     RawFormats formats = new RawFormats();
-    PersonSimulator simulator = new PersonSimulator(time, options.seed(), customers,
-        options.scenarios(), kinds, new PersonSimulator.Ids(), PersonSimulator.schedule(time),
-        sharedUsers, sharedDevice);
-    BadRowPlanter planter = new BadRowPlanter(targets, spool, formats, time,
-        Rng.stream(options.seed(), 0, 9), customers, sharedUsers);
+    PersonSimulator simulator =
+        new PersonSimulator(
+            time,
+            options.seed(),
+            customers,
+            options.scenarios(),
+            kinds,
+            new PersonSimulator.Ids(),
+            PersonSimulator.schedule(time),
+            sharedUsers,
+            sharedDevice);
+    BadRowPlanter planter =
+        new BadRowPlanter(
+            targets,
+            spool,
+            formats,
+            time,
+            Rng.stream(options.seed(), 0, 9),
+            customers,
+            sharedUsers);
     Truth truth = new Truth();
 
     int prospects = (int) Math.round(customers * 0.095);
@@ -288,8 +344,11 @@ public final class SampleGenerator {
     triggerStats.putAll(truth.scenarioObserved);
     ObjectMapper mapper = new ObjectMapper();
     Path truthFile = outDir.resolve("GROUND_TRUTH.json");
-    mapper.writerWithDefaultPrettyPrinter().writeValue(truthFile.toFile(),
-        truth.toJson(generatorJson(), planter.planted(), sharedDevice, sharedUsers));
+    mapper
+        .writerWithDefaultPrettyPrinter()
+        .writeValue(
+            truthFile.toFile(),
+            truth.toJson(generatorJson(), planter.planted(), sharedDevice, sharedUsers));
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("generator", generatorJson());
     manifest.put("sources", sources);
@@ -317,8 +376,9 @@ public final class SampleGenerator {
     return g;
   }
 
-  private static void write(PersonData p, Map<String, Spool.Target> targets, Spool spool,
-      RawFormats formats) throws IOException {
+  private static void write(
+      PersonData p, Map<String, Spool.Target> targets, Spool spool, RawFormats formats)
+      throws IOException {
     for (WebEvent e : p.web) {
       spool.add(targets.get(WEB), e.ts(), formats.web(e));
     }
@@ -335,19 +395,24 @@ public final class SampleGenerator {
       spool.add(targets.get(ORDERS), o.ts(), RawFormats.csv(RawFormats.orderFields(o)));
     }
     for (Delivery d : p.deliveries) {
-      spool.add(targets.get(DELIVERIES), d.deliveredTs(),
-          RawFormats.csv(RawFormats.deliveryFields(d)));
+      spool.add(
+          targets.get(DELIVERIES), d.deliveredTs(), RawFormats.csv(RawFormats.deliveryFields(d)));
     }
     for (DeliveryException x : p.deliveryExceptions) {
-      spool.add(targets.get(DELIVERY_EXCEPTIONS), x.ts(),
+      spool.add(
+          targets.get(DELIVERY_EXCEPTIONS),
+          x.ts(),
           RawFormats.csv(RawFormats.deliveryExceptionFields(x)));
     }
     for (Scored s : p.responses) {
-      spool.add(targets.get(SURVEYS), s.response().ts(),
+      spool.add(
+          targets.get(SURVEYS),
+          s.response().ts(),
           RawFormats.csv(RawFormats.responseFields(s.response())));
     }
     if (p.crm != null) {
-      spool.add(targets.get(CRM), 0, p.index * 4L, RawFormats.csv(RawFormats.customerFields(p.crm)));
+      spool.add(
+          targets.get(CRM), 0, p.index * 4L, RawFormats.csv(RawFormats.customerFields(p.crm)));
     }
     for (Link l : p.links) {
       spool.add(targets.get(LINKS), l.ts(), RawFormats.csv(RawFormats.linkFields(l)));
@@ -412,8 +477,9 @@ public final class SampleGenerator {
         herringObserved.get(s.survey().channel).add(s.newsletterOpened(), s.critical());
         herringAll.add(s.newsletterOpened(), s.critical());
       }
-      boolean opened = p.emails.stream().anyMatch(
-          e -> "open".equals(e.event()) && e.campaign().startsWith("newsletter_"));
+      boolean opened =
+          p.emails.stream()
+              .anyMatch(e -> "open".equals(e.event()) && e.campaign().startsWith("newsletter_"));
       customersOpeningNewsletter += opened ? 1 : 0;
       Map<String, Object> person = new LinkedHashMap<>();
       person.put("person", p.personId);
@@ -425,8 +491,11 @@ public final class SampleGenerator {
       persons.add(person);
     }
 
-    Map<String, Object> toJson(Map<String, Object> generator, List<BadRow> badRows,
-        String sharedDevice, TreeSet<Integer> sharedUsers) {
+    Map<String, Object> toJson(
+        Map<String, Object> generator,
+        List<BadRow> badRows,
+        String sharedDevice,
+        TreeSet<Integer> sharedUsers) {
       Map<String, Object> root = new LinkedHashMap<>();
       root.put("generator", generator);
       List<Map<String, Object>> scenarios = new ArrayList<>();
@@ -453,8 +522,10 @@ public final class SampleGenerator {
       Map<String, Object> herring = new LinkedHashMap<>();
       herring.put("id", "R1");
       herring.put("name", "newsletter_open");
-      herring.put("description", "Opening a weekly newsletter_* e-mail is frequent but has no"
-          + " effect on any score; a good analysis must not report it as a root cause.");
+      herring.put(
+          "description",
+          "Opening a weekly newsletter_* e-mail is frequent but has no"
+              + " effect on any score; a good analysis must not report it as a root cause.");
       herring.put("rated_channel", "all");
       Map<String, Object> trigger = new LinkedHashMap<>();
       trigger.put("channel", "email");
@@ -464,7 +535,8 @@ public final class SampleGenerator {
       herring.put("trigger", trigger);
       herring.put("effect", "none");
       herring.put("customers_opening", customersOpeningNewsletter);
-      herring.put("share_of_customers_opening",
+      herring.put(
+          "share_of_customers_opening",
           Math.round(10_000.0 * customersOpeningNewsletter / options.customers()) / 10_000.0);
       herring.put("observed", herringAll.toMap());
       Map<String, Object> perChannel = new LinkedHashMap<>();

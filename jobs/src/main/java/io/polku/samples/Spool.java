@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Collects encoded records of all raw files while persons are generated one by one, spills them
- * to per-(file, day) temporary files, and finally writes every output file sorted by its sort
- * key (normally the record's timestamp), so memory stays bounded by one day of one file.
+ * Collects encoded records of all raw files while persons are generated one by one, spills them to
+ * per-(file, day) temporary files, and finally writes every output file sorted by its sort key
+ * (normally the record's timestamp), so memory stays bounded by one day of one file.
  */
 final class Spool {
 
@@ -49,9 +49,10 @@ final class Spool {
     firstFile.put(target, files.size());
     int count = target.daily() ? time.days : 1;
     for (int d = 0; d < count; d++) {
-      String path = target.daily()
-          ? target.pathPattern().replace("{date}", time.date(d).toString())
-          : target.pathPattern();
+      String path =
+          target.daily()
+              ? target.pathPattern().replace("{date}", time.date(d).toString())
+              : target.pathPattern();
       files.add(path);
       fileTargets.add(target);
       List<List<String>> days = new ArrayList<>();
@@ -95,8 +96,12 @@ final class Spool {
         if (bucket == null) {
           continue;
         }
-        try (BufferedWriter w = Files.newBufferedWriter(tmp(f, d), StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        try (BufferedWriter w =
+            Files.newBufferedWriter(
+                tmp(f, d),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
           for (String line : bucket) {
             w.write(line);
             w.write('\n');
@@ -128,8 +133,10 @@ final class Spool {
       Path out = outDir.resolve(files.get(f));
       Files.createDirectories(out.getParent());
       long records = 0;
-      try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(
-          Files.newOutputStream(out), StandardCharsets.UTF_8), 1 << 16)) {
+      try (BufferedWriter w =
+          new BufferedWriter(
+              new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8),
+              1 << 16)) {
         String header = fileTargets.get(f).header();
         if (header != null) {
           w.write(header);
@@ -146,8 +153,11 @@ final class Spool {
             while ((line = r.readLine()) != null) {
               int a = line.indexOf('\t');
               int b = line.indexOf('\t', a + 1);
-              entries.add(new Entry(Long.parseLong(line, 0, a, 10),
-                  Long.parseLong(line, a + 1, b, 10), line.substring(b + 1)));
+              entries.add(
+                  new Entry(
+                      Long.parseLong(line, 0, a, 10),
+                      Long.parseLong(line, a + 1, b, 10),
+                      line.substring(b + 1)));
             }
           }
           Entry[] sorted = entries.toArray(new Entry[0]);

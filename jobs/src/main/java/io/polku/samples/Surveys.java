@@ -24,7 +24,12 @@ final class Surveys {
     final String channel;
     final double baselineCritical;
 
-    Survey(String code, String question, String metric, String ratedLabel, String channel,
+    Survey(
+        String code,
+        String question,
+        String metric,
+        String ratedLabel,
+        String channel,
         double baselineCritical) {
       this.code = code;
       this.question = question;
@@ -45,47 +50,61 @@ final class Surveys {
   }
 
   /**
-   * A planted root cause: a behaviour that raises the critical rate of one survey. S3 and S5
-   * rate the same survey and are two distinct causes under one vaguer union ("any failed
-   * web-shop step before the delivery NPS"): a late delivery, and a parcel that was never
-   * delivered. A response has at most one of them (a parcel is either delivered or not).
+   * A planted root cause: a behaviour that raises the critical rate of one survey. S3 and S5 rate
+   * the same survey and are two distinct causes under one vaguer union ("any failed web-shop step
+   * before the delivery NPS"): a late delivery, and a parcel that was never delivered. A response
+   * has at most one of them (a parcel is either delivered or not).
    */
   enum Scenario {
-    S1("app_selfservice_failure_then_call",
+    S1(
+        "app_selfservice_failure_then_call",
         "A billing self-service submit FAILED in the app and the same person called about billing"
             + " within 48 hours; the post-call CSAT after that call is critical far more often.",
-        Survey.POST_CALL_CSAT, 0.65),
-    S2("web_search_no_results_then_chat",
+        Survey.POST_CALL_CSAT,
+        0.65),
+    S2(
+        "web_search_no_results_then_chat",
         "A web search returned zero results and the same person started a web chat within 2 hours;"
             + " the chat CSAT after that chat is critical far more often.",
-        Survey.CHAT_CSAT, 0.60),
-    S3("late_delivery_then_nps",
+        Survey.CHAT_CSAT,
+        0.60),
+    S3(
+        "late_delivery_then_nps",
         "A delivery arrived after its promised date; the delivery NPS e-mail survey about it is"
             + " a detractor far more often.",
-        Survey.DELIVERY_NPS, 0.70),
-    S4("ivr_queue_transfers_high_effort",
+        Survey.DELIVERY_NPS,
+        0.70),
+    S4(
+        "ivr_queue_transfers_high_effort",
         "A call was transferred between queues two or more times; the post-call CES after it"
             + " reports high effort far more often.",
-        Survey.POST_CALL_CES, 0.60),
-    S5("undelivered_order_then_nps",
+        Survey.POST_CALL_CES,
+        0.60),
+    S5(
+        "undelivered_order_then_nps",
         "An order's parcel was never delivered: the carrier reported it lost or returned it to"
             + " the sender (raw/shop/delivery_exceptions.csv); the delivery NPS e-mail survey"
             + " about it is a detractor even more often than after a late delivery.",
-        Survey.DELIVERY_NPS, 0.90),
-    S6("price_notice_terms_page_then_call",
+        Survey.DELIVERY_NPS,
+        0.90),
+    S6(
+        "price_notice_terms_page_then_call",
         "A price-change notice e-mail was opened, the person read the contract terms page on the"
             + " web and then called about the contract, without any failed step; the post-call"
             + " CES after that call reports high effort far more often.",
-        Survey.POST_CALL_CES, 0.60),
-    S7("large_basket_then_nps",
+        Survey.POST_CALL_CES,
+        0.60),
+    S7(
+        "large_basket_then_nps",
         "An order of 4 or more items (the order event's items property): the delivery NPS"
             + " about it is a detractor 0.15 more often (0.35 instead of 0.20 when on time, and"
             + " 0.15 on top of a late or lost parcel's rate, at most 0.95), a small effect.",
-        Survey.DELIVERY_NPS, 0.35);
+        Survey.DELIVERY_NPS,
+        0.35);
 
     /** The kinds of the committed samples and of the generator's defaults. */
-    static final java.util.Set<Scenario> DEFAULT_KINDS = java.util.Collections.unmodifiableSet(
-        java.util.EnumSet.of(S1, S2, S3, S4));
+    static final java.util.Set<Scenario> DEFAULT_KINDS =
+        java.util.Collections.unmodifiableSet(java.util.EnumSet.of(S1, S2, S3, S4));
 
     final String title;
     final String description;
@@ -106,8 +125,11 @@ final class Surveys {
           return s;
         }
       }
-      throw new IllegalArgumentException("unknown scenario '" + id + "'; expected some of "
-          + java.util.Arrays.toString(values()).replace("[", "").replace("]", ""));
+      throw new IllegalArgumentException(
+          "unknown scenario '"
+              + id
+              + "'; expected some of "
+              + java.util.Arrays.toString(values()).replace("[", "").replace("]", ""));
     }
 
     /** A machine-readable trigger definition for the ground truth. */
@@ -161,8 +183,10 @@ final class Surveys {
           t.put("channel", "shop");
           t.put("event", "order");
           t.put("property", "items");
-          t.put("condition", "items >= 4: +0.15 on the delivery NPS of that order; affected:"
-              + " the on-time ones (a late or lost parcel stays S3 or S5)");
+          t.put(
+              "condition",
+              "items >= 4: +0.15 on the delivery NPS of that order; affected:"
+                  + " the on-time ones (a late or lost parcel stays S3 or S5)");
           t.put("response", "delivery_nps whose case_ref is that delivery_id");
         }
         case S5 -> {

@@ -10,9 +10,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
 
 /**
- * The generated time window [start 00:00 UTC, start+days 00:00 UTC), weekday seasonality,
- * diurnal patterns (in Europe/Helsinki local time, so the 2026-10-25 DST change shifts the UTC
- * hours like in real data) and the timestamp formats of the raw sources.
+ * The generated time window [start 00:00 UTC, start+days 00:00 UTC), weekday seasonality, diurnal
+ * patterns (in Europe/Helsinki local time, so the 2026-10-25 DST change shifts the UTC hours like
+ * in real data) and the timestamp formats of the raw sources.
  */
 final class TimeModel {
 
@@ -28,15 +28,19 @@ final class TimeModel {
   /** Web, app and shop activity per local hour. */
   static final double[] ONLINE_HOURS = {
     0.15, 0.08, 0.05, 0.04, 0.05, 0.15, 0.45, 0.9, 1.2, 1.3, 1.3, 1.25,
-    1.3, 1.25, 1.2, 1.2, 1.25, 1.3, 1.4, 1.5, 1.5, 1.3, 0.9, 0.4};
+    1.3, 1.25, 1.2, 1.2, 1.25, 1.3, 1.4, 1.5, 1.5, 1.3, 0.9, 0.4
+  };
+
   /** Contact centre opening hours 08-20 local. */
   static final double[] OFFICE_HOURS = {
-    0, 0, 0, 0, 0, 0, 0, 0, 1.0, 1.4, 1.5, 1.3,
-    1.1, 1.3, 1.3, 1.2, 1.1, 1.0, 0.8, 0.6, 0, 0, 0, 0};
+    0, 0, 0, 0, 0, 0, 0, 0, 1.0, 1.4, 1.5, 1.3, 1.1, 1.3, 1.3, 1.2, 1.1, 1.0, 0.8, 0.6, 0, 0, 0, 0
+  };
+
   /** Parcel deliveries 09-20 local. */
   static final double[] DELIVERY_HOURS = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+    1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0
+  };
 
   private static final DateTimeFormatter ISO_MILLIS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -75,17 +79,26 @@ final class TimeModel {
   }
 
   /**
-   * A millisecond instant on local date {@code start+day} with the given local-hour profile,
-   * always inside the window (local hours that fall outside the UTC window are redrawn).
+   * A millisecond instant on local date {@code start+day} with the given local-hour profile, always
+   * inside the window (local hours that fall outside the UTC window are redrawn).
    */
   long sampleTime(SplittableRandom r, int day, double[] hourWeights) {
     LocalDate date = start.plusDays(day);
     for (int attempt = 0; attempt < 20; attempt++) {
       int hour = Rng.pick(r, hourWeights);
       int second = r.nextInt(3600);
-      long t = LocalDateTime.of(date.getYear(), date.getMonth(), date.getDayOfMonth(), hour,
-              second / 60, second % 60).atZone(HELSINKI).toInstant().toEpochMilli()
-          + r.nextInt(1000);
+      long t =
+          LocalDateTime.of(
+                      date.getYear(),
+                      date.getMonth(),
+                      date.getDayOfMonth(),
+                      hour,
+                      second / 60,
+                      second % 60)
+                  .atZone(HELSINKI)
+                  .toInstant()
+                  .toEpochMilli()
+              + r.nextInt(1000);
       if (inWindow(t)) {
         return t;
       }

@@ -12,12 +12,12 @@ import org.apache.spark.sql.types.StructType;
 import scala.collection.Seq;
 
 /**
- * The endpoint's SQL parser: Spark's (with Delta's) parser, and every client statement checked
- * by {@link ReadOnlyGuard#checkStatement} before it is returned, so nothing of a refused
- * statement runs. The session options are checked before the text is parsed, so a session
- * that switched variable substitution on in its connection URL never gets {@code ${env:...}}
- * substituted. Only {@link #parsePlan} takes client text; the other entry points parse
- * Spark's, Delta's and Polku's own text (view definitions, data types).
+ * The endpoint's SQL parser: Spark's (with Delta's) parser, and every client statement checked by
+ * {@link ReadOnlyGuard#checkStatement} before it is returned, so nothing of a refused statement
+ * runs. The session options are checked before the text is parsed, so a session that switched
+ * variable substitution on in its connection URL never gets {@code ${env:...}} substituted. Only
+ * {@link #parsePlan} takes client text; the other entry points parse Spark's, Delta's and Polku's
+ * own text (view definitions, data types).
  */
 final class GuardedParser implements ParserInterface {
   private final SparkSession session;

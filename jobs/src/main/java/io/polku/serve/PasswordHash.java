@@ -9,9 +9,9 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Salted PBKDF2-HMAC-SHA256 password hashes in the form
- * {@code pbkdf2-sha256$ITERATIONS$SALT$HASH} (salt and hash in Base64). The configuration
- * holds only hashes; {@code bin/polku serve --hash-password} makes one.
+ * Salted PBKDF2-HMAC-SHA256 password hashes in the form {@code pbkdf2-sha256$ITERATIONS$SALT$HASH}
+ * (salt and hash in Base64). The configuration holds only hashes; {@code bin/polku serve
+ * --hash-password} makes one.
  */
 public final class PasswordHash {
   static final String SCHEME = "pbkdf2-sha256";
@@ -22,7 +22,12 @@ public final class PasswordHash {
   public static String create(char[] password) {
     byte[] salt = new byte[16];
     new SecureRandom().nextBytes(salt);
-    return SCHEME + "$" + ITERATIONS + "$" + Base64.getEncoder().encodeToString(salt) + "$"
+    return SCHEME
+        + "$"
+        + ITERATIONS
+        + "$"
+        + Base64.getEncoder().encodeToString(salt)
+        + "$"
         + Base64.getEncoder().encodeToString(derive(password, salt, ITERATIONS));
   }
 
@@ -33,7 +38,8 @@ public final class PasswordHash {
       return false;
     }
     try {
-      return Integer.parseInt(parts[1]) > 0 && Base64.getDecoder().decode(parts[2]).length > 0
+      return Integer.parseInt(parts[1]) > 0
+          && Base64.getDecoder().decode(parts[2]).length > 0
           && Base64.getDecoder().decode(parts[3]).length > 0;
     } catch (IllegalArgumentException e) {
       return false;
@@ -55,8 +61,7 @@ public final class PasswordHash {
   private static byte[] derive(char[] password, byte[] salt, int iterations) {
     try {
       PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
-      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec)
-          .getEncoded();
+      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available in this JVM", e);
     }

@@ -10,11 +10,11 @@ import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
 /**
- * Session extension of the SQL endpoint ({@code spark.sql.extensions}): wraps the parser in
- * {@link GuardedParser}, which checks every client statement with {@link ReadOnlyGuard} before
- * it runs, and injects {@link ResultCap} as a post-hoc resolution rule. Only
- * {@code bin/polku serve} installs it. (Not a check rule: Spark runs those on the queries Delta
- * builds over its log too, which are no client's.)
+ * Session extension of the SQL endpoint ({@code spark.sql.extensions}): wraps the parser in {@link
+ * GuardedParser}, which checks every client statement with {@link ReadOnlyGuard} before it runs,
+ * and injects {@link ResultCap} as a post-hoc resolution rule. Only {@code bin/polku serve}
+ * installs it. (Not a check rule: Spark runs those on the queries Delta builds over its log too,
+ * which are no client's.)
  */
 public final class ReadOnlyExtension extends AbstractFunction1<SparkSessionExtensions, BoxedUnit>
     implements java.io.Serializable {
@@ -38,8 +38,7 @@ public final class ReadOnlyExtension extends AbstractFunction1<SparkSessionExten
     }
   }
 
-  private static final class CapBuilder
-      extends AbstractFunction1<SparkSession, Rule<LogicalPlan>>
+  private static final class CapBuilder extends AbstractFunction1<SparkSession, Rule<LogicalPlan>>
       implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 

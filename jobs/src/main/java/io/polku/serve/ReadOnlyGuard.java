@@ -15,8 +15,8 @@ import org.apache.spark.sql.catalyst.analysis.UnresolvedGenerator;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedTable;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedTableOrView;
-import org.apache.spark.sql.catalyst.analysis.UnresolvedView;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedTableValuedFunction;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedView;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.PlanExpression;
@@ -34,31 +34,30 @@ import scala.Tuple2;
 import scala.collection.Iterator;
 
 /**
- * The rule of the SQL endpoint: every client statement is checked by allow-lists
- * ({@link SqlAllowList}) before it runs, and refused with a message that names what was
- * refused. {@link GuardedParser} calls {@link #checkStatement} on every statement a client
- * sends:
+ * The rule of the SQL endpoint: every client statement is checked by allow-lists ({@link
+ * SqlAllowList}) before it runs, and refused with a message that names what was refused. {@link
+ * GuardedParser} calls {@link #checkStatement} on every statement a client sends:
  *
  * <ol>
- *   <li><em>The session</em>: its options may differ from the server's only in
- *       {@link SqlAllowList#SET_KEYS} (options a JDBC URL sets, such as
- *       {@code spark.sql.variable.substitute} or {@code spark.sql.runSQLOnFiles}, refuse every
- *       statement); checked before the text is parsed.</li>
+ *   <li><em>The session</em>: its options may differ from the server's only in {@link
+ *       SqlAllowList#SET_KEYS} (options a JDBC URL sets, such as {@code
+ *       spark.sql.variable.substitute} or {@code spark.sql.runSQLOnFiles}, refuse every statement);
+ *       checked before the text is parsed.
  *   <li><em>As parsed</em>: every function called is a bare built-in name on the function
- *       allow-list; an {@code IDENTIFIER(...)} clause, whose name is only known later, is
- *       refused; every table name is one part, or two with the served database; path-based
- *       tables are refused (before anything is read at the path).</li>
- *   <li><em>As analysed</em> (the statement is analysed once here, without running it): every
- *       plan node is a read operator or an allowed SHOW/DESCRIBE/EXPLAIN/USE/SET command; every
- *       relation is a registered table or view of the served lake; a SET names an allowed key;
- *       every expression is one of Spark's built-in catalyst expressions, never a user
- *       function. EXPLAIN's and DESCRIBE QUERY's inner statement is analysed and checked too.</li>
+ *       allow-list; an {@code IDENTIFIER(...)} clause, whose name is only known later, is refused;
+ *       every table name is one part, or two with the served database; path-based tables are
+ *       refused (before anything is read at the path).
+ *   <li><em>As analysed</em> (the statement is analysed once here, without running it): every plan
+ *       node is a read operator or an allowed SHOW/DESCRIBE/EXPLAIN/USE/SET command; every relation
+ *       is a registered table or view of the served lake; a SET names an allowed key; every
+ *       expression is one of Spark's built-in catalyst expressions, never a user function.
+ *       EXPLAIN's and DESCRIBE QUERY's inner statement is analysed and checked too.
  * </ol>
  *
- * <p>Only client statements are checked: the queries Delta runs over its transaction log while
- * a statement is analysed or runs (path relations, typed Dataset operators) are built with the
- * DataFrame API, not parsed, and are left alone. The server's own statements (registering
- * tables and views) run {@link #privileged}.
+ * <p>Only client statements are checked: the queries Delta runs over its transaction log while a
+ * statement is analysed or runs (path relations, typed Dataset operators) are built with the
+ * DataFrame API, not parsed, and are left alone. The server's own statements (registering tables
+ * and views) run {@link #privileged}.
  */
 public final class ReadOnlyGuard {
   private ReadOnlyGuard() {}
@@ -69,18 +68,24 @@ public final class ReadOnlyGuard {
   private static final String EXPRESSIONS = "org.apache.spark.sql.catalyst.expressions.";
 
   /**
-   * Expression classes of {@link #EXPRESSIONS} that are never allowed, though no allowed
-   * function produces them: a second line behind the function allow-list.
+   * Expression classes of {@link #EXPRESSIONS} that are never allowed, though no allowed function
+   * produces them: a second line behind the function allow-list.
    */
-  private static final List<String> NEVER = List.of(EXPRESSIONS + "CallMethodViaReflection",
-      EXPRESSIONS + "ScalaUDF", EXPRESSIONS + "PythonUDF", EXPRESSIONS + "PythonUDAF",
-      EXPRESSIONS + "PythonUDTF", EXPRESSIONS + "InputFileName",
-      EXPRESSIONS + "InputFileBlockStart", EXPRESSIONS + "InputFileBlockLength",
-      EXPRESSIONS + "xml.");
+  private static final List<String> NEVER =
+      List.of(
+          EXPRESSIONS + "CallMethodViaReflection",
+          EXPRESSIONS + "ScalaUDF",
+          EXPRESSIONS + "PythonUDF",
+          EXPRESSIONS + "PythonUDAF",
+          EXPRESSIONS + "PythonUDTF",
+          EXPRESSIONS + "InputFileName",
+          EXPRESSIONS + "InputFileBlockStart",
+          EXPRESSIONS + "InputFileBlockLength",
+          EXPRESSIONS + "xml.");
 
   /**
-   * Runs {@code action} on this thread with the rule lifted: how the server itself registers
-   * tables and views.
+   * Runs {@code action} on this thread with the rule lifted: how the server itself registers tables
+   * and views.
    */
   public static <T> T privileged(Supplier<T> action) {
     boolean before = PRIVILEGED.get();
@@ -105,8 +110,8 @@ public final class ReadOnlyGuard {
 
   /**
    * Checks a client statement as parsed, then analyses it (without running it) and checks the
-   * analysed plan; throws {@link ReadOnlyViolation} for anything not allowed. Analysis errors
-   * (an unknown column, a type error) are thrown as Spark throws them.
+   * analysed plan; throws {@link ReadOnlyViolation} for anything not allowed. Analysis errors (an
+   * unknown column, a type error) are thrown as Spark throws them.
    */
   public static void checkStatement(SparkSession session, LogicalPlan parsed) {
     if (isPrivileged()) {
@@ -114,8 +119,7 @@ public final class ReadOnlyGuard {
     }
     Served served = ServedCatalog.get();
     checkSessionOptions(session, served);
-    walk(parsed, true, node -> checkParsedNode(node, served),
-        ReadOnlyGuard::checkParsedExpression);
+    walk(parsed, true, node -> checkParsedNode(node, served), ReadOnlyGuard::checkParsedExpression);
     List<LogicalPlan> statements = new ArrayList<>();
     statements.add(parsed);
     if (parsed instanceof ExplainCommand e) {
@@ -124,8 +128,13 @@ public final class ReadOnlyGuard {
       statements.add(d.plan());
     }
     for (LogicalPlan statement : statements) {
-      LogicalPlan analysed = privileged(() -> session.sessionState()
-          .executePlan(statement, CommandExecutionMode.SKIP()).analyzed());
+      LogicalPlan analysed =
+          privileged(
+              () ->
+                  session
+                      .sessionState()
+                      .executePlan(statement, CommandExecutionMode.SKIP())
+                      .analyzed());
       check(session, analysed);
     }
   }
@@ -142,34 +151,41 @@ public final class ReadOnlyGuard {
 
   /**
    * The session's options that are not allowed, key to value: an option may differ from the
-   * server's only in {@link SqlAllowList#SET_KEYS}, {@link SqlAllowList#ENGINE_MANAGED_KEYS},
-   * or by holding the option's registered default where the server does not set it (Spark and
-   * Delta write some defaults into a new session's options). A server option the session no
-   * longer holds (unset) counts with its registered default.
+   * server's only in {@link SqlAllowList#SET_KEYS}, {@link SqlAllowList#ENGINE_MANAGED_KEYS}, or by
+   * holding the option's registered default where the server does not set it (Spark and Delta write
+   * some defaults into a new session's options). A server option the session no longer holds
+   * (unset) counts with its registered default.
    *
    * @param session the options the session holds
    * @param server the server session's options
    * @param defaults an option's registered default value, or null when it has none
    */
-  static Map<String, String> disallowedOptions(Map<String, String> session,
-      Map<String, String> server, java.util.function.Function<String, String> defaults) {
+  static Map<String, String> disallowedOptions(
+      Map<String, String> session,
+      Map<String, String> server,
+      java.util.function.Function<String, String> defaults) {
     Map<String, String> bad = new TreeMap<>();
-    session.forEach((k, v) -> {
-      if (SqlAllowList.SET_KEYS.contains(k) || v.equals(server.get(k))
-          || SqlAllowList.ENGINE_MANAGED_KEYS.contains(k)
-          || (!server.containsKey(k) && v.equals(defaults.apply(k)))) {
-        return;
-      }
-      bad.put(k, v);
-    });
-    server.forEach((k, v) -> {
-      String fallback = defaults.apply(k);
-      if (!session.containsKey(k) && !SqlAllowList.SET_KEYS.contains(k)
-          && !SqlAllowList.ENGINE_MANAGED_KEYS.contains(k) && fallback != null
-          && !fallback.equals(v)) {
-        bad.put(k, fallback + " (unset)");
-      }
-    });
+    session.forEach(
+        (k, v) -> {
+          if (SqlAllowList.SET_KEYS.contains(k)
+              || v.equals(server.get(k))
+              || SqlAllowList.ENGINE_MANAGED_KEYS.contains(k)
+              || (!server.containsKey(k) && v.equals(defaults.apply(k)))) {
+            return;
+          }
+          bad.put(k, v);
+        });
+    server.forEach(
+        (k, v) -> {
+          String fallback = defaults.apply(k);
+          if (!session.containsKey(k)
+              && !SqlAllowList.SET_KEYS.contains(k)
+              && !SqlAllowList.ENGINE_MANAGED_KEYS.contains(k)
+              && fallback != null
+              && !fallback.equals(v)) {
+            bad.put(k, fallback + " (unset)");
+          }
+        });
     return bad;
   }
 
@@ -184,24 +200,31 @@ public final class ReadOnlyGuard {
     if (session == null || served == null) {
       return;
     }
-    Map<String, String> bad = disallowedOptions(
-        scala.collection.JavaConverters.mapAsJavaMap(
-            session.sessionState().conf().getAllConfs()), served.serverOptions(),
-        ReadOnlyGuard::registeredDefault);
+    Map<String, String> bad =
+        disallowedOptions(
+            scala.collection.JavaConverters.mapAsJavaMap(
+                session.sessionState().conf().getAllConfs()),
+            served.serverOptions(),
+            ReadOnlyGuard::registeredDefault);
     if (!bad.isEmpty()) {
-      throw new ReadOnlyViolation("this session changed the server option(s) " + bad.keySet()
-          + ", by SET or in the connection URL; only " + new java.util.TreeSet<>(
-          SqlAllowList.SET_KEYS) + " may differ. Connect again without them in the JDBC URL");
+      throw new ReadOnlyViolation(
+          "this session changed the server option(s) "
+              + bad.keySet()
+              + ", by SET or in the connection URL; only "
+              + new java.util.TreeSet<>(SqlAllowList.SET_KEYS)
+              + " may differ. Connect again without them in the JDBC URL");
     }
   }
 
   /**
    * Visits every plan node, including subqueries in expressions and CTE bodies, and every
-   * expression of each node. With {@code inner} (parsed plans), also the statement inside
-   * EXPLAIN / DESCRIBE QUERY; analysed plans keep it unresolved, and {@link #checkStatement}
-   * analyses and checks it on its own.
+   * expression of each node. With {@code inner} (parsed plans), also the statement inside EXPLAIN /
+   * DESCRIBE QUERY; analysed plans keep it unresolved, and {@link #checkStatement} analyses and
+   * checks it on its own.
    */
-  private static void walk(LogicalPlan root, boolean inner,
+  private static void walk(
+      LogicalPlan root,
+      boolean inner,
       java.util.function.Consumer<LogicalPlan> onNode,
       java.util.function.Consumer<Expression> onExpression) {
     List<LogicalPlan> todo = new ArrayList<>();
@@ -262,20 +285,24 @@ public final class ReadOnlyGuard {
     } else if (node instanceof UnresolvedView v) {
       checkTableName(v.multipartIdentifier(), served);
     } else if (node.getClass().getSimpleName().contains("PathBased")) {
-      throw new ReadOnlyViolation("a table given by its path is not allowed; only the lake's"
-          + " registered tables are served (see SHOW TABLES), never a path");
+      throw new ReadOnlyViolation(
+          "a table given by its path is not allowed; only the lake's"
+              + " registered tables are served (see SHOW TABLES), never a path");
     }
     if (node instanceof UnresolvedTableValuedFunction f) {
       String name = bareName(f.name());
       if (name == null || !SqlAllowList.TABLE_FUNCTIONS.contains(name)) {
-        throw new ReadOnlyViolation("the table function " + f.name().mkString(".") + " is not"
-            + " on the endpoint's allow-list " + new java.util.TreeSet<>(
-            SqlAllowList.TABLE_FUNCTIONS));
+        throw new ReadOnlyViolation(
+            "the table function "
+                + f.name().mkString(".")
+                + " is not"
+                + " on the endpoint's allow-list "
+                + new java.util.TreeSet<>(SqlAllowList.TABLE_FUNCTIONS));
       }
     }
     if (node.getClass().getName().endsWith(".PlanWithUnresolvedIdentifier")) {
-      throw new ReadOnlyViolation("an IDENTIFIER(...) clause is not allowed; name the table"
-          + " directly");
+      throw new ReadOnlyViolation(
+          "an IDENTIFIER(...) clause is not allowed; name the table" + " directly");
     }
   }
 
@@ -286,26 +313,31 @@ public final class ReadOnlyGuard {
       name = bareName(f.nameParts());
       shown = f.nameParts().mkString(".");
     } else if (e instanceof UnresolvedGenerator g) {
-      name = g.name().database().isDefined() ? null
-          : g.name().funcName().toLowerCase(Locale.ROOT);
+      name = g.name().database().isDefined() ? null : g.name().funcName().toLowerCase(Locale.ROOT);
       shown = g.name().unquotedString();
       if (name != null && SqlAllowList.TABLE_FUNCTIONS.contains(name)) {
         return;
       }
     } else if (e.getClass().getName().endsWith(".ExpressionWithUnresolvedIdentifier")) {
-      throw new ReadOnlyViolation("an IDENTIFIER(...) clause is not allowed; call the function"
-          + " by its name");
+      throw new ReadOnlyViolation(
+          "an IDENTIFIER(...) clause is not allowed; call the function" + " by its name");
     } else {
       return;
     }
     if (name != null && SqlAllowList.REFUSED_FUNCTIONS.containsKey(name)) {
-      throw new ReadOnlyViolation("the function " + name + " is not allowed: it "
-          + SqlAllowList.REFUSED_FUNCTIONS.get(name));
+      throw new ReadOnlyViolation(
+          "the function "
+              + name
+              + " is not allowed: it "
+              + SqlAllowList.REFUSED_FUNCTIONS.get(name));
     }
     if (name == null || !SqlAllowList.FUNCTIONS.contains(name)) {
-      throw new ReadOnlyViolation("the function " + shown + " is not on the endpoint's"
-          + " allow-list of built-in functions (user functions cannot be created or called;"
-          + " call built-ins by their bare name, e.g. upper(x))");
+      throw new ReadOnlyViolation(
+          "the function "
+              + shown
+              + " is not on the endpoint's"
+              + " allow-list of built-in functions (user functions cannot be created or called;"
+              + " call built-ins by their bare name, e.g. upper(x))");
     }
   }
 
@@ -316,14 +348,18 @@ public final class ReadOnlyGuard {
    */
   private static void checkTableName(scala.collection.Seq<String> parts, Served served) {
     String db = served == null ? null : served.database();
-    boolean ok = parts.size() == 1
-        || (parts.size() == 2 && parts.head().equalsIgnoreCase(db))
-        || (parts.size() == 3 && parts.head().equalsIgnoreCase("spark_catalog")
-            && parts.apply(1).equalsIgnoreCase(db));
+    boolean ok =
+        parts.size() == 1
+            || (parts.size() == 2 && parts.head().equalsIgnoreCase(db))
+            || (parts.size() == 3
+                && parts.head().equalsIgnoreCase("spark_catalog")
+                && parts.apply(1).equalsIgnoreCase(db));
     if (!ok) {
-      throw new ReadOnlyViolation(parts.mkString(".") + " is not one of the lake's registered"
-          + " tables; only the lake's tables and views are served (see SHOW TABLES), never a"
-          + " path or another database");
+      throw new ReadOnlyViolation(
+          parts.mkString(".")
+              + " is not one of the lake's registered"
+              + " tables; only the lake's tables and views are served (see SHOW TABLES), never a"
+              + " path or another database");
     }
   }
 
@@ -335,29 +371,39 @@ public final class ReadOnlyGuard {
   private static void checkNode(LogicalPlan node, Served served) {
     String cls = node.getClass().getName();
     if (!SqlAllowList.PLAN_NODES.contains(cls)) {
-      throw new ReadOnlyViolation(statementOf(node.getClass().getSimpleName())
-          + " is not allowed (" + node.getClass().getSimpleName() + " is not a read operator"
-          + " on the endpoint's allow-list)");
+      throw new ReadOnlyViolation(
+          statementOf(node.getClass().getSimpleName())
+              + " is not allowed ("
+              + node.getClass().getSimpleName()
+              + " is not a read operator"
+              + " on the endpoint's allow-list)");
     }
     if (node instanceof LogicalRelation r) {
       requireServed(r.catalogTable(), served, "a relation");
     } else if (node instanceof View v) {
-      if (served == null || !(served.isView(v.desc().identifier())
-          || served.isTable(v.desc().identifier()))) {
-        throw new ReadOnlyViolation("the view " + v.desc().identifier().unquotedString()
-            + " is not one of the lake's registered views");
+      if (served == null
+          || !(served.isView(v.desc().identifier()) || served.isTable(v.desc().identifier()))) {
+        throw new ReadOnlyViolation(
+            "the view "
+                + v.desc().identifier().unquotedString()
+                + " is not one of the lake's registered views");
       }
     } else if (node instanceof ResolvedTable t) {
       String name = t.identifier().name();
-      boolean servedName = served != null && t.identifier().namespace().length == 1
-          && t.identifier().namespace()[0].equals(served.database())
-          && served.tables().contains(name);
+      boolean servedName =
+          served != null
+              && t.identifier().namespace().length == 1
+              && t.identifier().namespace()[0].equals(served.database())
+              && served.tables().contains(name);
       if (!servedName || (t.table() instanceof DeltaTableV2 d && d.catalogTable().isEmpty())) {
-        throw new ReadOnlyViolation(t.identifier() + " is not a registered table of the lake;"
-            + " only the lake's tables are served (see SHOW TABLES), never paths");
+        throw new ReadOnlyViolation(
+            t.identifier()
+                + " is not a registered table of the lake;"
+                + " only the lake's tables are served (see SHOW TABLES), never paths");
       }
     } else if (node instanceof ResolvedPersistentView v) {
-      if (served == null || v.identifier().namespace().length != 1
+      if (served == null
+          || v.identifier().namespace().length != 1
           || !v.identifier().namespace()[0].equals(served.database())
           || !served.views().contains(v.identifier().name())) {
         throw new ReadOnlyViolation(v.identifier() + " is not a registered view of the lake");
@@ -371,25 +417,34 @@ public final class ReadOnlyGuard {
 
   private static void requireServed(Option<CatalogTable> table, Served served, String what) {
     if (table.isEmpty()) {
-      throw new ReadOnlyViolation(what + " over a path is not allowed; only the lake's"
-          + " registered tables are served (see SHOW TABLES)");
+      throw new ReadOnlyViolation(
+          what
+              + " over a path is not allowed; only the lake's"
+              + " registered tables are served (see SHOW TABLES)");
     }
     if (served == null || !served.isTable(table.get().identifier())) {
-      throw new ReadOnlyViolation(table.get().identifier().unquotedString() + " is not a"
-          + " registered table of the lake");
+      throw new ReadOnlyViolation(
+          table.get().identifier().unquotedString()
+              + " is not a"
+              + " registered table of the lake");
     }
   }
 
   private static void checkSet(SetCommand set) {
     Option<Tuple2<String, Option<String>>> kv = set.kv();
     if (kv.isEmpty()) {
-      throw new ReadOnlyViolation("SET without a key (listing the server's settings) is not"
-          + " allowed; SET one of " + new java.util.TreeSet<>(SqlAllowList.SET_KEYS));
+      throw new ReadOnlyViolation(
+          "SET without a key (listing the server's settings) is not"
+              + " allowed; SET one of "
+              + new java.util.TreeSet<>(SqlAllowList.SET_KEYS));
     }
     String key = kv.get()._1().trim();
     if (!SqlAllowList.SET_KEYS.contains(key)) {
-      throw new ReadOnlyViolation("SET " + key + " is not allowed; a session may SET only "
-          + new java.util.TreeSet<>(SqlAllowList.SET_KEYS));
+      throw new ReadOnlyViolation(
+          "SET "
+              + key
+              + " is not allowed; a session may SET only "
+              + new java.util.TreeSet<>(SqlAllowList.SET_KEYS));
     }
   }
 
@@ -402,20 +457,32 @@ public final class ReadOnlyGuard {
       }
     }
     if (!builtIn) {
-      throw new ReadOnlyViolation("the expression " + e.prettyName() + " ("
-          + e.getClass().getSimpleName() + ") is not a built-in function on the endpoint's"
-          + " allow-list; user functions and reflection cannot be called");
+      throw new ReadOnlyViolation(
+          "the expression "
+              + e.prettyName()
+              + " ("
+              + e.getClass().getSimpleName()
+              + ") is not a built-in function on the endpoint's"
+              + " allow-list; user functions and reflection cannot be called");
     }
   }
 
   /** A readable statement kind for a plan class name. */
   static String statementOf(String planClass) {
     String n = planClass.toLowerCase(Locale.ROOT);
-    for (String[] kw : new String[][] {{"scripttransformation", "SELECT TRANSFORM (a script)"},
-        {"optimize", "OPTIMIZE"}, {"vacuum", "VACUUM"}, {"restore", "RESTORE"},
-        {"cache", "CACHE"}, {"jar", "ADD JAR"}, {"addfile", "ADD FILE"},
-        {"function", "CREATE/DROP FUNCTION"}, {"view", "CREATE/ALTER/DROP VIEW"},
-        {"loaddata", "LOAD DATA"}}) {
+    for (String[] kw :
+        new String[][] {
+          {"scripttransformation", "SELECT TRANSFORM (a script)"},
+          {"optimize", "OPTIMIZE"},
+          {"vacuum", "VACUUM"},
+          {"restore", "RESTORE"},
+          {"cache", "CACHE"},
+          {"jar", "ADD JAR"},
+          {"addfile", "ADD FILE"},
+          {"function", "CREATE/DROP FUNCTION"},
+          {"view", "CREATE/ALTER/DROP VIEW"},
+          {"loaddata", "LOAD DATA"}
+        }) {
       if (n.contains(kw[0])) {
         return kw[1];
       }
@@ -426,8 +493,12 @@ public final class ReadOnlyGuard {
       return "DELETE";
     } else if (n.contains("update")) {
       return "UPDATE";
-    } else if (n.contains("insert") || n.contains("append") || n.contains("overwrite")
-        || n.contains("writedata") || n.contains("replacedata") || n.contains("writedelta")) {
+    } else if (n.contains("insert")
+        || n.contains("append")
+        || n.contains("overwrite")
+        || n.contains("writedata")
+        || n.contains("replacedata")
+        || n.contains("writedelta")) {
       return "INSERT";
     } else if (n.contains("truncate")) {
       return "TRUNCATE";
@@ -435,8 +506,11 @@ public final class ReadOnlyGuard {
       return "DROP";
     } else if (n.contains("create") || n.contains("ctas") || n.contains("replacetable")) {
       return "CREATE";
-    } else if (n.contains("alter") || n.contains("addcolumns") || n.contains("rename")
-        || n.contains("settableproperties") || n.contains("unsettableproperties")) {
+    } else if (n.contains("alter")
+        || n.contains("addcolumns")
+        || n.contains("rename")
+        || n.contains("settableproperties")
+        || n.contains("unsettableproperties")) {
       return "ALTER";
     }
     return "This statement";
@@ -445,10 +519,13 @@ public final class ReadOnlyGuard {
   /** Why a statement was refused; the message names the fix. */
   public static final class ReadOnlyViolation extends RuntimeException {
     ReadOnlyViolation(String what) {
-      super("Polku's SQL endpoint is read-only: " + what + ". Only the nightly"
-          + " (bin/polku nightly) writes the lake; change the sources or the configuration and"
-          + " re-run it. Queries (SELECT) over the lake's tables and views, SHOW, DESCRIBE and"
-          + " EXPLAIN are allowed.");
+      super(
+          "Polku's SQL endpoint is read-only: "
+              + what
+              + ". Only the nightly"
+              + " (bin/polku nightly) writes the lake; change the sources or the configuration and"
+              + " re-run it. Queries (SELECT) over the lake's tables and views, SHOW, DESCRIBE and"
+              + " EXPLAIN are allowed.");
     }
   }
 }

@@ -5,10 +5,10 @@ import java.util.Set;
 import org.apache.spark.sql.catalyst.TableIdentifier;
 
 /**
- * What the running endpoint serves, for {@link ReadOnlyGuard}: the database, the registered
- * table and view names, and the server session's own options (a client session may not
- * differ from them but in {@link SqlAllowList#SET_KEYS}). Spark builds the guard's rules by
- * class name, so the state is held here, set by {@link SqlServer} at start and on refresh.
+ * What the running endpoint serves, for {@link ReadOnlyGuard}: the database, the registered table
+ * and view names, and the server session's own options (a client session may not differ from them
+ * but in {@link SqlAllowList#SET_KEYS}). Spark builds the guard's rules by class name, so the state
+ * is held here, set by {@link SqlServer} at start and on refresh.
  */
 public final class ServedCatalog {
   private ServedCatalog() {}
@@ -20,8 +20,12 @@ public final class ServedCatalog {
    * @param serverOptions the server session's SQL options (its {@code getAllConfs})
    * @param maxResultRows the row cap of a client query ({@link ResultCap}); 0 for none
    */
-  public record Served(String database, Set<String> tables, Set<String> views,
-      Map<String, String> serverOptions, long maxResultRows) {
+  public record Served(
+      String database,
+      Set<String> tables,
+      Set<String> views,
+      Map<String, String> serverOptions,
+      long maxResultRows) {
     public Served {
       tables = Set.copyOf(tables);
       views = Set.copyOf(views);

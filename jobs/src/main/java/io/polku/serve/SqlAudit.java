@@ -16,16 +16,16 @@ import org.apache.spark.sql.hive.thriftserver.ui.SparkListenerThriftServerOperat
 /**
  * The endpoint's audit log (logger {@code polku.sql.audit}, in the serve log): one line when a
  * client statement starts and one when it ends, with the user, the session, the statement with
- * every literal value replaced by {@code ?} (so identifiers analysts filter on, such as
- * customer ids, are not logged), the outcome and the time taken. Spark's own statement logging
- * is off in log4j2.properties, since it logs the text with its values.
+ * every literal value replaced by {@code ?} (so identifiers analysts filter on, such as customer
+ * ids, are not logged), the outcome and the time taken. Spark's own statement logging is off in
+ * log4j2.properties, since it logs the text with its values.
  */
 final class SqlAudit extends SparkListener {
   private static final Logger LOG = LogManager.getLogger("polku.sql.audit");
-  private static final Pattern STRING = Pattern.compile(
-      "(?i)(?:\\b[xr])?('(?:[^'\\\\]|\\\\.|'')*'|\"(?:[^\"\\\\]|\\\\.|\"\")*\")");
-  private static final Pattern NUMBER = Pattern.compile(
-      "(?<![\\w`.$])\\.?\\d[\\d.]*(?:[eE][+-]?\\d+)?[a-zA-Z]{0,2}(?![\\w`])");
+  private static final Pattern STRING =
+      Pattern.compile("(?i)(?:\\b[xr])?('(?:[^'\\\\]|\\\\.|'')*'|\"(?:[^\"\\\\]|\\\\.|\"\")*\")");
+  private static final Pattern NUMBER =
+      Pattern.compile("(?<![\\w`.$])\\.?\\d[\\d.]*(?:[eE][+-]?\\d+)?[a-zA-Z]{0,2}(?![\\w`])");
   private static final Pattern UNTERMINATED = Pattern.compile("['\"].*", Pattern.DOTALL);
   private static final Pattern ERROR_CLASS = Pattern.compile("\\[([A-Z][A-Z0-9_.]+)\\]");
 
@@ -58,11 +58,14 @@ final class SqlAudit extends SparkListener {
   @Override
   public void onOtherEvent(SparkListenerEvent event) {
     if (event instanceof SparkListenerThriftServerOperationStart s) {
-      Started st = new Started(s.userName(), s.sessionId(), redact(s.statement()),
-          s.startTime());
+      Started st = new Started(s.userName(), s.sessionId(), redact(s.statement()), s.startTime());
       running.put(s.id(), st);
-      LOG.info("start user={} session={} operation={} statement: {}", st.user(), st.session(),
-          s.id(), st.statement());
+      LOG.info(
+          "start user={} session={} operation={} statement: {}",
+          st.user(),
+          st.session(),
+          s.id(),
+          st.statement());
     } else if (event instanceof SparkListenerThriftServerOperationError e) {
       end(e.id(), outcome(e.errorMsg()), e.finishTime());
     } else if (event instanceof SparkListenerThriftServerOperationFinish f) {
@@ -77,7 +80,12 @@ final class SqlAudit extends SparkListener {
     if (st == null) {
       return;
     }
-    LOG.info("end user={} session={} operation={} {} in {} ms", st.user(), st.session(), id,
-        outcome, finishMillis - st.startMillis());
+    LOG.info(
+        "end user={} session={} operation={} {} in {} ms",
+        st.user(),
+        st.session(),
+        id,
+        outcome,
+        finishMillis - st.startMillis());
   }
 }

@@ -26,13 +26,12 @@ import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
  * Hive/Spark JDBC and ODBC drivers connect) over the lake's tables and BI views.
  *
  * <p>The session uses the in-memory catalog (no metastore on disk); tables are registered by
- * location with their comments, so a query always reads the latest committed Delta version
- * and a nightly running in another process is seen without a restart. Tables that appear
- * later are registered every {@code polku.serve.refresh-seconds}. Every client statement
- * passes {@link ReadOnlyGuard} (allow-lists of plan nodes, relations, functions and session
- * options), is capped at {@code polku.serve.max-result-rows} rows ({@link ResultCap}) and
- * {@code polku.serve.query-timeout-seconds}, and is audited without its values
- * ({@link SqlAudit}).
+ * location with their comments, so a query always reads the latest committed Delta version and a
+ * nightly running in another process is seen without a restart. Tables that appear later are
+ * registered every {@code polku.serve.refresh-seconds}. Every client statement passes {@link
+ * ReadOnlyGuard} (allow-lists of plan nodes, relations, functions and session options), is capped
+ * at {@code polku.serve.max-result-rows} rows ({@link ResultCap}) and {@code
+ * polku.serve.query-timeout-seconds}, and is audited without its values ({@link SqlAudit}).
  */
 public final class SqlServer implements AutoCloseable {
   private final SparkSession spark;
@@ -44,8 +43,13 @@ public final class SqlServer implements AutoCloseable {
   private volatile List<String> views;
   private final Map<String, String> serverOptions;
 
-  private SqlServer(SparkSession spark, HiveThriftServer2 server, Lake lake,
-      ServeOptions options, List<TableSpec> registered, List<String> views,
+  private SqlServer(
+      SparkSession spark,
+      HiveThriftServer2 server,
+      Lake lake,
+      ServeOptions options,
+      List<TableSpec> registered,
+      List<String> views,
       Map<String, String> serverOptions) {
     this.serverOptions = serverOptions;
     this.spark = spark;
@@ -54,19 +58,22 @@ public final class SqlServer implements AutoCloseable {
     this.options = options;
     this.registered = registered;
     this.views = views;
-    this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "polku-serve-refresh");
-      t.setDaemon(true);
-      return t;
-    });
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "polku-serve-refresh");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Spark settings of the serving session, on top of the configuration's. */
   static Map<String, String> sessionSettings(PolkuConfig config, ServeOptions options) {
     Map<String, String> s = new LinkedHashMap<>();
     String extensions = config.sparkConf().getOrDefault("spark.sql.extensions", "");
-    s.put("spark.sql.extensions", (extensions.isBlank() ? "" : extensions + ",")
-        + ReadOnlyExtension.class.getName());
+    s.put(
+        "spark.sql.extensions",
+        (extensions.isBlank() ? "" : extensions + ",") + ReadOnlyExtension.class.getName());
     // Must be set when the session is built; later they are ignored (binds 0.0.0.0:10000).
     s.put("spark.hadoop.hive.server2.thrift.port", String.valueOf(options.port()));
     s.put("spark.hadoop.hive.server2.thrift.bind.host", options.host());
@@ -94,19 +101,19 @@ public final class SqlServer implements AutoCloseable {
       case "password" -> {
         PasswordAuthenticator.configure(options.users());
         System.setProperty("hive.server2.authentication", "CUSTOM");
-        System.setProperty("hive.server2.custom.authentication.class",
-            PasswordAuthenticator.class.getName());
+        System.setProperty(
+            "hive.server2.custom.authentication.class", PasswordAuthenticator.class.getName());
       }
       case "ldap" -> {
         System.setProperty("hive.server2.authentication", "LDAP");
         System.setProperty("hive.server2.authentication.ldap.url", options.ldap().get("url"));
         if (options.ldap().containsKey("base-dn")) {
-          System.setProperty("hive.server2.authentication.ldap.baseDN",
-              options.ldap().get("base-dn"));
+          System.setProperty(
+              "hive.server2.authentication.ldap.baseDN", options.ldap().get("base-dn"));
         }
         if (options.ldap().containsKey("domain")) {
-          System.setProperty("hive.server2.authentication.ldap.Domain",
-              options.ldap().get("domain"));
+          System.setProperty(
+              "hive.server2.authentication.ldap.Domain", options.ldap().get("domain"));
         }
       }
       default -> System.setProperty("hive.server2.authentication", "NONE");
@@ -119,25 +126,32 @@ public final class SqlServer implements AutoCloseable {
       probe.setReuseAddress(true);
       probe.bind(new InetSocketAddress(options.host(), options.port()));
     } catch (IOException e) {
-      throw new ConfigException("polku.serve.port = " + options.port() + " on "
-          + options.host() + " cannot be used (" + e.getMessage() + "); expected a free port;"
-          + " stop the process using it or pass --port with another one");
+      throw new ConfigException(
+          "polku.serve.port = "
+              + options.port()
+              + " on "
+              + options.host()
+              + " cannot be used ("
+              + e.getMessage()
+              + "); expected a free port;"
+              + " stop the process using it or pass --port with another one");
     }
   }
 
   /**
-   * Opens the session, registers the lake's tables and views and starts the endpoint. The
-   * caller closes it (or the JVM's shutdown does).
+   * Opens the session, registers the lake's tables and views and starts the endpoint. The caller
+   * closes it (or the JVM's shutdown does).
    */
-  public static SqlServer start(PolkuConfig config, ServeOptions options,
-      Consumer<String> progress) {
+  public static SqlServer start(
+      PolkuConfig config, ServeOptions options, Consumer<String> progress) {
     checkPortFree(options);
     configureAuthentication(options);
     System.setProperty("derby.stream.error.file", "/dev/null");
     if (SparkSession.getDefaultSession().isDefined()) {
-      throw new IllegalStateException("bin/polku serve needs its own JVM: a SparkSession"
-          + " exists already, and the endpoint's read-only rule and port are fixed when the"
-          + " session is built; start it as its own process");
+      throw new IllegalStateException(
+          "bin/polku serve needs its own JVM: a SparkSession"
+              + " exists already, and the endpoint's read-only rule and port are fixed when the"
+              + " session is built; start it as its own process");
     }
     SparkSession spark = SparkSessions.build(config, sessionSettings(config, options));
     Lake lake = new Lake(spark, config.lakeRoot(), config.database());
@@ -147,15 +161,18 @@ public final class SqlServer implements AutoCloseable {
     ServedCatalog.set(served(lake, options, registered, views, serverOptions));
     spark.sparkContext().addSparkListener(new SqlAudit());
     if (registered.isEmpty()) {
-      progress.accept("warning: no Polku table exists under " + lake.root() + " yet; run"
-          + " `bin/polku nightly` (tables are picked up every " + options.refreshSeconds()
-          + " s)");
+      progress.accept(
+          "warning: no Polku table exists under "
+              + lake.root()
+              + " yet; run"
+              + " `bin/polku nightly` (tables are picked up every "
+              + options.refreshSeconds()
+              + " s)");
     }
     HiveThriftServer2 server = HiveThriftServer2.startWithContext(spark.sqlContext());
-    SqlServer s = new SqlServer(spark, server, lake, options, registered, views,
-        serverOptions);
-    s.refresher.scheduleWithFixedDelay(s::refresh, options.refreshSeconds(),
-        options.refreshSeconds(), TimeUnit.SECONDS);
+    SqlServer s = new SqlServer(spark, server, lake, options, registered, views, serverOptions);
+    s.refresher.scheduleWithFixedDelay(
+        s::refresh, options.refreshSeconds(), options.refreshSeconds(), TimeUnit.SECONDS);
     return s;
   }
 
@@ -177,35 +194,46 @@ public final class SqlServer implements AutoCloseable {
 
   /**
    * The options a client session may hold without having set them: the server session's SQL
-   * options, and the HiveServer2 settings (system properties such as the authentication) that
-   * the Thrift server copies into every new session.
+   * options, and the HiveServer2 settings (system properties such as the authentication) that the
+   * Thrift server copies into every new session.
    */
   private static Map<String, String> serverOptions(SparkSession spark) {
     Map<String, String> m = new java.util.HashMap<>();
-    for (Map.Entry<Object, Object> e : new org.apache.hadoop.hive.conf.HiveConf(
-        spark.sessionState().newHadoopConf(), org.apache.hadoop.hive.conf.HiveConf.class)
-        .getAllProperties().entrySet()) {
+    for (Map.Entry<Object, Object> e :
+        new org.apache.hadoop.hive.conf.HiveConf(
+                spark.sessionState().newHadoopConf(), org.apache.hadoop.hive.conf.HiveConf.class)
+            .getAllProperties()
+            .entrySet()) {
       String key = String.valueOf(e.getKey());
       if (key.startsWith("hive.")) {
         m.put(key, String.valueOf(e.getValue()));
       }
     }
-    m.putAll(scala.collection.JavaConverters.mapAsJavaMap(
-        spark.sessionState().conf().getAllConfs()));
+    m.putAll(
+        scala.collection.JavaConverters.mapAsJavaMap(spark.sessionState().conf().getAllConfs()));
     return Map.copyOf(m);
   }
 
-  private static ServedCatalog.Served served(Lake lake, ServeOptions options,
-      List<TableSpec> tables, List<String> views, Map<String, String> serverOptions) {
-    return new ServedCatalog.Served(lake.database(),
+  private static ServedCatalog.Served served(
+      Lake lake,
+      ServeOptions options,
+      List<TableSpec> tables,
+      List<String> views,
+      Map<String, String> serverOptions) {
+    return new ServedCatalog.Served(
+        lake.database(),
         tables.stream().map(TableSpec::name).collect(java.util.stream.Collectors.toSet()),
-        java.util.Set.copyOf(views), serverOptions, options.maxResultRows());
+        java.util.Set.copyOf(views),
+        serverOptions,
+        options.maxResultRows());
   }
 
   /** The views {@link Lake#registerExisting} created over these tables. */
   private static List<String> viewsOver(List<TableSpec> tables) {
-    return Views.ALL.stream().filter(v -> tables.containsAll(v.reads()))
-        .map(ViewSpec::name).toList();
+    return Views.ALL.stream()
+        .filter(v -> tables.containsAll(v.reads()))
+        .map(ViewSpec::name)
+        .toList();
   }
 
   public List<TableSpec> tables() {

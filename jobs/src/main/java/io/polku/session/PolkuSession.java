@@ -17,15 +17,17 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Opening a process's environment from a loaded configuration: the log file, the SparkSession
- * and the lake (with its tables registered, or not). Shared by the command line, the SQL
- * endpoint and notebooks ({@code NotebookEnv}), so that none of them depends on another.
+ * Opening a process's environment from a loaded configuration: the log file, the SparkSession and
+ * the lake (with its tables registered, or not). Shared by the command line, the SQL endpoint and
+ * notebooks ({@code NotebookEnv}), so that none of them depends on another.
  */
 public final class PolkuSession {
   public static final String LOG_FILE_PROPERTY = "polku.log.file";
   public static final String LOG_DIR_PROPERTY = "polku.log.dir";
+
   /** Configuration keys, also the system properties log4j2.properties reads. */
   public static final String RETENTION_KEY = "polku.logs.retention-days";
+
   public static final String MAX_FILE_KEY = "polku.logs.max-file-mb";
 
   private PolkuSession() {}
@@ -38,9 +40,9 @@ public final class PolkuSession {
   }
 
   /**
-   * Opens Spark and the lake with nothing registered: for commands that read tables by
-   * location or register only what they need ({@code sql}, {@code tables}); registering all
-   * ~30 tables and views reads every Delta log and costs tens of seconds on 2 cores.
+   * Opens Spark and the lake with nothing registered: for commands that read tables by location or
+   * register only what they need ({@code sql}, {@code tables}); registering all ~30 tables and
+   * views reads every Delta log and costs tens of seconds on 2 cores.
    */
   public static Opened openUnregistered(PolkuConfig config, String logName) {
     redirectLogs(config, logName);
@@ -73,46 +75,60 @@ public final class PolkuSession {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new io.polku.config.ConfigException(key + " = " + value + " is not a whole number of"
-        + " at least 1; expected e.g. " + key + " = "
-        + (key.equals(RETENTION_KEY) ? "14" : "64") + " in the --conf file");
+    throw new io.polku.config.ConfigException(
+        key
+            + " = "
+            + value
+            + " is not a whole number of"
+            + " at least 1; expected e.g. "
+            + key
+            + " = "
+            + (key.equals(RETENTION_KEY) ? "14" : "64")
+            + " in the --conf file");
   }
 
   /**
-   * Deletes the log files ({@code polku-*.log*}) in {@code dir} last modified more than
-   * {@code retentionDays} before {@code now}: each process writes its own file, so log4j's
-   * rollover alone (which runs only when a file rolls) would never remove earlier runs' files.
+   * Deletes the log files ({@code polku-*.log*}) in {@code dir} last modified more than {@code
+   * retentionDays} before {@code now}: each process writes its own file, so log4j's rollover alone
+   * (which runs only when a file rolls) would never remove earlier runs' files.
    */
   public static List<Path> deleteOldLogs(Path dir, int retentionDays, Instant now) {
     Instant cutoff = now.minus(Duration.ofDays(retentionDays));
     List<Path> deleted = new java.util.ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "polku-*.log*")) {
       for (Path f : files) {
-        if (Files.isRegularFile(f)
-            && Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+        if (Files.isRegularFile(f) && Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
           Files.delete(f);
           deleted.add(f);
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete old log files in " + dir + " ("
-          + RETENTION_KEY + " = " + retentionDays + "): " + e.getMessage() + "; check the"
-          + " folder's permissions (polku.logs.dir)", e);
+      throw new UncheckedIOException(
+          "Cannot delete old log files in "
+              + dir
+              + " ("
+              + RETENTION_KEY
+              + " = "
+              + retentionDays
+              + "): "
+              + e.getMessage()
+              + "; check the"
+              + " folder's permissions (polku.logs.dir)",
+          e);
     }
     return deleted;
   }
 
   /**
-   * Opens Spark only, its log in the temporary folder ({@code <tmp>/polku-logs}), not in
-   * {@code polku.logs.dir}, which is often inside the lake: for commands that must leave the
-   * lake untouched ({@code preview}). The returned lake object is never used to read or write.
+   * Opens Spark only, its log in the temporary folder ({@code <tmp>/polku-logs}), not in {@code
+   * polku.logs.dir}, which is often inside the lake: for commands that must leave the lake
+   * untouched ({@code preview}). The returned lake object is never used to read or write.
    */
   public static Opened openWithoutLake(PolkuConfig config, String logName) {
     redirectLogs(config, logName, System.getProperty("java.io.tmpdir") + "/polku-logs");
     boolean owned = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = SparkSessions.build(config);
-    return new Opened(config, spark, new Lake(spark, config.lakeRoot(), config.database()),
-        owned);
+    return new Opened(config, spark, new Lake(spark, config.lakeRoot(), config.database()), owned);
   }
 
   /** Sends the full Spark and Polku log to a file in the configured log folder. */
@@ -121,13 +137,21 @@ public final class PolkuSession {
   }
 
   private static void redirectLogs(PolkuConfig config, String logName, String folder) {
-    String dir = folder != null ? folder : config.logsDir() != null ? config.logsDir()
-        : System.getProperty("java.io.tmpdir") + "/polku-logs";
+    String dir =
+        folder != null
+            ? folder
+            : config.logsDir() != null
+                ? config.logsDir()
+                : System.getProperty("java.io.tmpdir") + "/polku-logs";
     try {
       Files.createDirectories(Path.of(dir));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the log folder " + dir + " (polku.logs.dir)"
-          + "; set polku.logs.dir to a writable local folder", e);
+      throw new UncheckedIOException(
+          "Cannot create the log folder "
+              + dir
+              + " (polku.logs.dir)"
+              + "; set polku.logs.dir to a writable local folder",
+          e);
     }
     int retentionDays = positiveInt(config.raw(), RETENTION_KEY);
     int maxFileMb = positiveInt(config.raw(), MAX_FILE_KEY);
@@ -135,8 +159,8 @@ public final class PolkuSession {
     System.setProperty(LOG_DIR_PROPERTY, dir);
     System.setProperty(RETENTION_KEY, String.valueOf(retentionDays));
     System.setProperty(MAX_FILE_KEY, String.valueOf(maxFileMb));
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-        .format(LocalDateTime.now(ZoneOffset.UTC));
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now(ZoneOffset.UTC));
     String file = dir + "/polku-" + logName + "-" + stamp + ".log";
     System.setProperty(LOG_FILE_PROPERTY, file);
     org.apache.logging.log4j.core.LoggerContext ctx =

@@ -5,16 +5,16 @@ import org.apache.commons.math3.special.Gamma;
 
 /**
  * The Breslow-Day test of homogeneous odds ratios over K 2x2 tables, with Tarone's correction
- * (Breslow and Day 1980, section 4.4; Tarone 1985): is the association the same in every
- * stratum, so that one stratified (Cochran-Mantel-Haenszel) summary describes them all?
+ * (Breslow and Day 1980, section 4.4; Tarone 1985): is the association the same in every stratum,
+ * so that one stratified (Cochran-Mantel-Haenszel) summary describes them all?
  *
  * <p>Each stratum is {@code a} (exposed, event), {@code b} (exposed, no event), {@code c}
- * (unexposed, event), {@code d} (unexposed, no event). The common odds ratio is the
- * Mantel-Haenszel estimate; for each stratum the expected {@code a} at that odds ratio, given
- * the stratum's margins, is the root of a quadratic inside the margins' bounds. The statistic
- * sums (a - E[a])^2 / Var[a] over the strata, minus Tarone's term
- * (sum a - sum E[a])^2 / sum Var[a], and is referred to chi-squared with (strata - 1) degrees
- * of freedom. Strata with an empty margin carry no information and are skipped.
+ * (unexposed, event), {@code d} (unexposed, no event). The common odds ratio is the Mantel-Haenszel
+ * estimate; for each stratum the expected {@code a} at that odds ratio, given the stratum's
+ * margins, is the root of a quadratic inside the margins' bounds. The statistic sums (a - E[a])^2 /
+ * Var[a] over the strata, minus Tarone's term (sum a - sum E[a])^2 / sum Var[a], and is referred to
+ * chi-squared with (strata - 1) degrees of freedom. Strata with an empty margin carry no
+ * information and are skipped.
  */
 public final class BreslowDay {
   private BreslowDay() {}
@@ -28,11 +28,11 @@ public final class BreslowDay {
 
   /**
    * The result: statistic, degrees of freedom (informative strata minus 1), p-value, and the
-   * Mantel-Haenszel odds ratio. With fewer than two informative strata, or a common odds ratio
-   * of 0 or infinity, there is nothing to test: statistic 0, p 1.
+   * Mantel-Haenszel odds ratio. With fewer than two informative strata, or a common odds ratio of 0
+   * or infinity, there is nothing to test: statistic 0, p 1.
    */
-  public record Result(double statistic, int degreesOfFreedom, double pValue,
-      double mantelHaenszelOddsRatio) {}
+  public record Result(
+      double statistic, int degreesOfFreedom, double pValue, double mantelHaenszelOddsRatio) {}
 
   /** Tests the tables for a common odds ratio. */
   public static Result test(List<Table> tables) {
@@ -84,9 +84,9 @@ public final class BreslowDay {
   }
 
   /**
-   * The {@code a} of a table with the given margins and odds ratio: the root of
-   * {@code (1 - or) A^2 + (n - n1 - m1 + or (n1 + m1)) A - or n1 m1 = 0} between
-   * {@code max(0, n1 + m1 - n)} and {@code min(n1, m1)}.
+   * The {@code a} of a table with the given margins and odds ratio: the root of {@code (1 - or) A^2
+   * + (n - n1 - m1 + or (n1 + m1)) A - or n1 m1 = 0} between {@code max(0, n1 + m1 - n)} and {@code
+   * min(n1, m1)}.
    */
   static double expectedA(Table t, double or) {
     double n1 = t.a() + t.b();

@@ -10,18 +10,18 @@ public final class MultipleTesting {
   /**
    * Benjamini-Hochberg adjusted p-values (q-values) controlling the false discovery rate.
    *
-   * <p>Formula: with the m p-values sorted ascending as {@code p_(1) <= ... <= p_(m)},
-   * {@code q_(i) = min over j >= i of min(1, p_(j) m / j)} (the step-up procedure); rejecting
-   * every hypothesis with {@code q <= alpha} is the BH procedure at FDR level alpha. The q-values
-   * are returned in the order of the input. Ties are handled naturally by the running minimum,
-   * so tied p-values get equal q-values. Matches R's {@code p.adjust(p, "BH")}.
+   * <p>Formula: with the m p-values sorted ascending as {@code p_(1) <= ... <= p_(m)}, {@code q_(i)
+   * = min over j >= i of min(1, p_(j) m / j)} (the step-up procedure); rejecting every hypothesis
+   * with {@code q <= alpha} is the BH procedure at FDR level alpha. The q-values are returned in
+   * the order of the input. Ties are handled naturally by the running minimum, so tied p-values get
+   * equal q-values. Matches R's {@code p.adjust(p, "BH")}.
    *
    * <p>Assumptions: the FDR guarantee holds for independent or positively dependent (PRDS) tests.
    *
    * <p>Edge cases: an empty array gives an empty array; m = 1 returns the p-value unchanged.
    *
-   * <p>Reference: Y. Benjamini and Y. Hochberg, "Controlling the false discovery rate: a
-   * practical and powerful approach to multiple testing", JRSS B 57 (1995) 289-300.
+   * <p>Reference: Y. Benjamini and Y. Hochberg, "Controlling the false discovery rate: a practical
+   * and powerful approach to multiple testing", JRSS B 57 (1995) 289-300.
    *
    * @param pValues the raw p-values, each in [0, 1]; not modified
    * @return the adjusted p-values, in the input order
@@ -29,20 +29,28 @@ public final class MultipleTesting {
    */
   public static double[] benjaminiHochberg(double[] pValues) {
     if (pValues == null) {
-      throw new IllegalArgumentException("pValues must not be null; pass an empty array when"
-          + " there is nothing to adjust");
+      throw new IllegalArgumentException(
+          "pValues must not be null; pass an empty array when" + " there is nothing to adjust");
     }
     int m = pValues.length;
     for (int i = 0; i < m; i++) {
       double p = pValues[i];
       if (Double.isNaN(p)) {
-        throw new IllegalArgumentException("pValues[" + i + "] is NaN; expected a p-value in"
-            + " [0, 1]. Drop untestable segments (e.g. n = 0) before adjusting, or give them"
-            + " p = 1");
+        throw new IllegalArgumentException(
+            "pValues["
+                + i
+                + "] is NaN; expected a p-value in"
+                + " [0, 1]. Drop untestable segments (e.g. n = 0) before adjusting, or give them"
+                + " p = 1");
       }
       if (p < 0.0 || p > 1.0) {
-        throw new IllegalArgumentException("pValues[" + i + "] = " + p + " is outside [0, 1];"
-            + " pass p-values, not test statistics or percentages");
+        throw new IllegalArgumentException(
+            "pValues["
+                + i
+                + "] = "
+                + p
+                + " is outside [0, 1];"
+                + " pass p-values, not test statistics or percentages");
       }
     }
     Integer[] order = new Integer[m];
@@ -64,9 +72,9 @@ public final class MultipleTesting {
    * Simes' combined p-value of a family of tests: the p-value of the global null hypothesis that
    * none of the family's hypotheses is false.
    *
-   * <p>Formula: with the m p-values sorted ascending, {@code p_S = min over i of min(1,
-   * p_(i) m / i)}. It is the smallest of the family's Benjamini-Hochberg q-values, so
-   * {@code p_S <= alpha} exactly when BH at level alpha on the family alone rejects something.
+   * <p>Formula: with the m p-values sorted ascending, {@code p_S = min over i of min(1, p_(i) m /
+   * i)}. It is the smallest of the family's Benjamini-Hochberg q-values, so {@code p_S <= alpha}
+   * exactly when BH at level alpha on the family alone rejects something.
    *
    * <p>Assumptions: a level-alpha test for independent or positively dependent (PRDS) tests.
    *
@@ -87,8 +95,9 @@ public final class MultipleTesting {
    */
   public static double simes(double[] pValues) {
     if (pValues == null || pValues.length == 0) {
-      throw new IllegalArgumentException("Simes' test needs at least one p-value; a family"
-          + " without tests has nothing to combine (leave it out)");
+      throw new IllegalArgumentException(
+          "Simes' test needs at least one p-value; a family"
+              + " without tests has nothing to combine (leave it out)");
     }
     double[] q = benjaminiHochberg(pValues);
     double min = 1.0;

@@ -42,16 +42,16 @@ public final class NetPromoter {
   /**
    * The NPS with a normal-approximation confidence interval.
    *
-   * <p>Formula: each response scores +1 (promoter), 0 (passive) or -1 (detractor); with
-   * {@code n = P + A + D} the mean is {@code m = (P - D) / n}, the variance of one response is
-   * {@code v = (P + D) / n - m^2} (the plug-in, divide-by-n variance of the trinomial score),
-   * {@code SE = sqrt(v / n)}, and the interval is {@code 100 (m +- z SE)} clipped to
-   * [-100, 100], z the two-sided critical value (1.96 for 95%).
+   * <p>Formula: each response scores +1 (promoter), 0 (passive) or -1 (detractor); with {@code n =
+   * P + A + D} the mean is {@code m = (P - D) / n}, the variance of one response is {@code v = (P +
+   * D) / n - m^2} (the plug-in, divide-by-n variance of the trinomial score), {@code SE = sqrt(v /
+   * n)}, and the interval is {@code 100 (m +- z SE)} clipped to [-100, 100], z the two-sided
+   * critical value (1.96 for 95%).
    *
-   * <p>Assumptions: independent responses from the population of interest; the normal
-   * approximation needs a reasonable n (roughly 30+ and not all in one group). When all responses
-   * are in one group the variance is 0 and the interval has zero width, which understates the
-   * uncertainty for small n.
+   * <p>Assumptions: independent responses from the population of interest; the normal approximation
+   * needs a reasonable n (roughly 30+ and not all in one group). When all responses are in one
+   * group the variance is 0 and the interval has zero width, which understates the uncertainty for
+   * small n.
    *
    * <p>Edge cases: n = 0 returns {@link Optional#empty()} (there is no score; callers should show
    * "no responses" rather than a number).
@@ -65,11 +65,11 @@ public final class NetPromoter {
    * @param detractors the number of 0-6 answers
    * @param confidence the confidence level strictly between 0 and 1
    * @return the estimate, or empty when there are no responses
-   * @throws IllegalArgumentException if a count is negative, the total overflows or the
-   *     confidence is out of range
+   * @throws IllegalArgumentException if a count is negative, the total overflows or the confidence
+   *     is out of range
    */
-  public static Optional<Estimate> nps(long promoters, long passives, long detractors,
-      double confidence) {
+  public static Optional<Estimate> nps(
+      long promoters, long passives, long detractors, double confidence) {
     requireCount("promoters", promoters);
     requireCount("passives", passives);
     requireCount("detractors", detractors);
@@ -78,8 +78,15 @@ public final class NetPromoter {
     try {
       n = Math.addExact(promoters, Math.addExact(passives, detractors));
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("promoters + passives + detractors overflows a long ("
-          + promoters + " + " + passives + " + " + detractors + "); pass response counts", e);
+      throw new IllegalArgumentException(
+          "promoters + passives + detractors overflows a long ("
+              + promoters
+              + " + "
+              + passives
+              + " + "
+              + detractors
+              + "); pass response counts",
+          e);
     }
     if (n == 0) {
       return Optional.empty();
@@ -95,8 +102,8 @@ public final class NetPromoter {
   /**
    * The NPS group of a 0-10 answer: promoter for 9-10, passive for 7-8, detractor for 0-6.
    *
-   * <p>Non-integer scores (e.g. from a rescaled survey) are grouped by the same thresholds:
-   * {@code score >= 9} promoter, {@code 7 <= score < 9} passive, {@code score < 7} detractor.
+   * <p>Non-integer scores (e.g. from a rescaled survey) are grouped by the same thresholds: {@code
+   * score >= 9} promoter, {@code 7 <= score < 9} passive, {@code score < 7} detractor.
    *
    * <p>Edge cases: NaN and values outside [0, 10] are rejected.
    *
@@ -108,8 +115,10 @@ public final class NetPromoter {
    */
   public static Category classify(double score) {
     if (!(score >= 0.0 && score <= 10.0)) {
-      throw new IllegalArgumentException("score must be on the 0-10 recommend scale, got "
-          + score + "; filter out missing answers and rescale 1-5 or 0-100 scales first");
+      throw new IllegalArgumentException(
+          "score must be on the 0-10 recommend scale, got "
+              + score
+              + "; filter out missing answers and rescale 1-5 or 0-100 scales first");
     }
     if (score >= 9.0) {
       return Category.PROMOTER;
@@ -122,8 +131,11 @@ public final class NetPromoter {
 
   private static void requireCount(String name, long count) {
     if (count < 0) {
-      throw new IllegalArgumentException(name + " must be a count >= 0, got " + count
-          + "; pass the number of responses in the group");
+      throw new IllegalArgumentException(
+          name
+              + " must be a count >= 0, got "
+              + count
+              + "; pass the number of responses in the group");
     }
   }
 }

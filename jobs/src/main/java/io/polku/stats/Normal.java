@@ -6,17 +6,23 @@ public final class Normal {
   private static final double SQRT_TWO_PI = 2.5066282746310005024;
 
   private static final double[] QA = {
-      -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-      1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
+    -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+    1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00
+  };
   private static final double[] QB = {
-      -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-      6.680131188771972e+01, -1.328068155288572e+01};
+    -5.447609879822406e+01,
+    1.615858368580409e+02,
+    -1.556989798598866e+02,
+    6.680131188771972e+01,
+    -1.328068155288572e+01
+  };
   private static final double[] QC = {
-      -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-      -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00};
+    -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+    -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00
+  };
   private static final double[] QD = {
-      7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-      3.754408661907416e+00};
+    7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00
+  };
   private static final double Q_LOW = 0.02425;
 
   private Normal() {}
@@ -40,8 +46,8 @@ public final class Normal {
   }
 
   /**
-   * The upper tail {@code P(Z > x) = 1 - Phi(x) = erfc(x / sqrt 2) / 2}, computed directly so
-   * that tiny tail probabilities are not lost to the cancellation in {@code 1 - Phi(x)}.
+   * The upper tail {@code P(Z > x) = 1 - Phi(x) = erfc(x / sqrt 2) / 2}, computed directly so that
+   * tiny tail probabilities are not lost to the cancellation in {@code 1 - Phi(x)}.
    *
    * <p>Edge cases: as {@link #cdf(double)} mirrored.
    *
@@ -74,8 +80,8 @@ public final class Normal {
    *
    * <p>Formula: P. J. Acklam's rational approximation (relative error below 1.15e-9), refined by
    * one step of Halley's method on {@code Phi(x) - p} using {@link #cdf(double)}, which brings the
-   * result to about full double precision. For p &gt; 0.5 the result is {@code -quantile(1 - p)}
-   * (1 - p is exact there), so both tails are computed from the lower tail where {@code Phi} is
+   * result to about full double precision. For p &gt; 0.5 the result is {@code -quantile(1 - p)} (1
+   * - p is exact there), so both tails are computed from the lower tail where {@code Phi} is
    * accurate in relative terms.
    *
    * <p>Edge cases: p = 0 gives -infinity, p = 1 gives +infinity, p = 0.5 gives 0.
@@ -89,8 +95,10 @@ public final class Normal {
    */
   public static double quantile(double p) {
     if (!(p >= 0.0 && p <= 1.0)) {
-      throw new IllegalArgumentException("quantile needs a probability p in [0, 1], got " + p
-          + "; pass e.g. 0.975 for the upper 2.5% point");
+      throw new IllegalArgumentException(
+          "quantile needs a probability p in [0, 1], got "
+              + p
+              + "; pass e.g. 0.975 for the upper 2.5% point");
     }
     if (p > 0.5) {
       return -lowerQuantile(1.0 - p);
@@ -109,13 +117,16 @@ public final class Normal {
     double x;
     if (p < Q_LOW) {
       double q = Math.sqrt(-2.0 * Math.log(p));
-      x = (((((QC[0] * q + QC[1]) * q + QC[2]) * q + QC[3]) * q + QC[4]) * q + QC[5])
-          / ((((QD[0] * q + QD[1]) * q + QD[2]) * q + QD[3]) * q + 1.0);
+      x =
+          (((((QC[0] * q + QC[1]) * q + QC[2]) * q + QC[3]) * q + QC[4]) * q + QC[5])
+              / ((((QD[0] * q + QD[1]) * q + QD[2]) * q + QD[3]) * q + 1.0);
     } else {
       double q = p - 0.5;
       double r = q * q;
-      x = (((((QA[0] * r + QA[1]) * r + QA[2]) * r + QA[3]) * r + QA[4]) * r + QA[5]) * q
-          / (((((QB[0] * r + QB[1]) * r + QB[2]) * r + QB[3]) * r + QB[4]) * r + 1.0);
+      x =
+          (((((QA[0] * r + QA[1]) * r + QA[2]) * r + QA[3]) * r + QA[4]) * r + QA[5])
+              * q
+              / (((((QB[0] * r + QB[1]) * r + QB[2]) * r + QB[3]) * r + QB[4]) * r + 1.0);
     }
     double e = cdf(x) - p;
     double u = e * SQRT_TWO_PI * Math.exp(0.5 * x * x);
@@ -123,9 +134,9 @@ public final class Normal {
   }
 
   /**
-   * The two-sided critical value for a confidence level, {@code z = Phi^-1(1 - (1 - c) / 2)},
-   * e.g. 1.959963984540054 for c = 0.95. Computed as {@code -quantile((1 - c) / 2)} to avoid
-   * rounding in {@code 1 - alpha/2}.
+   * The two-sided critical value for a confidence level, {@code z = Phi^-1(1 - (1 - c) / 2)}, e.g.
+   * 1.959963984540054 for c = 0.95. Computed as {@code -quantile((1 - c) / 2)} to avoid rounding in
+   * {@code 1 - alpha/2}.
    *
    * <p>Edge cases: c must be strictly between 0 and 1; c = 0 or 1 would give a zero or infinite
    * interval and is rejected.
@@ -138,8 +149,10 @@ public final class Normal {
    */
   public static double criticalValue(double confidence) {
     if (!(confidence > 0.0 && confidence < 1.0)) {
-      throw new IllegalArgumentException("confidence must be strictly between 0 and 1, got "
-          + confidence + "; pass e.g. 0.95 for a 95% interval (not 95)");
+      throw new IllegalArgumentException(
+          "confidence must be strictly between 0 and 1, got "
+              + confidence
+              + "; pass e.g. 0.95 for a 95% interval (not 95)");
     }
     return -quantile((1.0 - confidence) / 2.0);
   }

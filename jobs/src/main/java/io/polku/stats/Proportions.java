@@ -7,13 +7,16 @@ package io.polku.stats;
 public final class Proportions {
   /** R's relative tolerance for treating two table probabilities as tied (fisher.test). */
   private static final double TIE_TOLERANCE = 1e-7;
+
   /** Log-probability distance below the observed table beyond which terms cannot matter. */
   private static final double NEGLIGIBLE_LOG = 50.0;
+
   /**
-   * Observed-versus-mode log-probability gap beyond which the p-value (at most the number of
-   * tables times the observed probability, i.e. below e^-800 * 2^63) underflows a double.
+   * Observed-versus-mode log-probability gap beyond which the p-value (at most the number of tables
+   * times the observed probability, i.e. below e^-800 * 2^63) underflows a double.
    */
   private static final double UNDERFLOW_LOG = 800.0;
+
   /** Smallest expected cell count for which the z-test is used by {@link #difference}. */
   private static final double MIN_EXPECTED = 5.0;
 
@@ -63,19 +66,18 @@ public final class Proportions {
   /**
    * The Wilson score interval for a binomial proportion.
    *
-   * <p>Formula: with {@code p = x / n} and z the two-sided critical value,
-   * {@code (p + z^2/(2n) +- z sqrt(p(1-p)/n + z^2/(4n^2))) / (1 + z^2/n)}: the set of true
-   * proportions pi for which {@code |p - pi| <= z sqrt(pi(1-pi)/n)}. Assumes independent Bernoulli
-   * trials. Unlike the Wald interval it stays inside [0, 1] and keeps close to nominal coverage
-   * for small n and for p near 0 or 1.
+   * <p>Formula: with {@code p = x / n} and z the two-sided critical value, {@code (p + z^2/(2n) +-
+   * z sqrt(p(1-p)/n + z^2/(4n^2))) / (1 + z^2/n)}: the set of true proportions pi for which {@code
+   * |p - pi| <= z sqrt(pi(1-pi)/n)}. Assumes independent Bernoulli trials. Unlike the Wald interval
+   * it stays inside [0, 1] and keeps close to nominal coverage for small n and for p near 0 or 1.
    *
-   * <p>Edge cases: n = 0 gives the uninformative (0, 1); x = 0 gives a lower bound of exactly 0
-   * and x = n an upper bound of exactly 1.
+   * <p>Edge cases: n = 0 gives the uninformative (0, 1); x = 0 gives a lower bound of exactly 0 and
+   * x = n an upper bound of exactly 1.
    *
    * <p>Reference: E. B. Wilson, "Probable inference, the law of succession, and statistical
    * inference", JASA 22 (1927) 209-212; L. D. Brown, T. T. Cai and A. DasGupta, "Interval
-   * estimation for a binomial proportion", Statistical Science 16 (2001) 101-133;
-   * R. G. Newcombe, Statistics in Medicine 17 (1998) 857-872 (method 3).
+   * estimation for a binomial proportion", Statistical Science 16 (2001) 101-133; R. G. Newcombe,
+   * Statistics in Medicine 17 (1998) 857-872 (method 3).
    *
    * @param successes the number of successes x, 0 &le; x &le; n
    * @param n the number of trials
@@ -103,18 +105,18 @@ public final class Proportions {
   /**
    * The pooled two-proportion z-test of {@code H0: pi1 = pi2} against the two-sided alternative.
    *
-   * <p>Formula: {@code p1 = x1/n1}, {@code p2 = x2/n2}, pooled {@code p = (x1+x2)/(n1+n2)},
-   * {@code z = (p1 - p2) / sqrt(p(1-p)(1/n1 + 1/n2))}, p-value {@code 2 P(Z > |z|)}. It equals
-   * the Pearson chi-square test without continuity correction ({@code z^2 = X^2}). Assumes
-   * independent samples and large enough counts (every expected cell at least about 5; otherwise
-   * use {@link #fisherExact} or {@link #difference}).
+   * <p>Formula: {@code p1 = x1/n1}, {@code p2 = x2/n2}, pooled {@code p = (x1+x2)/(n1+n2)}, {@code
+   * z = (p1 - p2) / sqrt(p(1-p)(1/n1 + 1/n2))}, p-value {@code 2 P(Z > |z|)}. It equals the Pearson
+   * chi-square test without continuity correction ({@code z^2 = X^2}). Assumes independent samples
+   * and large enough counts (every expected cell at least about 5; otherwise use {@link
+   * #fisherExact} or {@link #difference}).
    *
-   * <p>Edge cases: n1 = 0, n2 = 0, or a pooled proportion of 0 or 1 (no variance, nothing to
-   * test) give statistic 0 and p-value 1.
+   * <p>Edge cases: n1 = 0, n2 = 0, or a pooled proportion of 0 or 1 (no variance, nothing to test)
+   * give statistic 0 and p-value 1.
    *
-   * <p>Reference: A. Agresti, Categorical Data Analysis (3rd ed., 2013), sections 2.1 and 3.1;
-   * J. L. Fleiss, B. Levin and M. C. Paik, Statistical Methods for Rates and Proportions
-   * (3rd ed., 2003), section 2.5.
+   * <p>Reference: A. Agresti, Categorical Data Analysis (3rd ed., 2013), sections 2.1 and 3.1; J.
+   * L. Fleiss, B. Levin and M. C. Paik, Statistical Methods for Rates and Proportions (3rd ed.,
+   * 2003), section 2.5.
    *
    * @param x1 successes in group 1, 0 &le; x1 &le; n1
    * @param n1 size of group 1
@@ -146,25 +148,25 @@ public final class Proportions {
    * The two-sided p-value of Fisher's exact test for the 2x2 table {@code [[a, b], [c, d]]}.
    *
    * <p>Formula: conditional on the margins, the top-left cell follows the hypergeometric
-   * distribution {@code P(k) = C(a+b, k) C(c+d, a+c-k) / C(n, a+c)} on
-   * {@code max(0, a+c-(c+d)) <= k <= min(a+b, a+c)}. The p-value is the sum of {@code P(k)} over
-   * all k with {@code P(k) <= P(a) (1 + 1e-7)} (the "probabilities no larger than observed" rule
-   * with R's relative tie tolerance), matching R's {@code fisher.test}. Log-probabilities come
-   * from log-factorials ({@link SpecialFunctions#logFactorial(long)}); the margin constant cancels
-   * because the sums are normalised over the support. The walk starts at the mode and stops on
-   * each side once terms fall more than e^-50 below the observed one (the distribution is
-   * log-concave, so all further terms are smaller still), so tables with counts around 10^6 take
-   * milliseconds. When the observed table is more than e^-800 less likely than the mode the
-   * p-value underflows and 0 is returned without walking.
+   * distribution {@code P(k) = C(a+b, k) C(c+d, a+c-k) / C(n, a+c)} on {@code max(0, a+c-(c+d)) <=
+   * k <= min(a+b, a+c)}. The p-value is the sum of {@code P(k)} over all k with {@code P(k) <= P(a)
+   * (1 + 1e-7)} (the "probabilities no larger than observed" rule with R's relative tie tolerance),
+   * matching R's {@code fisher.test}. Log-probabilities come from log-factorials ({@link
+   * SpecialFunctions#logFactorial(long)}); the margin constant cancels because the sums are
+   * normalised over the support. The walk starts at the mode and stops on each side once terms fall
+   * more than e^-50 below the observed one (the distribution is log-concave, so all further terms
+   * are smaller still), so tables with counts around 10^6 take milliseconds. When the observed
+   * table is more than e^-800 less likely than the mode the p-value underflows and 0 is returned
+   * without walking.
    *
    * <p>Assumptions: fixed margins (or conditioning on them), independent observations.
    *
    * <p>Edge cases: an all-zero table, or any zero margin (only one possible table), gives 1.
    * p-values below about 1e-300 are returned as 0.
    *
-   * <p>Reference: R. A. Fisher, Statistical Methods for Research Workers (5th ed., 1934),
-   * section 21.02; A. Agresti, "A survey of exact inference for contingency tables", Statistical
-   * Science 7 (1992) 131-153; R Core Team, {@code stats::fisher.test}.
+   * <p>Reference: R. A. Fisher, Statistical Methods for Research Workers (5th ed., 1934), section
+   * 21.02; A. Agresti, "A survey of exact inference for contingency tables", Statistical Science 7
+   * (1992) 131-153; R Core Team, {@code stats::fisher.test}.
    *
    * @param a top-left count (group 1 successes)
    * @param b top-right count (group 1 failures)
@@ -184,8 +186,17 @@ public final class Proportions {
       row1 = Math.addExact(a, b);
       n = Math.addExact(row1, Math.addExact(c, d));
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("the table [[" + a + ", " + b + "], [" + c + ", " + d
-          + "]] has a total beyond the range of a long; pass counts, not sums of weights", e);
+      throw new IllegalArgumentException(
+          "the table [["
+              + a
+              + ", "
+              + b
+              + "], ["
+              + c
+              + ", "
+              + d
+              + "]] has a total beyond the range of a long; pass counts, not sums of weights",
+          e);
     }
     long col1 = a + c;
     long lo = Math.max(0, col1 - (n - row1));
@@ -193,8 +204,8 @@ public final class Proportions {
     if (lo == hi) {
       return 1.0;
     }
-    long mode = Math.max(lo, Math.min(hi, (long) Math.floor((row1 + 1.0) * (col1 + 1.0)
-        / (n + 2.0))));
+    long mode =
+        Math.max(lo, Math.min(hi, (long) Math.floor((row1 + 1.0) * (col1 + 1.0) / (n + 2.0))));
     double logMode = logWeight(mode, row1, col1, n);
     double logObserved = logWeight(a, row1, col1, n);
     if (logObserved - logMode < -UNDERFLOW_LOG) {
@@ -223,7 +234,8 @@ public final class Proportions {
 
   /** Log of {@code 1 / (k! (row1-k)! (col1-k)! (n-row1-col1+k)!)}: P(k) up to a constant. */
   private static double logWeight(long k, long row1, long col1, long n) {
-    return -(SpecialFunctions.logFactorial(k) + SpecialFunctions.logFactorial(row1 - k)
+    return -(SpecialFunctions.logFactorial(k)
+        + SpecialFunctions.logFactorial(row1 - k)
         + SpecialFunctions.logFactorial(col1 - k)
         + SpecialFunctions.logFactorial(n - row1 - col1 + k));
   }
@@ -254,8 +266,8 @@ public final class Proportions {
     double n = (double) n1 + n2;
     double successes = (double) x1 + x2;
     double failures = n - successes;
-    double smallestExpected = n == 0 ? 0.0
-        : Math.min(Math.min(n1, n2) * successes, Math.min(n1, n2) * failures) / n;
+    double smallestExpected =
+        n == 0 ? 0.0 : Math.min(Math.min(n1, n2) * successes, Math.min(n1, n2) * failures) / n;
     if (smallestExpected < MIN_EXPECTED) {
       double p = fisherExact(x1, n1 - x1, x2, n2 - x2);
       return new Comparison(new Test(z.statistic(), p), Method.FISHER);
@@ -265,22 +277,31 @@ public final class Proportions {
 
   private static void requireTrials(String name, long n) {
     if (n < 0) {
-      throw new IllegalArgumentException(name + " must be a count >= 0, got " + n
-          + "; pass the number of responses in the group");
+      throw new IllegalArgumentException(
+          name + " must be a count >= 0, got " + n + "; pass the number of responses in the group");
     }
   }
 
   private static void requireSuccesses(String name, long x, long n) {
     if (x < 0 || x > n) {
-      throw new IllegalArgumentException(name + " must be between 0 and n = " + n + ", got " + x
-          + "; pass the count of responses with the outcome, at most the group size");
+      throw new IllegalArgumentException(
+          name
+              + " must be between 0 and n = "
+              + n
+              + ", got "
+              + x
+              + "; pass the count of responses with the outcome, at most the group size");
     }
   }
 
   private static void requireCell(String name, long count) {
     if (count < 0) {
-      throw new IllegalArgumentException("cell " + name + " of the 2x2 table must be >= 0, got "
-          + count + "; pass counts of responses, not differences");
+      throw new IllegalArgumentException(
+          "cell "
+              + name
+              + " of the 2x2 table must be >= 0, got "
+              + count
+              + "; pass counts of responses, not differences");
     }
   }
 }

@@ -29,9 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The condition builder and the critical flag on hand-made feedback_context rows; every
- * expected condition set was written by hand from the fixture and the definitions in
- * {@link Conditions}.
+ * The condition builder and the critical flag on hand-made feedback_context rows; every expected
+ * condition set was written by hand from the fixture and the definitions in {@link Conditions}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConditionsTest {
@@ -42,11 +41,22 @@ class ConditionsTest {
     return Timestamp.from(Instant.parse(iso));
   }
 
-  private static Row step(String iso, String channel, String type, String outcome,
-      String touchpoint, Map<String, String> props) {
-    return RowFactory.create(ts(iso), channel, type, outcome, touchpoint,
-        scala.collection.JavaConverters.mapAsScalaMapConverter(props).asScala().toMap(
-            scala.Predef.$conforms()));
+  private static Row step(
+      String iso,
+      String channel,
+      String type,
+      String outcome,
+      String touchpoint,
+      Map<String, String> props) {
+    return RowFactory.create(
+        ts(iso),
+        channel,
+        type,
+        outcome,
+        touchpoint,
+        scala.collection.JavaConverters.mapAsScalaMapConverter(props)
+            .asScala()
+            .toMap(scala.Predef.$conforms()));
   }
 
   /** A feedback_context row: defaults overridden by {@code v}. */
@@ -99,13 +109,26 @@ class ConditionsTest {
     r1.put("failures_before", 1L);
     r1.put("peak_before", 2L);
     r1.put("end_before", "success");
-    r1.put("last_steps", List.of(
-        step("2026-10-08T09:00:00Z", "phone", "call", "success", "billing",
-            Map.of("queue_transfers", "0")),
-        step("2026-10-09T06:00:00Z", "web", "page_view", null, "home", Map.of()),
-        step("2026-10-09T06:00:00Z", "app", "self_service", "failure", "billing", Map.of()),
-        step("2026-10-10T11:00:00Z", "phone", "call", "success", "billing",
-            Map.of("queue_transfers", "3"))).toArray());
+    r1.put(
+        "last_steps",
+        List.of(
+                step(
+                    "2026-10-08T09:00:00Z",
+                    "phone",
+                    "call",
+                    "success",
+                    "billing",
+                    Map.of("queue_transfers", "0")),
+                step("2026-10-09T06:00:00Z", "web", "page_view", null, "home", Map.of()),
+                step("2026-10-09T06:00:00Z", "app", "self_service", "failure", "billing", Map.of()),
+                step(
+                    "2026-10-10T11:00:00Z",
+                    "phone",
+                    "call",
+                    "success",
+                    "billing",
+                    Map.of("queue_transfers", "3")))
+            .toArray());
     rows.add(context(r1));
     // r2: NPS 7 in the shop, no history.
     Map<String, Object> r2 = new LinkedHashMap<>();
@@ -130,8 +153,17 @@ class ConditionsTest {
     r3.put("prev_channel", "phone");
     r3.put("end_before", "failure");
     r3.put("hours_since_upstream_failure", 200.0);
-    r3.put("last_steps", List.of(step("2026-10-10T11:00:00Z", "phone", "call", "failure",
-        "billing", Map.of("queue_transfers", "1"))).toArray());
+    r3.put(
+        "last_steps",
+        List.of(
+                step(
+                    "2026-10-10T11:00:00Z",
+                    "phone",
+                    "call",
+                    "failure",
+                    "billing",
+                    Map.of("queue_transfers", "1")))
+            .toArray());
     rows.add(context(r3));
     // r4: an "effort" custom metric 0-100 (not configured): normalised 0.2 <= 0.25 -> critical.
     Map<String, Object> r4 = new LinkedHashMap<>();
@@ -143,15 +175,28 @@ class ConditionsTest {
     r4.put("scale_max", 100.0);
     rows.add(context(r4));
     Dataset<Row> ctx = spark.createDataFrame(rows, Tables.FEEDBACK_CONTEXT.schema());
-    StructType attrSchema = new StructType().add("customer_key", DataTypes.StringType)
-        .add("segment", DataTypes.StringType).add("customer_since", DataTypes.DateType);
-    Dataset<Row> attrs = spark.createDataFrame(List.of(
-        RowFactory.create("K1", "consumer", Date.valueOf("2026-01-01")),
-        RowFactory.create("K3", "small_business", Date.valueOf("2020-05-01"))), attrSchema);
-    Dataset<Row> out = CriticalFeedback.withCritical(
-        Conditions.withConditions(ctx, attrs, List.of(new IvrQueueTransfersSignal()), 168),
-        Map.of("nps", new CriticalThreshold(null, 6.0), "csat", new CriticalThreshold(null, 2.0),
-            "ces", new CriticalThreshold(5.0, null)), 0.25);
+    StructType attrSchema =
+        new StructType()
+            .add("customer_key", DataTypes.StringType)
+            .add("segment", DataTypes.StringType)
+            .add("customer_since", DataTypes.DateType);
+    Dataset<Row> attrs =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create("K1", "consumer", Date.valueOf("2026-01-01")),
+                RowFactory.create("K3", "small_business", Date.valueOf("2020-05-01"))),
+            attrSchema);
+    Dataset<Row> out =
+        CriticalFeedback.withCritical(
+            Conditions.withConditions(ctx, attrs, List.of(new IvrQueueTransfersSignal()), 168),
+            Map.of(
+                "nps",
+                new CriticalThreshold(null, 6.0),
+                "csat",
+                new CriticalThreshold(null, 2.0),
+                "ces",
+                new CriticalThreshold(5.0, null)),
+            0.25);
     byId = new HashMap<>();
     for (Row r : out.collectAsList()) {
       byId.put(r.getAs("response_id"), r);
@@ -159,50 +204,72 @@ class ConditionsTest {
   }
 
   private TreeSet<String> conditions(String id) {
-    return new TreeSet<>(byId.get(id).<String>getList(
-        byId.get(id).fieldIndex("conditions")));
+    return new TreeSet<>(byId.get(id).<String>getList(byId.get(id).fieldIndex("conditions")));
   }
 
   @Test
   void buildsEveryFamilyForAFailedSelfServiceBeforeACall() {
-    TreeSet<String> expected = new TreeSet<>(List.of(
-        "prev_channel=phone",
-        "prev_failure_channel=app", "prev_failure=app:billing", "prev_failure_within=24-48h",
-        "failed_before=app:billing",
-        "upstream_failure_channel=app", "upstream_failure_type=app:self_service",
-        "upstream_failure=app:billing:self_service",
-        "upstream_failure_within=24-48h",
-        "path_bigram=web>app", "path_bigram=app>phone", "path_trigram=web>app>phone",
-        "path_ends=app>phone",
-        "switches=2", "handoffs=1", "failures=1",
-        "repeat_contact", "peak=2", "end=success",
-        "segment=consumer", "tenure=<1y",
-        "ivr_queue_transfers"));
+    TreeSet<String> expected =
+        new TreeSet<>(
+            List.of(
+                "prev_channel=phone",
+                "prev_failure_channel=app",
+                "prev_failure=app:billing",
+                "prev_failure_within=24-48h",
+                "failed_before=app:billing",
+                "upstream_failure_channel=app",
+                "upstream_failure_type=app:self_service",
+                "upstream_failure=app:billing:self_service",
+                "upstream_failure_within=24-48h",
+                "path_bigram=web>app",
+                "path_bigram=app>phone",
+                "path_trigram=web>app>phone",
+                "path_ends=app>phone",
+                "switches=2",
+                "handoffs=1",
+                "failures=1",
+                "repeat_contact",
+                "peak=2",
+                "end=success",
+                "segment=consumer",
+                "tenure=<1y",
+                "ivr_queue_transfers"));
     assertEquals(expected, conditions("r1"));
   }
 
   @Test
   void noHistoryGivesOnlyTheFlagsThatApply() {
-    assertEquals(new TreeSet<>(List.of("no_history", "switches=0", "handoffs=0", "failures=0",
-        "peak=0")), conditions("r2"));
+    assertEquals(
+        new TreeSet<>(List.of("no_history", "switches=0", "handoffs=0", "failures=0", "peak=0")),
+        conditions("r2"));
   }
 
   @Test
   void singleStepPathsAndOldFailuresAddNothingAndOneTransferIsNotTheSignal() {
     TreeSet<String> c = conditions("r3");
-    assertEquals(new TreeSet<>(List.of("prev_channel=phone", "switches=0", "handoffs=0",
-        "failures=0", "peak=0", "end=failure", "segment=small_business", "tenure=3y+",
-        // every failing step of last_steps, whatever the other columns say
-        "failed_before=phone:billing")), c);
+    assertEquals(
+        new TreeSet<>(
+            List.of(
+                "prev_channel=phone",
+                "switches=0",
+                "handoffs=0",
+                "failures=0",
+                "peak=0",
+                "end=failure",
+                "segment=small_business",
+                "tenure=3y+",
+                // every failing step of last_steps, whatever the other columns say
+                "failed_before=phone:billing")),
+        c);
     assertFalse(c.contains("repeat_contact"));
   }
 
   @Test
   void criticalFollowsTheMetricRules() {
-    assertTrue(byId.get("r1").<Boolean>getAs("critical"));   // CSAT 1 <= 2
-    assertFalse(byId.get("r2").<Boolean>getAs("critical"));  // NPS 7 is passive
-    assertTrue(byId.get("r3").<Boolean>getAs("critical"));   // CES 6 >= 5
-    assertTrue(byId.get("r4").<Boolean>getAs("critical"));   // 20/100 = 0.2 <= 0.25
+    assertTrue(byId.get("r1").<Boolean>getAs("critical")); // CSAT 1 <= 2
+    assertFalse(byId.get("r2").<Boolean>getAs("critical")); // NPS 7 is passive
+    assertTrue(byId.get("r3").<Boolean>getAs("critical")); // CES 6 >= 5
+    assertTrue(byId.get("r4").<Boolean>getAs("critical")); // 20/100 = 0.2 <= 0.25
     assertEquals(0.2, byId.get("r4").<Double>getAs("score_norm"), 1e-12);
   }
 }

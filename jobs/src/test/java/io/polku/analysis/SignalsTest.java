@@ -15,9 +15,13 @@ import org.junit.jupiter.api.Test;
 /** Journey signals loaded from the configuration, and the errors for bad entries. */
 class SignalsTest {
   private static PolkuConfig config(String signals) {
-    return PolkuConfig.fromConfig(ConfigFactory.parseString(
-        "polku.lake.root = \"file:///tmp/polku-signal-test\"\n"
-            + "polku.rootcause.signals = " + signals), Map.of(), "test");
+    return PolkuConfig.fromConfig(
+        ConfigFactory.parseString(
+            "polku.lake.root = \"file:///tmp/polku-signal-test\"\n"
+                + "polku.rootcause.signals = "
+                + signals),
+        Map.of(),
+        "test");
   }
 
   @Test
@@ -32,25 +36,40 @@ class SignalsTest {
   @Test
   void aMissingClassIsAConfigErrorNamingTheClassAndTheKey() {
     PolkuConfig c = config("[\"io.polku.rootcause.signals.NoSuchSignal\", \"java.lang.String\"]");
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> Signals.load(c.rootCause().signals()));
-    assertTrue(e.getMessage().contains("polku.rootcause.signals entry"
-        + " 'io.polku.rootcause.signals.NoSuchSignal': class not found on the classpath"),
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> Signals.load(c.rootCause().signals()));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "polku.rootcause.signals entry"
+                    + " 'io.polku.rootcause.signals.NoSuchSignal': class not found on the classpath"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("polku.rootcause.signals entry 'java.lang.String':"
-        + " java.lang.String does not implement io.polku.analysis.JourneySignal"),
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "polku.rootcause.signals entry 'java.lang.String':"
+                    + " java.lang.String does not implement io.polku.analysis.JourneySignal"),
         e.getMessage());
   }
 
   @Test
   void badCriticalRulesAreReportedTogether() {
-    ConfigException e = assertThrows(ConfigException.class, () -> PolkuConfig.fromConfig(
-        ConfigFactory.parseString("polku.lake.root = \"file:///tmp/x\"\n"
-            + "polku.rootcause.critical.effort { min = 4, max = 2 }\n"
-            + "polku.rootcause.max-conditions = 4"), Map.of(), "test"));
-    assertTrue(e.getMessage().contains("polku.rootcause.critical.effort has both min and max"),
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                PolkuConfig.fromConfig(
+                    ConfigFactory.parseString(
+                        "polku.lake.root = \"file:///tmp/x\"\n"
+                            + "polku.rootcause.critical.effort { min = 4, max = 2 }\n"
+                            + "polku.rootcause.max-conditions = 4"),
+                    Map.of(),
+                    "test"));
+    assertTrue(
+        e.getMessage().contains("polku.rootcause.critical.effort has both min and max"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("polku.rootcause.max-conditions = 4 is more than 3"),
+    assertTrue(
+        e.getMessage().contains("polku.rootcause.max-conditions = 4 is more than 3"),
         e.getMessage());
   }
 }

@@ -25,9 +25,10 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importMainClasses() {
-    main = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.polku");
+    main =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.polku");
   }
 
   @Test
@@ -38,18 +39,31 @@ class ArchitectureTest {
 
   @Test
   void thePipelineDependsOnNoStage() {
-    Set<String> stagePackages = new TreeSet<>(Set.of("ingest", "identity", "journey",
-        "rootcause", "followup", "profile", "survey", "kpi"));
+    Set<String> stagePackages =
+        new TreeSet<>(
+            Set.of(
+                "ingest",
+                "identity",
+                "journey",
+                "rootcause",
+                "followup",
+                "profile",
+                "survey",
+                "kpi"));
     Set<String> reached = topLevelPackagesReached("io.polku.pipeline", stagePackages);
-    assertEquals(Set.of(), reached, "io.polku.pipeline must not depend on stage packages;"
-        + " assemble pipelines in io.polku.nightly (StandardStages)");
+    assertEquals(
+        Set.of(),
+        reached,
+        "io.polku.pipeline must not depend on stage packages;"
+            + " assemble pipelines in io.polku.nightly (StandardStages)");
   }
 
   @Test
   void statsAndContractDoNotTouchTheLakeOrTheStages() {
     for (String pure : new String[] {"io.polku.stats", "io.polku.contract"}) {
       Set<String> reached = new TreeSet<>();
-      main.stream().filter(c -> c.getPackageName().startsWith(pure))
+      main.stream()
+          .filter(c -> c.getPackageName().startsWith(pure))
           .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
           .map(d -> d.getTargetClass().getPackageName())
           .filter(p -> p.startsWith("io.polku.") && !p.startsWith(pure))
@@ -62,8 +76,18 @@ class ArchitectureTest {
   void theAnalysedResponsesDependOnNoStage() {
     // io.polku.analysis is what the root-cause and follow-up stages and the notebooks share;
     // a stage package behind it would pull one stage into the others.
-    Set<String> stages = Set.of("ingest", "identity", "journey", "rootcause", "followup",
-        "profile", "survey", "kpi", "nightly", "cli");
+    Set<String> stages =
+        Set.of(
+            "ingest",
+            "identity",
+            "journey",
+            "rootcause",
+            "followup",
+            "profile",
+            "survey",
+            "kpi",
+            "nightly",
+            "cli");
     Set<String> reached = topLevelPackagesReached("io.polku.analysis", stages);
     assertEquals(Set.of(), reached, "io.polku.analysis must not depend on stage packages");
   }
@@ -71,7 +95,8 @@ class ArchitectureTest {
   /** Which of {@code among} (io.polku.X names) the classes of package {@code from} use. */
   private static Set<String> topLevelPackagesReached(String from, Set<String> among) {
     Set<String> reached = new TreeSet<>();
-    main.stream().filter(c -> c.getPackageName().equals(from))
+    main.stream()
+        .filter(c -> c.getPackageName().equals(from))
         .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
         .map(d -> d.getTargetClass().getPackageName())
         .filter(p -> p.startsWith("io.polku."))
@@ -82,20 +107,31 @@ class ArchitectureTest {
   }
 
   /**
-   * The cycle rule can fail: two classes made here that depend on each other across two
-   * packages (a synthetic cycle, as a new import would make) are reported.
+   * The cycle rule can fail: two classes made here that depend on each other across two packages (a
+   * synthetic cycle, as a new import would make) are reported.
    */
   @Test
   void theCycleRuleReportsACycle() {
-    JavaClasses withCycle = new ClassFileImporter().importClasses(
-        io.polku.architecture.fixture.a.A.class, io.polku.architecture.fixture.b.B.class);
-    EvaluationResult result = slices().matching("io.polku.architecture.fixture.(*)..")
-        .should().beFreeOfCycles().evaluate(withCycle);
+    JavaClasses withCycle =
+        new ClassFileImporter()
+            .importClasses(
+                io.polku.architecture.fixture.a.A.class, io.polku.architecture.fixture.b.B.class);
+    EvaluationResult result =
+        slices()
+            .matching("io.polku.architecture.fixture.(*)..")
+            .should()
+            .beFreeOfCycles()
+            .evaluate(withCycle);
     assertTrue(result.hasViolation(), "a cycle a -> b -> a must be reported");
     String report = result.getFailureReport().toString();
     assertTrue(report.contains("fixture.a.A") && report.contains("fixture.b.B"), report);
-    assertFalse(slices().matching("io.polku.architecture.fixture.(*)..").should()
-        .beFreeOfCycles().evaluate(new ClassFileImporter()
-            .importClasses(io.polku.architecture.fixture.b.B.class)).hasViolation());
+    assertFalse(
+        slices()
+            .matching("io.polku.architecture.fixture.(*)..")
+            .should()
+            .beFreeOfCycles()
+            .evaluate(
+                new ClassFileImporter().importClasses(io.polku.architecture.fixture.b.B.class))
+            .hasViolation());
   }
 }

@@ -26,35 +26,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The hand-written range join on a hand-made timeline (the fixture of JourneyTransformsTest
- * plus edge cases of the time band and of ordering). Every expected value below was worked out
- * by hand; the last test checks that the ordered pass gives the same answers.
+ * The hand-written range join on a hand-made timeline (the fixture of JourneyTransformsTest plus
+ * edge cases of the time band and of ordering). Every expected value below was worked out by hand;
+ * the last test checks that the ordered pass gives the same answers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RangeJoinContextTest {
-  private static final StructType EVENTS = new StructType()
-      .add("customer_key", DataTypes.StringType)
-      .add("event_id", DataTypes.StringType)
-      .add("event_ts", DataTypes.TimestampType)
-      .add("channel", DataTypes.StringType)
-      .add("event_type", DataTypes.StringType)
-      .add("outcome", DataTypes.StringType)
-      .add("touchpoint", DataTypes.StringType)
-      .add("session_id", DataTypes.StringType)
-      .add("properties", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
-  private static final StructType FEEDBACK = new StructType()
-      .add("customer_key", DataTypes.StringType)
-      .add("response_id", DataTypes.StringType)
-      .add("response_ts", DataTypes.TimestampType)
-      .add("channel", DataTypes.StringType)
-      .add("touchpoint", DataTypes.StringType)
-      .add("survey", DataTypes.StringType)
-      .add("metric", DataTypes.StringType)
-      .add("score", DataTypes.DoubleType)
-      .add("scale_min", DataTypes.DoubleType)
-      .add("scale_max", DataTypes.DoubleType)
-      .add("comment", DataTypes.StringType)
-      .add("language", DataTypes.StringType);
+  private static final StructType EVENTS =
+      new StructType()
+          .add("customer_key", DataTypes.StringType)
+          .add("event_id", DataTypes.StringType)
+          .add("event_ts", DataTypes.TimestampType)
+          .add("channel", DataTypes.StringType)
+          .add("event_type", DataTypes.StringType)
+          .add("outcome", DataTypes.StringType)
+          .add("touchpoint", DataTypes.StringType)
+          .add("session_id", DataTypes.StringType)
+          .add("properties", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+  private static final StructType FEEDBACK =
+      new StructType()
+          .add("customer_key", DataTypes.StringType)
+          .add("response_id", DataTypes.StringType)
+          .add("response_ts", DataTypes.TimestampType)
+          .add("channel", DataTypes.StringType)
+          .add("touchpoint", DataTypes.StringType)
+          .add("survey", DataTypes.StringType)
+          .add("metric", DataTypes.StringType)
+          .add("score", DataTypes.DoubleType)
+          .add("scale_min", DataTypes.DoubleType)
+          .add("scale_max", DataTypes.DoubleType)
+          .add("comment", DataTypes.StringType)
+          .add("language", DataTypes.StringType);
 
   private final SparkSession spark = SparkTest.spark();
   private final List<Row> events = new ArrayList<>();
@@ -68,15 +70,34 @@ class RangeJoinContextTest {
     return Timestamp.from(Instant.parse(iso));
   }
 
-  private void event(String key, String iso, String id, String channel, String type,
-      String outcome, String touchpoint) {
-    events.add(RowFactory.create(key, id, ts(iso), channel, type, outcome, touchpoint, null,
-        Map.of("id", id)));
+  private void event(
+      String key,
+      String iso,
+      String id,
+      String channel,
+      String type,
+      String outcome,
+      String touchpoint) {
+    events.add(
+        RowFactory.create(
+            key, id, ts(iso), channel, type, outcome, touchpoint, null, Map.of("id", id)));
   }
 
   private void response(String key, String iso, String id, String channel) {
-    responses.add(RowFactory.create(key, id, ts(iso), channel, "billing", "post_call_csat",
-        "csat", 2.0, 1.0, 5.0, null, "fi"));
+    responses.add(
+        RowFactory.create(
+            key,
+            id,
+            ts(iso),
+            channel,
+            "billing",
+            "post_call_csat",
+            "csat",
+            2.0,
+            1.0,
+            5.0,
+            null,
+            "fi"));
   }
 
   @BeforeAll
@@ -104,8 +125,14 @@ class RangeJoinContextTest {
     response("A", "2026-11-05T08:00:00Z", "rLate", "web");
     // E: 25 steps within an hour: last_steps keeps the last 20, oldest first.
     for (int i = 0; i < 25; i++) {
-      event("E", String.format("2026-10-10T10:%02d:00Z", i), String.format("e%02d", i), "web",
-          "page_view", null, "home");
+      event(
+          "E",
+          String.format("2026-10-10T10:%02d:00Z", i),
+          String.format("e%02d", i),
+          "web",
+          "page_view",
+          null,
+          "home");
     }
     response("E", "2026-10-10T11:00:00Z", "rE", "web");
 
@@ -196,10 +223,12 @@ class RangeJoinContextTest {
 
   @Test
   void theOrderedPassAgrees() {
-    Dataset<Row> polku = JourneyTransforms.feedbackContext(JourneyTransforms.orderedPass(
-        JourneyTransforms.timeline(eventRows, feedbackRows), options));
-    Agreement.Result a = Agreement.compare(polku,
-        RangeJoinContext.context(eventRows, feedbackRows, options));
+    Dataset<Row> polku =
+        JourneyTransforms.feedbackContext(
+            JourneyTransforms.orderedPass(
+                JourneyTransforms.timeline(eventRows, feedbackRows), options));
+    Agreement.Result a =
+        Agreement.compare(polku, RangeJoinContext.context(eventRows, feedbackRows, options));
     assertEquals(7, a.compared());
     assertTrue(a.passed(), a.mismatches() + " " + a.examples());
   }
@@ -207,10 +236,15 @@ class RangeJoinContextTest {
   @Test
   void theAgreementCheckSeesADifference() {
     Dataset<Row> reference = RangeJoinContext.context(eventRows, feedbackRows, options);
-    Dataset<Row> changed = reference.withColumn("prev_channel",
-        org.apache.spark.sql.functions.when(
-            org.apache.spark.sql.functions.col("response_id").equalTo("rA1"), "web")
-            .otherwise(org.apache.spark.sql.functions.col("prev_channel")));
+    Dataset<Row> changed =
+        reference.withColumn(
+            "prev_channel",
+            org.apache
+                .spark
+                .sql
+                .functions
+                .when(org.apache.spark.sql.functions.col("response_id").equalTo("rA1"), "web")
+                .otherwise(org.apache.spark.sql.functions.col("prev_channel")));
     Agreement.Result a = Agreement.compare(changed, reference);
     assertFalse(a.passed());
     assertEquals(1L, a.mismatches().get("prev_channel"));

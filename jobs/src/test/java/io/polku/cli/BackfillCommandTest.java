@@ -27,15 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * nightly --batch-days and --resume with a recording stage over a real run_audit: a failing
- * batch stops the backfill and prints the resume command; the resume skips the dates that
- * succeeded and re-runs the failed batch; another configuration runs everything again.
+ * nightly --batch-days and --resume with a recording stage over a real run_audit: a failing batch
+ * stops the backfill and prints the resume command; the resume skips the dates that succeeded and
+ * re-runs the failed batch; another configuration runs everything again.
  */
 class BackfillCommandTest {
   private final SparkSession spark = SparkTest.spark();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** Records each run's range; fails for a range containing {@code failOn}. */
   private static final class Recording implements Stage {
@@ -59,9 +58,12 @@ class BackfillCommandTest {
 
   private Environment env(Path lake, String... overrides) throws Exception {
     Path file = tmp.resolve("backfill.conf");
-    Files.writeString(file, String.join("\n",
-        "polku.lake.root = \"" + lake.toUri() + "\"",
-        "polku.logs.dir = \"" + tmp.resolve("logs") + "\""));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "polku.lake.root = \"" + lake.toUri() + "\"",
+            "polku.logs.dir = \"" + tmp.resolve("logs") + "\""));
     Environment env = new Environment();
     env.conf = file.toString();
     env.overrides = List.of(overrides);
@@ -85,32 +87,62 @@ class BackfillCommandTest {
     stage.failOn = LocalDate.parse("2026-09-04");
 
     String[] err = new String[1];
-    String out = capture(() -> {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> NightlyCommand.run(env(lakeDir), range("2026-09-01", "2026-09-06"), pipeline,
-              "nightly", false, false, 2));
-      assertEquals("source unreachable for 2026-09-04", e.getMessage());
-    }, err);
+    String out =
+        capture(
+            () -> {
+              IllegalStateException e =
+                  assertThrows(
+                      IllegalStateException.class,
+                      () ->
+                          NightlyCommand.run(
+                              env(lakeDir),
+                              range("2026-09-01", "2026-09-06"),
+                              pipeline,
+                              "nightly",
+                              false,
+                              false,
+                              2));
+              assertEquals("source unreachable for 2026-09-04", e.getMessage());
+            },
+            err);
     assertEquals(List.of("2026-09-01..2026-09-02", "2026-09-03..2026-09-04"), stage.ranges);
     assertTrue(out.contains("Batch 1/3: 2026-09-01 .. 2026-09-02 (run "), out);
     assertTrue(out.contains("Batch 1/3 succeeded in"), out);
     assertTrue(out.contains("Batch 2/3: 2026-09-03 .. 2026-09-04 (run "), out);
-    assertTrue(err[0].contains("Backfill stopped at batch 2/3 (2026-09-03 .. 2026-09-04"),
+    assertTrue(err[0].contains("Backfill stopped at batch 2/3 (2026-09-03 .. 2026-09-04"), err[0]);
+    assertTrue(
+        err[0].contains(
+            "  bin/polku nightly --from 2026-09-03 --to 2026-09-06 --resume" + " --batch-days 2"),
         err[0]);
-    assertTrue(err[0].contains("  bin/polku nightly --from 2026-09-03 --to 2026-09-06 --resume"
-        + " --batch-days 2"), err[0]);
 
     Lake lake = new Lake(spark, lakeDir.toUri().toString(), "default");
-    assertEquals(2, lake.read(Tables.RUN_AUDIT).filter("stage = 'run'")
-        .select("run_id").distinct().count(), "each batch is a run of its own");
-    assertEquals(1, lake.read(Tables.RUN_AUDIT)
-        .filter(col("stage").equalTo("run").and(col("status").equalTo("failed"))).count());
+    assertEquals(
+        2,
+        lake.read(Tables.RUN_AUDIT).filter("stage = 'run'").select("run_id").distinct().count(),
+        "each batch is a run of its own");
+    assertEquals(
+        1,
+        lake.read(Tables.RUN_AUDIT)
+            .filter(col("stage").equalTo("run").and(col("status").equalTo("failed")))
+            .count());
 
     // The resume, as printed but over the whole range: 1-2 skipped, 3-4 again, then 5-6.
     stage.ranges.clear();
     stage.failOn = null;
-    out = capture(() -> assertEquals(ExitCodes.OK, NightlyCommand.run(env(lakeDir),
-        range("2026-09-01", "2026-09-06"), pipeline, "nightly", false, true, 2)), err);
+    out =
+        capture(
+            () ->
+                assertEquals(
+                    ExitCodes.OK,
+                    NightlyCommand.run(
+                        env(lakeDir),
+                        range("2026-09-01", "2026-09-06"),
+                        pipeline,
+                        "nightly",
+                        false,
+                        true,
+                        2)),
+            err);
     assertEquals(List.of("2026-09-03..2026-09-04", "2026-09-05..2026-09-06"), stage.ranges);
     assertTrue(out.contains("Skipping 2026-09-01 .. 2026-09-02: its latest run "), out);
     assertTrue(out.contains("Running 2026-09-03 again: its latest run "), out);
@@ -119,23 +151,56 @@ class BackfillCommandTest {
 
     // Everything done: nothing to run.
     stage.ranges.clear();
-    out = capture(() -> assertEquals(ExitCodes.OK, NightlyCommand.run(env(lakeDir),
-        range("2026-09-01", "2026-09-06"), pipeline, "nightly", false, true, null)), err);
+    out =
+        capture(
+            () ->
+                assertEquals(
+                    ExitCodes.OK,
+                    NightlyCommand.run(
+                        env(lakeDir),
+                        range("2026-09-01", "2026-09-06"),
+                        pipeline,
+                        "nightly",
+                        false,
+                        true,
+                        null)),
+            err);
     assertEquals(List.of(), stage.ranges);
-    assertTrue(out.contains("Nothing to run: every date of 2026-09-01 .. 2026-09-06 is"
-        + " covered"), out);
+    assertTrue(
+        out.contains("Nothing to run: every date of 2026-09-01 .. 2026-09-06 is" + " covered"),
+        out);
 
     // Another configuration (config_hash): every date runs again, here in one run.
-    out = capture(() -> assertEquals(ExitCodes.OK, NightlyCommand.run(env(lakeDir,
-        "polku.lock.heartbeat=31s"), range("2026-09-01", "2026-09-06"), pipeline, "nightly",
-        false, true, null)), err);
+    out =
+        capture(
+            () ->
+                assertEquals(
+                    ExitCodes.OK,
+                    NightlyCommand.run(
+                        env(lakeDir, "polku.lock.heartbeat=31s"),
+                        range("2026-09-01", "2026-09-06"),
+                        pipeline,
+                        "nightly",
+                        false,
+                        true,
+                        null)),
+            err);
     assertEquals(List.of("2026-09-01..2026-09-06"), stage.ranges);
     assertTrue(out.contains("had another configuration"), out);
 
     // --json describes one run: refused with --resume/--batch-days.
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NightlyCommand.run(env(lakeDir), range("2026-09-01", "2026-09-06"), pipeline,
-            "nightly", true, true, null));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                NightlyCommand.run(
+                    env(lakeDir),
+                    range("2026-09-01", "2026-09-06"),
+                    pipeline,
+                    "nightly",
+                    true,
+                    true,
+                    null));
     assertTrue(e.getMessage().startsWith("--json describes one run"), e.getMessage());
   }
 

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The file counts of {@code bench nightly}: data files per zone/table, log files apart. */
 class BenchNightlyFilesTest {
-  @TempDir
-  Path lake;
+  @TempDir Path lake;
 
   private void touch(String relative) throws Exception {
     Path p = lake.resolve(relative);
@@ -33,8 +32,8 @@ class BenchNightlyFilesTest {
     touch("_polku/nightly.lock");
     // By hand: events 2 data files, kpi_daily 1; 4 files in the two _delta_log folders (the
     // checkpoint is a log file, not data); the logs and the lock are neither.
-    assertEquals(Map.of("silver/events", 2L, "gold/kpi_daily", 1L),
-        BenchNightlyCommand.dataFiles(lake));
+    assertEquals(
+        Map.of("silver/events", 2L, "gold/kpi_daily", 1L), BenchNightlyCommand.dataFiles(lake));
     assertEquals(4, BenchNightlyCommand.logFiles(lake));
   }
 }

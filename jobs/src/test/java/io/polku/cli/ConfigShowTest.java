@@ -24,15 +24,26 @@ class ConfigShowTest {
   private static final String TOKEN = "FwoGZXIvYXdzEXAMPLETOKEN";
 
   private static String[] s3Args(String... extra) {
-    List<String> a = new ArrayList<>(List.of("config", "show",
-        "--conf", SparkTest.repoRoot().resolve("conf/s3.conf").toString(),
-        // POLKU_S3_BUCKET is unset in tests: the lake root is given instead.
-        "--set", "polku.lake.root=s3a://cx-bucket/polku",
-        "--set", "polku.spark.conf.\"spark.hadoop.fs.s3a.access.key\"=" + ACCESS,
-        "--set", "polku.spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=" + SECRET,
-        "--set", "polku.spark.conf.\"spark.hadoop.fs.s3a.session.token\"=" + TOKEN,
-        "--set", "polku.spark.conf.\"spark.hadoop.fs.s3a.endpoint\"=http://minio.local:9000",
-        "--set", "polku.lake.metastore-uri=thrift://hive:" + SECRET + "@meta.local:9083"));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "config",
+                "show",
+                "--conf",
+                SparkTest.repoRoot().resolve("conf/s3.conf").toString(),
+                // POLKU_S3_BUCKET is unset in tests: the lake root is given instead.
+                "--set",
+                "polku.lake.root=s3a://cx-bucket/polku",
+                "--set",
+                "polku.spark.conf.\"spark.hadoop.fs.s3a.access.key\"=" + ACCESS,
+                "--set",
+                "polku.spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=" + SECRET,
+                "--set",
+                "polku.spark.conf.\"spark.hadoop.fs.s3a.session.token\"=" + TOKEN,
+                "--set",
+                "polku.spark.conf.\"spark.hadoop.fs.s3a.endpoint\"=http://minio.local:9000",
+                "--set",
+                "polku.lake.metastore-uri=thrift://hive:" + SECRET + "@meta.local:9083"));
     a.addAll(List.of(extra));
     return a.toArray(new String[0]);
   }
@@ -53,8 +64,8 @@ class ConfigShowTest {
     assertEquals("http://minio.local:9000", spark.get("spark.hadoop.fs.s3a.endpoint").asText());
     assertEquals("false", spark.get("spark.hadoop.fs.s3a.path.style.access").asText());
     assertEquals("s3a://cx-bucket/polku", polku.get("lake").get("root").asText());
-    assertEquals("thrift://hive:***@meta.local:9083",
-        polku.get("lake").get("metastore-uri").asText());
+    assertEquals(
+        "thrift://hive:***@meta.local:9083", polku.get("lake").get("metastore-uri").asText());
     // local.conf's sources came through the include.
     assertTrue(polku.get("sources").has("web_clickstream"), json.out);
 
@@ -67,8 +78,8 @@ class ConfigShowTest {
 
   @Test
   void withoutTheBucketS3ConfFailsNamingTheVariable() {
-    Out out = run("config", "show",
-        "--conf", SparkTest.repoRoot().resolve("conf/s3.conf").toString());
+    Out out =
+        run("config", "show", "--conf", SparkTest.repoRoot().resolve("conf/s3.conf").toString());
     // Only when the test environment does not happen to set it.
     if (System.getenv("POLKU_S3_BUCKET") == null && System.getenv("POLKU_LAKE_ROOT") == null) {
       assertEquals(ExitCodes.USAGE, out.code, out.out);
@@ -78,85 +89,136 @@ class ConfigShowTest {
 
   @Test
   void aMisspelledKeyFailsConfigShowWithTheClosestKnownKey() {
-    Out out = run("config", "show",
-        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString(),
-        "--set", "polku.ingest.max-quarantine-shar=0.5",
-        "--set", "polku.serve.auth.mod=password");
+    Out out =
+        run(
+            "config",
+            "show",
+            "--conf",
+            SparkTest.repoRoot().resolve("conf/local.conf").toString(),
+            "--set",
+            "polku.ingest.max-quarantine-shar=0.5",
+            "--set",
+            "polku.serve.auth.mod=password");
     assertEquals(ExitCodes.USAGE, out.code, out.out);
     assertTrue(out.err.startsWith("2 configuration errors:"), out.err);
-    assertTrue(out.err.contains("polku.ingest.max-quarantine-shar is not a Polku setting; did"
-        + " you mean polku.ingest.max-quarantine-share?"), out.err);
-    assertTrue(out.err.contains("polku.serve.auth.mod is not a Polku setting; did you mean"
-        + " polku.serve.auth.mode?"), out.err);
+    assertTrue(
+        out.err.contains(
+            "polku.ingest.max-quarantine-shar is not a Polku setting; did"
+                + " you mean polku.ingest.max-quarantine-share?"),
+        out.err);
+    assertTrue(
+        out.err.contains(
+            "polku.serve.auth.mod is not a Polku setting; did you mean"
+                + " polku.serve.auth.mode?"),
+        out.err);
     assertEquals("", out.out);
   }
 
   @Test
   void setTakesListsAsHoconAndPlainStringsAsBefore() throws Exception {
-    Out out = run("config", "show", "--format", "json",
-        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString(),
-        "--set", "polku.journeys.split-event-types=[purchase,cancel]",
-        "--set", "polku.journeys.assisted-channels=[\"phone\", \"chat\"]",
-        "--set", "polku.lake.root=s3a://bucket/x=y/polku",
-        "--set", "polku.spark.conf.\"spark.executor.extraJavaOptions\"=-Da=b -Dc=d");
+    Out out =
+        run(
+            "config",
+            "show",
+            "--format",
+            "json",
+            "--conf",
+            SparkTest.repoRoot().resolve("conf/local.conf").toString(),
+            "--set",
+            "polku.journeys.split-event-types=[purchase,cancel]",
+            "--set",
+            "polku.journeys.assisted-channels=[\"phone\", \"chat\"]",
+            "--set",
+            "polku.lake.root=s3a://bucket/x=y/polku",
+            "--set",
+            "polku.spark.conf.\"spark.executor.extraJavaOptions\"=-Da=b -Dc=d");
     assertEquals(0, out.code, out.err);
     JsonNode polku = new ObjectMapper().readTree(out.out).get("polku");
-    assertEquals("[\"purchase\",\"cancel\"]",
-        polku.get("journeys").get("split-event-types").toString());
-    assertEquals("[\"phone\",\"chat\"]",
-        polku.get("journeys").get("assisted-channels").toString());
+    assertEquals(
+        "[\"purchase\",\"cancel\"]", polku.get("journeys").get("split-event-types").toString());
+    assertEquals("[\"phone\",\"chat\"]", polku.get("journeys").get("assisted-channels").toString());
     assertEquals("s3a://bucket/x=y/polku", polku.get("lake").get("root").asText());
-    assertEquals("-Da=b -Dc=d",
+    assertEquals(
+        "-Da=b -Dc=d",
         polku.get("spark").get("conf").get("spark.executor.extraJavaOptions").asText());
 
-    Out bad = run("config", "show",
-        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString(),
-        "--set", "polku.journeys.split-event-types=[purchase,");
+    Out bad =
+        run(
+            "config",
+            "show",
+            "--conf",
+            SparkTest.repoRoot().resolve("conf/local.conf").toString(),
+            "--set",
+            "polku.journeys.split-event-types=[purchase,");
     assertEquals(ExitCodes.USAGE, bad.code, bad.out);
-    assertTrue(bad.err.startsWith("Configuration error: --set"
-        + " polku.journeys.split-event-types=[purchase, is not a HOCON value"), bad.err);
+    assertTrue(
+        bad.err.startsWith(
+            "Configuration error: --set"
+                + " polku.journeys.split-event-types=[purchase, is not a HOCON value"),
+        bad.err);
   }
 
   @Test
   void keysListsEveryDeclaredKeyWithItsMeaningAsHocon() {
-    Out out = run("config", "show", "--keys",
-        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString(),
-        "--set", "polku.rootcause.window-days=730",
-        "--set", "polku.erasure.salt=" + SECRET);
+    Out out =
+        run(
+            "config",
+            "show",
+            "--keys",
+            "--conf",
+            SparkTest.repoRoot().resolve("conf/local.conf").toString(),
+            "--set",
+            "polku.rootcause.window-days=730",
+            "--set",
+            "polku.erasure.salt=" + SECRET);
     assertEquals(0, out.code, out.err);
     assertFalse(out.out.contains(SECRET), out.out);
-    assertTrue(out.out.contains("# Responses analysed by a run for date D: `response_date` in"),
+    assertTrue(
+        out.out.contains("# Responses analysed by a run for date D: `response_date` in"), out.out);
+    assertTrue(
+        out.out.contains(" FP-Growth fit of that many days.\n" + "polku.rootcause.window-days = "),
         out.out);
-    assertTrue(out.out.contains(" FP-Growth fit of that many days.\n"
-        + "polku.rootcause.window-days = "), out.out);
     com.typesafe.config.Config parsed = ConfigFactory.parseString(out.out);
     assertEquals(730, parsed.getInt("polku.rootcause.window-days"));
     assertEquals("***", parsed.getString("polku.erasure.salt"));
     assertEquals("events", parsed.getString("polku.sources.web_clickstream.kind"));
     assertTrue(parsed.getIsNull("polku.lake.metastore-uri"), out.out);
 
-    Out json = run("config", "show", "--keys", "--format", "json",
-        "--conf", SparkTest.repoRoot().resolve("conf/local.conf").toString());
+    Out json =
+        run(
+            "config",
+            "show",
+            "--keys",
+            "--format",
+            "json",
+            "--conf",
+            SparkTest.repoRoot().resolve("conf/local.conf").toString());
     assertEquals(ExitCodes.USAGE, json.code, json.out);
     assertTrue(json.err.contains("--keys prints HOCON with comments, not JSON"), json.err);
   }
 
   @Test
   void redactionMasksSensitiveKeysAtAnyDepthWhateverTheirType() {
-    ConfigObject in = ConfigFactory.parseString(String.join("\n",
-        "a { db-password = hunter2, user = ann }",
-        "sources.x.options { \"fs.azure.account.key\" = k1, apiToken = t1, sep = \";\" }",
-        "hooks = [ { url = \"https://u:pw1@h/x\", secret = { nested = s1 } } ]",
-        "aws.credentials = [c1, c2]",
-        "n = 3")).root();
+    ConfigObject in =
+        ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "a { db-password = hunter2, user = ann }",
+                    "sources.x.options { \"fs.azure.account.key\" = k1, apiToken = t1, sep = \";\" }",
+                    "hooks = [ { url = \"https://u:pw1@h/x\", secret = { nested = s1 } } ]",
+                    "aws.credentials = [c1, c2]",
+                    "n = 3"))
+            .root();
     ConfigObject out = ConfigRedaction.redact(in);
     String text = out.render(com.typesafe.config.ConfigRenderOptions.concise());
-    assertEquals("{\"a\":{\"db-password\":\"***\",\"user\":\"ann\"},\"aws\":{\"credentials\":"
-        + "\"***\"},\"hooks\":[{\"secret\":\"***\",\"url\":\"https://u:***@h/x\"}],\"n\":3,"
-        + "\"sources\":{\"x\":{\"options\":{\"apiToken\":\"***\",\"fs.azure.account.key\":"
-        + "\"***\",\"sep\":\";\"}}}}",
-        ConfigFactory.parseString(text).root().render(
-            com.typesafe.config.ConfigRenderOptions.concise()));
+    assertEquals(
+        "{\"a\":{\"db-password\":\"***\",\"user\":\"ann\"},\"aws\":{\"credentials\":"
+            + "\"***\"},\"hooks\":[{\"secret\":\"***\",\"url\":\"https://u:***@h/x\"}],\"n\":3,"
+            + "\"sources\":{\"x\":{\"options\":{\"apiToken\":\"***\",\"fs.azure.account.key\":"
+            + "\"***\",\"sep\":\";\"}}}}",
+        ConfigFactory.parseString(text)
+            .root()
+            .render(com.typesafe.config.ConfigRenderOptions.concise()));
     assertTrue(in.toConfig().getString("a.db-password").equals("hunter2"), "input unchanged");
   }
 
@@ -176,7 +238,7 @@ class ConfigShowTest {
       System.setOut(o);
       System.setErr(e);
     }
-    return new Out(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    return new Out(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

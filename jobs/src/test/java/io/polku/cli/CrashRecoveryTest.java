@@ -34,22 +34,23 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crash safety: {@code nightly} in its own JVM (the bin/polku command line: the Java 17 flags
- * read from bin/polku, this test's classpath, main class io.polku.cli.Polku) is stopped hard
- * after a stage's commit ({@code polku.debug.halt-after-stage}, Runtime.halt); the re-run that
- * takes its lock over is killed with {@code kill -9} at a random moment; a normal re-run of the
- * same date then completes, every table equals a clean run's, and run_audit shows both crashed
- * runs as abandoned.
+ * Crash safety: {@code nightly} in its own JVM (the bin/polku command line: the Java 17 flags read
+ * from bin/polku, this test's classpath, main class io.polku.cli.Polku) is stopped hard after a
+ * stage's commit ({@code polku.debug.halt-after-stage}, Runtime.halt); the re-run that takes its
+ * lock over is killed with {@code kill -9} at a random moment; a normal re-run of the same date
+ * then completes, every table equals a clean run's, and run_audit shows both crashed runs as
+ * abandoned.
  *
- * <p>Kept small enough for {@code mvn -B verify}: a generated sample of 150 customers over 10
- * days, five of its nine sources, one run date, two JVM starts. The clean run and the final
- * re-run run in this JVM (the shared session).
+ * <p>Kept small enough for {@code mvn -B verify}: a generated sample of 150 customers over 10 days,
+ * five of its nine sources, one run date, two JVM starts. The clean run and the final re-run run in
+ * this JVM (the shared session).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashRecoveryTest {
   private static final String DATE = "2026-09-10";
-  private static final Pattern JAVA_FLAG = Pattern.compile(
-      "^\\s*(--add-opens=\\S+|-Djdk\\.\\S+|-Dio\\.netty\\.\\S+|-Dderby\\.\\S+)\\s*\\\\?\\s*$");
+  private static final Pattern JAVA_FLAG =
+      Pattern.compile(
+          "^\\s*(--add-opens=\\S+|-Djdk\\.\\S+|-Dio\\.netty\\.\\S+|-Dderby\\.\\S+)\\s*\\\\?\\s*$");
 
   @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
   static Path tmp;
@@ -57,8 +58,10 @@ class CrashRecoveryTest {
   private final SparkSession spark = SparkTest.spark();
   private Path conf;
   private Map<String, Row> clean;
+
   /** Set -Dpolku.test.crash-seed=N to replay a run; the seed is printed with the report. */
   private final long seed = Long.getLong("polku.test.crash-seed", System.nanoTime());
+
   private final Random random = new Random(seed);
 
   @BeforeAll
@@ -68,17 +71,20 @@ class CrashRecoveryTest {
     conf = tmp.resolve("crash.conf");
     // conf/local.conf's source mappings over the generated sample, with 5 of its 9 sources
     // and the test session's Spark settings (the shared session is not re-tuned).
-    Files.writeString(conf, String.join("\n",
-        "include file(\"" + SparkTest.repoRoot().resolve("conf/local.conf") + "\")",
-        TestSources.smallSampleConf(base),
-        "polku.spark.master = \"local[2]\""));
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "include file(\"" + SparkTest.repoRoot().resolve("conf/local.conf") + "\")",
+            TestSources.smallSampleConf(base),
+            "polku.spark.master = \"local[2]\""));
     long t0 = System.nanoTime();
     Path cleanLake = tmp.resolve("clean-lake");
     Out out = inProcess(cleanLake);
     assertEquals(0, out.code, out.text);
     clean = hashes(cleanLake);
-    System.out.printf("clean run: %.1f s; tables %s%n", (System.nanoTime() - t0) / 1e9,
-        clean.keySet());
+    System.out.printf(
+        "clean run: %.1f s; tables %s%n", (System.nanoTime() - t0) / 1e9, clean.keySet());
     assertTrue(clean.size() >= 15, clean.keySet().toString());
     assertTrue(clean.get("feedback_context").getLong(0) > 0, "the sample date has responses");
   }
@@ -96,8 +102,8 @@ class CrashRecoveryTest {
     assertTrue(haltLog.contains("Halting after stage journeys"), haltLog);
     String first = runId(haltLog);
     // The dead run left its lock and a 'running' audit row behind.
-    assertEquals(first, LakeLock.holder(new Configuration(), lake.toUri().toString())
-        .orElseThrow().runId());
+    assertEquals(
+        first, LakeLock.holder(new Configuration(), lake.toUri().toString()).orElseThrow().runId());
     assertEquals("running", runStatus(lake, first));
     report.add(String.format("halt after journeys: %.1f s", (System.nanoTime() - t0) / 1e9));
 
@@ -113,22 +119,24 @@ class CrashRecoveryTest {
     assertTrue(killed.process.waitFor(30, TimeUnit.SECONDS));
     String killLog = Files.readString(killed.log);
     assertFalse(killLog.contains(" succeeded in "), "killed before the end: " + killLog);
-    assertTrue(killLog.contains("Took over the stale lock") && killLog.contains("of run "
-        + first), killLog);
+    assertTrue(
+        killLog.contains("Took over the stale lock") && killLog.contains("of run " + first),
+        killLog);
     assertTrue(killLog.contains("Marked run " + first + " as abandoned"), killLog);
     assertEquals("abandoned", runStatus(lake, first));
     String second = runId(killLog);
-    report.add(String.format("re-run killed (-9) during %s, %d ms in: %.1f s (exit %d; replay"
-        + " with -Dpolku.test.crash-seed=%d)", stage, delay, (System.nanoTime() - t0) / 1e9,
-        killed.process.exitValue(), seed));
+    report.add(
+        String.format(
+            "re-run killed (-9) during %s, %d ms in: %.1f s (exit %d; replay"
+                + " with -Dpolku.test.crash-seed=%d)",
+            stage, delay, (System.nanoTime() - t0) / 1e9, killed.process.exitValue(), seed));
 
     // 3. A normal re-run recovers from both: every table equals the clean run's.
     recoverAndCompare(lake, second, report);
     report.forEach(System.out::println);
   }
 
-  private void recoverAndCompare(Path lake, String crashed, List<String> report)
-      throws Exception {
+  private void recoverAndCompare(Path lake, String crashed, List<String> report) throws Exception {
     long t0 = System.nanoTime();
     Out out = inProcess(lake);
     assertEquals(0, out.code, report + "\n" + out.text);
@@ -137,8 +145,10 @@ class CrashRecoveryTest {
     assertTrue(out.text.contains("Marked run " + crashed + " as abandoned"), out.text);
     assertEquals("abandoned", runStatus(lake, crashed));
     assertEquals(clean, hashes(lake), "after the crash of " + crashed + " and a re-run");
-    report.add(String.format("  re-run: %.1f s, every table equals the clean run's",
-        (System.nanoTime() - t0) / 1e9));
+    report.add(
+        String.format(
+            "  re-run: %.1f s, every table equals the clean run's",
+            (System.nanoTime() - t0) / 1e9));
   }
 
   private Map<String, Row> hashes(Path lakeDir) {
@@ -147,8 +157,10 @@ class CrashRecoveryTest {
 
   private String runStatus(Path lakeDir, String runId) {
     Lake lake = new Lake(spark, lakeDir.toUri().toString(), "default");
-    return lake.read(Tables.RUN_AUDIT).filter(col("stage").equalTo("run")
-        .and(col("run_id").equalTo(runId))).first().getAs("status");
+    return lake.read(Tables.RUN_AUDIT)
+        .filter(col("stage").equalTo("run").and(col("run_id").equalTo(runId)))
+        .first()
+        .getAs("status");
   }
 
   private static String runId(String log) {
@@ -158,10 +170,18 @@ class CrashRecoveryTest {
   }
 
   private String[] args(Path lake, String... extra) {
-    List<String> a = new ArrayList<>(List.of("nightly", "--date", DATE,
-        "--conf", conf.toString(),
-        "--set", "polku.lake.root=" + lake.toUri(),
-        "--set", "polku.logs.dir=" + tmp.resolve("logs")));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "nightly",
+                "--date",
+                DATE,
+                "--conf",
+                conf.toString(),
+                "--set",
+                "polku.lake.root=" + lake.toUri(),
+                "--set",
+                "polku.logs.dir=" + tmp.resolve("logs")));
     a.addAll(List.of(extra));
     return a.toArray(new String[0]);
   }
@@ -201,8 +221,8 @@ class CrashRecoveryTest {
     cmd.add("io.polku.cli.Polku");
     cmd.addAll(List.of(args(lake, extra)));
     Path log = Files.createTempFile(tmp, "child-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return new Child(pb.start(), log);
   }
@@ -213,13 +233,13 @@ class CrashRecoveryTest {
       if (Files.readAllLines(child.log).stream().anyMatch(l -> l.equals(line))) {
         return;
       }
-      assertTrue(child.process.isAlive(), "ended before '" + line + "': "
-          + Files.readString(child.log));
+      assertTrue(
+          child.process.isAlive(), "ended before '" + line + "': " + Files.readString(child.log));
       Thread.sleep(50);
     }
     child.process.destroyForcibly();
-    throw new AssertionError("no '" + line + "' within " + seconds + " s: "
-        + Files.readString(child.log));
+    throw new AssertionError(
+        "no '" + line + "' within " + seconds + " s: " + Files.readString(child.log));
   }
 
   private record Child(Process process, Path log) {}

@@ -10,17 +10,23 @@ import org.junit.jupiter.api.Test;
 class ForgetIdsTest {
   @Test
   void readsOneIdPerLineWithAnOptionalHeader() {
-    assertEquals(List.of("C1", "C2", "C3"), ForgetCommand.parseIds(
-        List.of("\uFEFFcustomer_id", "C1", "", "  C2 ", "\"C3\""), "ids.csv"));
+    assertEquals(
+        List.of("C1", "C2", "C3"),
+        ForgetCommand.parseIds(
+            List.of("\uFEFFcustomer_id", "C1", "", "  C2 ", "\"C3\""), "ids.csv"));
     assertEquals(List.of("C1"), ForgetCommand.parseIds(List.of("C1"), "ids.csv"));
     assertEquals(List.of(), ForgetCommand.parseIds(List.of("ID", ""), "ids.csv"));
   }
 
   @Test
   void refusesSeveralFieldsNamingTheLine() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ForgetCommand.parseIds(List.of("id", "C1", "C2,Alice"), "ids.csv"));
-    assertEquals("ids.csv line 3 has several fields; expected one customer id per line; keep"
-        + " only the customer id column", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ForgetCommand.parseIds(List.of("id", "C1", "C2,Alice"), "ids.csv"));
+    assertEquals(
+        "ids.csv line 3 has several fields; expected one customer id per line; keep"
+            + " only the customer id column",
+        e.getMessage());
   }
 }

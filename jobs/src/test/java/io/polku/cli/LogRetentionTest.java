@@ -24,19 +24,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Log files do not grow without bound: with the production log4j2 configuration a process
- * logs to a rolling file, and files in polku.logs.dir older than polku.logs.retention-days
- * are deleted at start and at each rollover; younger ones and other files stay.
+ * Log files do not grow without bound: with the production log4j2 configuration a process logs to a
+ * rolling file, and files in polku.logs.dir older than polku.logs.retention-days are deleted at
+ * start and at each rollover; younger ones and other files stay.
  */
 class LogRetentionTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private PolkuConfig config(String retentionDays) {
-    return PolkuConfig.fromConfig(ConfigFactory.parseString(String.join("\n",
-        "polku.lake.root = \"" + tmp.resolve("lake").toUri() + "\"",
-        "polku.logs.dir = \"" + tmp.resolve("logs") + "\"",
-        "polku.logs.retention-days = " + retentionDays)), Map.of(), "test");
+    return PolkuConfig.fromConfig(
+        ConfigFactory.parseString(
+            String.join(
+                "\n",
+                "polku.lake.root = \"" + tmp.resolve("lake").toUri() + "\"",
+                "polku.logs.dir = \"" + tmp.resolve("logs") + "\"",
+                "polku.logs.retention-days = " + retentionDays)),
+        Map.of(),
+        "test");
   }
 
   private static Path touch(Path f, int daysAgo) throws Exception {
@@ -57,16 +61,15 @@ class LogRetentionTest {
     URI testConfig = log4j.getConfigLocation();
     String previousFile = System.getProperty(PolkuSession.LOG_FILE_PROPERTY);
     try {
-      log4j.setConfigLocation(getClass().getClassLoader().getResource("log4j2.properties")
-          .toURI());
+      log4j.setConfigLocation(getClass().getClassLoader().getResource("log4j2.properties").toURI());
       PolkuSession.redirectLogs(config("7"), "retention");
       assertFalse(Files.exists(old), "20 days old, retention 7");
       assertFalse(Files.exists(oldRolled), "9 days old, retention 7");
       assertTrue(Files.exists(young), "2 days old");
       assertTrue(Files.exists(other), "not a Polku log file");
 
-      Appender a = ((LoggerContext) LogManager.getContext(false)).getConfiguration()
-          .getAppender("file");
+      Appender a =
+          ((LoggerContext) LogManager.getContext(false)).getConfiguration().getAppender("file");
       assertTrue(a instanceof RollingFileAppender, "a rolling file: " + a);
       RollingFileAppender rolling = (RollingFileAppender) a;
       assertEquals(System.getProperty(PolkuSession.LOG_FILE_PROPERTY), rolling.getFileName());
@@ -95,9 +98,12 @@ class LogRetentionTest {
 
   @Test
   void aRetentionBelowOneDayIsRefusedWithTheFix() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> PolkuSession.redirectLogs(config("0"), "retention"));
-    assertTrue(e.getMessage().contains("polku.logs.retention-days = 0 is not a whole number of"
-        + " at least 1"), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> PolkuSession.redirectLogs(config("0"), "retention"));
+    assertTrue(
+        e.getMessage()
+            .contains("polku.logs.retention-days = 0 is not a whole number of" + " at least 1"),
+        e.getMessage());
   }
 }

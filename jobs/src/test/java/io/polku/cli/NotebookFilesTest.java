@@ -22,16 +22,24 @@ class NotebookFilesTest {
     try (Stream<Path> s = Files.list(SparkTest.repoRoot().resolve("notebooks"))) {
       notebooks = s.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
     }
-    assertEquals(List.of("01-explore-root-causes.ipynb", "02-custom-journey-signal.ipynb",
-        "03-minimal-profile.ipynb"), notebooks.stream().map(p -> p.getFileName().toString())
-        .toList());
+    assertEquals(
+        List.of(
+            "01-explore-root-causes.ipynb",
+            "02-custom-journey-signal.ipynb",
+            "03-minimal-profile.ipynb"),
+        notebooks.stream().map(p -> p.getFileName().toString()).toList());
     List<String> problems = new ArrayList<>();
     for (Path nb : notebooks) {
       problems.addAll(NotebookChecks.storedWithOutputs(nb));
-      assertEquals(KernelSpec.NAME, new ObjectMapper().readTree(nb.toFile())
-          .at("/metadata/kernelspec/name").asText(), nb.toString());
+      assertEquals(
+          KernelSpec.NAME,
+          new ObjectMapper().readTree(nb.toFile()).at("/metadata/kernelspec/name").asText(),
+          nb.toString());
     }
-    assertTrue(problems.isEmpty(), "strip the outputs before committing"
-        + " (jupyter nbconvert --clear-output --inplace notebooks/*.ipynb): " + problems);
+    assertTrue(
+        problems.isEmpty(),
+        "strip the outputs before committing"
+            + " (jupyter nbconvert --clear-output --inplace notebooks/*.ipynb): "
+            + problems);
   }
 }

@@ -35,19 +35,21 @@ class RunSummaryTest {
   private final SparkSession spark = SparkTest.spark();
   private final ObjectMapper json = new ObjectMapper();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Environment env(Path lake) throws Exception {
     Path file = tmp.resolve(lake.getFileName() + ".conf");
-    Files.writeString(file, String.join("\n",
-        "polku.lake.root = \"" + lake.toUri() + "\"",
-        "polku.logs.dir = \"" + tmp.resolve("logs") + "\"",
-        "polku.spark.master = \"local[2]\"",
-        // The summary of the stages; the run report step has its own tests.
-        "polku.report.enabled = false",
-        "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
-            + " \"spark.databricks.delta.snapshotPartitions\" = \"2\" }"));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "polku.lake.root = \"" + lake.toUri() + "\"",
+            "polku.logs.dir = \"" + tmp.resolve("logs") + "\"",
+            "polku.spark.master = \"local[2]\"",
+            // The summary of the stages; the run report step has its own tests.
+            "polku.report.enabled = false",
+            "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
+                + " \"spark.databricks.delta.snapshotPartitions\" = \"2\" }"));
     Environment env = new Environment();
     env.conf = file.toString();
     return env;
@@ -64,10 +66,13 @@ class RunSummaryTest {
   private record FixedStage(String name, long in, long out, long quarantined) implements Stage {
     @Override
     public StageResult run(RunContext ctx) {
-      return new StageResult(name, List.of(
-          new StageResult.ObjectCounts("a", in, out, quarantined, null, true),
-          new StageResult.ObjectCounts("table_x", 0, 999, 0, null, false)),
-          List.of("w-" + name), Duration.ZERO);
+      return new StageResult(
+          name,
+          List.of(
+              new StageResult.ObjectCounts("a", in, out, quarantined, null, true),
+              new StageResult.ObjectCounts("table_x", 0, 999, 0, null, false)),
+          List.of("w-" + name),
+          Duration.ZERO);
     }
   }
 
@@ -81,10 +86,14 @@ class RunSummaryTest {
   @Test
   void aSucceededRunPrintsOneDocumentWithItsStagesAndTheAuditRunId() throws Exception {
     Path lakeDir = tmp.resolve("ok-lake");
-    NightlyPipeline pipeline = new NightlyPipeline(List.of(new FixedStage("first", 10, 7, 3),
-        new FixedStage("second", 7, 5, 0)));
-    Out out = capture(() -> NightlyCommand.run(env(lakeDir), range("2026-09-01", "2026-09-03"),
-        pipeline, "nightly", true));
+    NightlyPipeline pipeline =
+        new NightlyPipeline(
+            List.of(new FixedStage("first", 10, 7, 3), new FixedStage("second", 7, 5, 0)));
+    Out out =
+        capture(
+            () ->
+                NightlyCommand.run(
+                    env(lakeDir), range("2026-09-01", "2026-09-03"), pipeline, "nightly", true));
     assertEquals(0, out.code);
     JsonNode doc = json.readTree(out.out);
     assertEquals(out.out.strip(), doc.toString(), "stdout is exactly one JSON document");
@@ -93,7 +102,8 @@ class RunSummaryTest {
     assertEquals("nightly", doc.get("command").asText());
     assertEquals("2026-09-01", doc.get("date_from").asText());
     assertEquals("2026-09-03", doc.get("date_to").asText());
-    assertEquals(new org.apache.hadoop.fs.Path(lakeDir.toUri().toString()).toString(),
+    assertEquals(
+        new org.apache.hadoop.fs.Path(lakeDir.toUri().toString()).toString(),
         doc.get("lake").asText());
     JsonNode stages = doc.get("stages");
     assertEquals(2, stages.size());
@@ -115,27 +125,42 @@ class RunSummaryTest {
     // Stage rows are appended and the run row's status replaced: one row per key, the run's
     // 'running' row gone (run + 2 stages, each with its '*' row and its objects' rows).
     List<Row> audit = lake.read(Tables.RUN_AUDIT).collectAsList();
-    assertEquals(audit.size(), lake.read(Tables.RUN_AUDIT)
-        .select("run_id", "stage", "object").distinct().count(), audit.toString());
-    assertEquals(List.of("succeeded"), audit.stream().filter(r -> "run".equals(r.getAs("stage")))
-        .map(r -> (String) r.getAs("status")).toList());
-    assertTrue(audit.stream().allMatch(r -> "succeeded".equals(r.getAs("status"))),
+    assertEquals(
+        audit.size(),
+        lake.read(Tables.RUN_AUDIT).select("run_id", "stage", "object").distinct().count(),
         audit.toString());
+    assertEquals(
+        List.of("succeeded"),
+        audit.stream()
+            .filter(r -> "run".equals(r.getAs("stage")))
+            .map(r -> (String) r.getAs("status"))
+            .toList());
+    assertTrue(
+        audit.stream().allMatch(r -> "succeeded".equals(r.getAs("status"))), audit.toString());
     assertTrue(out.err.contains("first done: rows in 10, out 7, quarantined 3"), out.err);
   }
 
   @Test
   void aFailedRunStillPrintsItsSummaryWithTheFailedStage() throws Exception {
     Path lakeDir = tmp.resolve("dq-lake");
-    NightlyPipeline pipeline = new NightlyPipeline(List.of(new FixedStage("first", 4, 4, 0),
-        new FailingStage("second"), new FixedStage("third", 1, 1, 0)));
+    NightlyPipeline pipeline =
+        new NightlyPipeline(
+            List.of(
+                new FixedStage("first", 4, 4, 0),
+                new FailingStage("second"),
+                new FixedStage("third", 1, 1, 0)));
     Environment env = env(lakeDir);
-    Out out = capture(() -> {
-      DataQualityException e = assertThrows(DataQualityException.class,
-          () -> NightlyCommand.run(env, range("2026-09-05", "2026-09-05"), pipeline,
-              "nightly", true));
-      return Polku.exitCode(e);
-    });
+    Out out =
+        capture(
+            () -> {
+              DataQualityException e =
+                  assertThrows(
+                      DataQualityException.class,
+                      () ->
+                          NightlyCommand.run(
+                              env, range("2026-09-05", "2026-09-05"), pipeline, "nightly", true));
+              return Polku.exitCode(e);
+            });
     assertEquals(ExitCodes.DATA_QUALITY, out.code);
     JsonNode doc = json.readTree(out.out);
     assertEquals("dq_failed", doc.get("status").asText());
@@ -152,12 +177,20 @@ class RunSummaryTest {
   @Test
   void aLockedRunPrintsTheHolderAndExitsFour() throws Exception {
     Path lakeDir = tmp.resolve("locked-lake");
-    LakeLock.Owner holder = new LakeLock.Owner("20261126T030000Z-holder", "nightly",
-        java.net.InetAddress.getLocalHost().getHostName(), ProcessHandle.current().pid(),
-        Instant.now(), Instant.now());
+    LakeLock.Owner holder =
+        new LakeLock.Owner(
+            "20261126T030000Z-holder",
+            "nightly",
+            java.net.InetAddress.getLocalHost().getHostName(),
+            ProcessHandle.current().pid(),
+            Instant.now(),
+            Instant.now());
     LakeLock.writeForTest(new Configuration(), lakeDir.toUri().toString(), holder);
-    Out out = capture(() -> Polku.execute("nightly", "--json", "--date", "2026-09-05",
-        "--conf", env(lakeDir).conf));
+    Out out =
+        capture(
+            () ->
+                Polku.execute(
+                    "nightly", "--json", "--date", "2026-09-05", "--conf", env(lakeDir).conf));
     assertEquals(ExitCodes.LOCKED, out.code, out.err);
     JsonNode doc = json.readTree(out.out);
     assertEquals("locked", doc.get("status").asText());
@@ -189,7 +222,7 @@ class RunSummaryTest {
       System.setOut(o);
       System.setErr(e);
     }
-    return new Out(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    return new Out(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -24,21 +24,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A snapshot identity-links source (no time column): a range run and a following one-day run
- * both ingest every link (none is out of range), a pair keeps the observed_ts of the first run
- * that read it, and re-running a date leaves the table identical.
+ * A snapshot identity-links source (no time column): a range run and a following one-day run both
+ * ingest every link (none is out of range), a pair keeps the observed_ts of the first run that read
+ * it, and re-running a date leaves the table identical.
  */
 class SnapshotSourceTest {
   private static final String HEADER = "link_type,from_id,customer_number\n";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final SparkSession spark = SparkTest.spark();
 
   static String linksSource(String path, String extra) {
     return "links {\n"
-        + "  kind = identity_links, format = csv, paths = [\"" + path + "\"]\n"
+        + "  kind = identity_links, format = csv, paths = [\""
+        + path
+        + "\"]\n"
         + "  snapshot = true\n"
         + "  options { header = true }\n"
         + "  schema = \"link_type STRING, from_id STRING, customer_number STRING\"\n"
@@ -59,30 +60,41 @@ class SnapshotSourceTest {
   void aSnapshotIsIngestedWholeByARangeRunAndByTheNextOneDayRun() throws Exception {
     Path links = dir.resolve("links.csv");
     // 3 distinct pairs; one row without an id (MISSING_ID); one repeated pair (DUPLICATE_ID).
-    String first = HEADER
-        + "login_cookie,c1,C001\n"
-        + "device,d1,C001\n"
-        + "phone,p2,C002\n"
-        + "device,,C003\n"
-        + "device,d1,C001\n";
+    String first =
+        HEADER
+            + "login_cookie,c1,C001\n"
+            + "device,d1,C001\n"
+            + "phone,p2,C002\n"
+            + "device,,C003\n"
+            + "device,d1,C001\n";
     Files.writeString(links, first);
     Path lakeDir = dir.resolve("lake");
     Path conf = dir.resolve("snapshot.conf");
-    Files.writeString(conf, "polku.lake.root = \"" + lakeDir.toUri() + "\"\n"
-        + "polku.logs.dir = \"" + dir.resolve("logs") + "\"\n"
-        + "polku.spark.master = \"local[2]\"\n"
-        + "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
-        + " \"spark.databricks.delta.snapshotPartitions\" = \"2\" }\n"
-        + "polku.sources {\n" + linksSource(links.toString(), "") + "}\n");
+    Files.writeString(
+        conf,
+        "polku.lake.root = \""
+            + lakeDir.toUri()
+            + "\"\n"
+            + "polku.logs.dir = \""
+            + dir.resolve("logs")
+            + "\"\n"
+            + "polku.spark.master = \"local[2]\"\n"
+            + "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
+            + " \"spark.databricks.delta.snapshotPartitions\" = \"2\" }\n"
+            + "polku.sources {\n"
+            + linksSource(links.toString(), "")
+            + "}\n");
 
     // Range run: read 5 = valid 3 + out of range 0 + quarantined 2.
     assertEquals("[5, 3, 0, 2]", ingest(conf, "--from", "2026-10-01", "--to", "2026-10-05"));
     Lake lake = new Lake(spark, lakeDir.toUri().toString(), "default");
     Map<String, String> observed = observed(lake);
-    assertEquals(Map.of(
-        "anonymous_id:c1>customer_id:C001", "2026-10-01 00:00:00.0/2026-10-01",
-        "device_id:d1>customer_id:C001", "2026-10-01 00:00:00.0/2026-10-01",
-        "phone_hash:p2>customer_id:C002", "2026-10-01 00:00:00.0/2026-10-01"), observed);
+    assertEquals(
+        Map.of(
+            "anonymous_id:c1>customer_id:C001", "2026-10-01 00:00:00.0/2026-10-01",
+            "device_id:d1>customer_id:C001", "2026-10-01 00:00:00.0/2026-10-01",
+            "phone_hash:p2>customer_id:C002", "2026-10-01 00:00:00.0/2026-10-01"),
+        observed);
     assertEquals(2, lake.read(Tables.QUARANTINE).count());
     Map<String, String> runsAfterRange = runs(lake);
 
@@ -111,21 +123,41 @@ class SnapshotSourceTest {
 
   @Test
   void aTimeColumnOnASnapshotOrASnapshotOfEventsIsAConfigurationError() {
-    ConfigException timed = assertThrows(ConfigException.class, () -> TestSources.config(
-        dir.resolve("lake"), linksSource(dir + "/links.csv",
-            "    observed_ts = \"current_timestamp()\"\n"), ""));
-    assertTrue(timed.getMessage().contains("polku.sources.links.columns.observed_ts ="
-        + " \"current_timestamp()\" is mapped on a snapshot source; expected no time column"),
+    ConfigException timed =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TestSources.config(
+                    dir.resolve("lake"),
+                    linksSource(dir + "/links.csv", "    observed_ts = \"current_timestamp()\"\n"),
+                    ""));
+    assertTrue(
+        timed
+            .getMessage()
+            .contains(
+                "polku.sources.links.columns.observed_ts ="
+                    + " \"current_timestamp()\" is mapped on a snapshot source; expected no time column"),
         timed.getMessage());
-    assertTrue(timed.getMessage().contains("remove the mapping, or remove snapshot = true"),
+    assertTrue(
+        timed.getMessage().contains("remove the mapping, or remove snapshot = true"),
         timed.getMessage());
-    ConfigException events = assertThrows(ConfigException.class, () -> TestSources.config(
-        dir.resolve("lake"), TestSources.callsSource(dir + "/calls-*.csv")
-            + "calls.snapshot = true\n", ""));
-    assertTrue(events.getMessage().contains("polku.sources.calls.snapshot = true on a source"
-        + " of kind events; expected snapshot only on identity_links or customers sources"),
+    ConfigException events =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TestSources.config(
+                    dir.resolve("lake"),
+                    TestSources.callsSource(dir + "/calls-*.csv") + "calls.snapshot = true\n",
+                    ""));
+    assertTrue(
+        events
+            .getMessage()
+            .contains(
+                "polku.sources.calls.snapshot = true on a source"
+                    + " of kind events; expected snapshot only on identity_links or customers sources"),
         events.getMessage());
-    assertTrue(events.getMessage().contains("remove snapshot = true from polku.sources.calls"),
+    assertTrue(
+        events.getMessage().contains("remove snapshot = true from polku.sources.calls"),
         events.getMessage());
   }
 
@@ -133,8 +165,15 @@ class SnapshotSourceTest {
   private static Map<String, String> observed(Lake lake) {
     Map<String, String> out = new TreeMap<>();
     for (Row r : lake.read(Tables.IDENTITY_LINKS).collectAsList()) {
-      out.put(r.getAs("id_type_a") + ":" + r.getAs("id_a") + ">" + r.getAs("id_type_b") + ":"
-          + r.getAs("id_b"), r.getAs("observed_ts") + "/" + r.getAs("observed_date"));
+      out.put(
+          r.getAs("id_type_a")
+              + ":"
+              + r.getAs("id_a")
+              + ">"
+              + r.getAs("id_type_b")
+              + ":"
+              + r.getAs("id_b"),
+          r.getAs("observed_ts") + "/" + r.getAs("observed_date"));
     }
     return out;
   }
@@ -147,8 +186,10 @@ class SnapshotSourceTest {
     return out;
   }
 
-  private static final Pattern LINE = Pattern.compile("links\\s+read\\s+([\\d,]+)\\s+valid\\s+"
-      + "([\\d,]+)\\s+out of range\\s+([\\d,]+)\\s+quarantined\\s+([\\d,]+)");
+  private static final Pattern LINE =
+      Pattern.compile(
+          "links\\s+read\\s+([\\d,]+)\\s+valid\\s+"
+              + "([\\d,]+)\\s+out of range\\s+([\\d,]+)\\s+quarantined\\s+([\\d,]+)");
 
   /** Runs ingest; returns [read, valid, out of range, quarantined]. */
   private static String ingest(Path conf, String... dates) {

@@ -24,28 +24,33 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every relative link in README.md, CHANGELOG.md and docs/*.md points to a file that exists,
- * and every {@code #anchor} (in the same file or in another Markdown file) names a heading of
- * the target, by GitHub's anchor rules. External links (a scheme such as {@code https:}) are
- * not checked. Pure Java: reads files only, never starts Spark (only the static
- * {@link SparkTest#repoRoot()} is used).
+ * Every relative link in README.md, CHANGELOG.md and docs/*.md points to a file that exists, and
+ * every {@code #anchor} (in the same file or in another Markdown file) names a heading of the
+ * target, by GitHub's anchor rules. External links (a scheme such as {@code https:}) are not
+ * checked. Pure Java: reads files only, never starts Spark (only the static {@link
+ * SparkTest#repoRoot()} is used).
  */
 class DocLinksTest {
   private static final Pattern FENCE = Pattern.compile("^\\s{0,3}(`{3,}|~{3,})");
+
   /** A code span: a run of backticks, its content, the same run again (lines, not paragraphs). */
   private static final Pattern CODE_SPAN =
       Pattern.compile("(?<!`)(`+)(?!`)((?:(?!\\n[ \\t]*\\n)[\\s\\S])*?)(?<!`)\\1(?!`)");
+
   /**
-   * Inline link or image: [text](target "title"), target optionally in angle brackets. The
-   * text's quantifiers are possessive: an unclosed "[" followed by long text would otherwise
-   * recurse until the stack overflows.
+   * Inline link or image: [text](target "title"), target optionally in angle brackets. The text's
+   * quantifiers are possessive: an unclosed "[" followed by long text would otherwise recurse until
+   * the stack overflows.
    */
-  private static final Pattern INLINE_LINK = Pattern.compile(
-      "!?\\[(?:[^\\[\\]]++|\\[[^\\[\\]]*+\\])*+\\]"
-          + "\\(\\s*(<[^>]*>|[^)\\s]+)(?:\\s+(?:\"[^\"]*\"|'[^']*'))?\\s*\\)");
+  private static final Pattern INLINE_LINK =
+      Pattern.compile(
+          "!?\\[(?:[^\\[\\]]++|\\[[^\\[\\]]*+\\])*+\\]"
+              + "\\(\\s*(<[^>]*>|[^)\\s]+)(?:\\s+(?:\"[^\"]*\"|'[^']*'))?\\s*\\)");
+
   /** Reference definition: [label]: target. */
   private static final Pattern REFERENCE_DEFINITION =
       Pattern.compile("(?m)^\\s{0,3}\\[[^\\]]+\\]:\\s*(<[^>]*>|\\S+)");
+
   private static final Pattern ATX_HEADING = Pattern.compile("^\\s{0,3}#{1,6}(?:\\s+(.*?))?\\s*$");
   private static final Pattern SETEXT_UNDERLINE = Pattern.compile("^\\s{0,3}(=+|-+)\\s*$");
   private static final Pattern HTML_ANCHOR =
@@ -74,8 +79,13 @@ class DocLinksTest {
       }
     }
     assertEquals(List.of(), problems, "broken links in the documentation");
-    assertTrue(checked >= 10, "expected the documentation to link its parts, found " + checked
-        + " relative links in " + files.size() + " files");
+    assertTrue(
+        checked >= 10,
+        "expected the documentation to link its parts, found "
+            + checked
+            + " relative links in "
+            + files.size()
+            + " files");
   }
 
   @Test
@@ -93,19 +103,28 @@ class DocLinksTest {
 
   @Test
   void linksAndHeadingsAreFoundOutsideCode() {
-    String text = String.join("\n",
-        "# Top",
-        "## Second: part `two`",
-        "## Second: part `two`",
-        "[ok](#top) [ok2](#second-part-two-1) ![img](README.md) [ext](https://example.com/x)",
-        "[bad](#nowhere) `[in code](missing.md)`",
-        "```",
-        "# not a heading",
-        "[in fence](missing-too.md)",
-        "```",
-        "[ref]: docs/none.md");
-    assertEquals(List.of("#top", "#second-part-two-1", "README.md", "https://example.com/x",
-        "#nowhere", "docs/none.md"), links(text));
+    String text =
+        String.join(
+            "\n",
+            "# Top",
+            "## Second: part `two`",
+            "## Second: part `two`",
+            "[ok](#top) [ok2](#second-part-two-1) ![img](README.md) [ext](https://example.com/x)",
+            "[bad](#nowhere) `[in code](missing.md)`",
+            "```",
+            "# not a heading",
+            "[in fence](missing-too.md)",
+            "```",
+            "[ref]: docs/none.md");
+    assertEquals(
+        List.of(
+            "#top",
+            "#second-part-two-1",
+            "README.md",
+            "https://example.com/x",
+            "#nowhere",
+            "docs/none.md"),
+        links(text));
     assertEquals(Set.of("top", "second-part-two", "second-part-two-1"), anchors(text));
     assertTrue(isExternal("https://example.com/x") && isExternal("mailto:a@b.c"));
     assertFalse(isExternal("docs/usage.md#configuration") || isExternal("#top"));
@@ -155,14 +174,18 @@ class DocLinksTest {
       return "an anchor on a file that is not Markdown";
     }
     String wanted = URLDecoder.decode(anchor.replace("+", "%2B"), StandardCharsets.UTF_8);
-    Set<String> known = anchorCache.computeIfAbsent(resolved, p -> {
-      try {
-        return anchors(Files.readString(p));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-    return known.contains(wanted) ? null
+    Set<String> known =
+        anchorCache.computeIfAbsent(
+            resolved,
+            p -> {
+              try {
+                return anchors(Files.readString(p));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    return known.contains(wanted)
+        ? null
         : "no heading with anchor #" + wanted + " in " + root.relativize(resolved);
   }
 
@@ -196,7 +219,8 @@ class DocLinksTest {
       Matcher atx = ATX_HEADING.matcher(lines[i]);
       if (atx.matches()) {
         heading = atx.group(1) == null ? "" : atx.group(1).replaceAll("\\s+#+$", "");
-      } else if (i > 0 && SETEXT_UNDERLINE.matcher(lines[i]).matches()
+      } else if (i > 0
+          && SETEXT_UNDERLINE.matcher(lines[i]).matches()
           && isParagraph(lines[i - 1])) {
         heading = lines[i - 1].trim();
       }
@@ -214,13 +238,13 @@ class DocLinksTest {
   }
 
   /**
-   * GitHub's anchor for a heading: the rendered text (link text instead of the link), lower
-   * case, every character other than letters, digits, '-', '_' and spaces removed, each space
-   * turned into '-'.
+   * GitHub's anchor for a heading: the rendered text (link text instead of the link), lower case,
+   * every character other than letters, digits, '-', '_' and spaces removed, each space turned into
+   * '-'.
    */
   static String slug(String heading) {
-    String text = heading.replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1")
-        .replaceAll("<[^>]+>", "");
+    String text =
+        heading.replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1").replaceAll("<[^>]+>", "");
     return text.toLowerCase(Locale.ROOT)
         .replaceAll("[^\\p{L}\\p{M}\\p{N}\\p{Pc} -]", "")
         .replace(' ', '-');
@@ -228,7 +252,10 @@ class DocLinksTest {
 
   private static boolean isParagraph(String line) {
     String t = line.trim();
-    return !t.isEmpty() && !t.startsWith("|") && !t.startsWith("#") && !t.startsWith(">")
+    return !t.isEmpty()
+        && !t.startsWith("|")
+        && !t.startsWith("#")
+        && !t.startsWith(">")
         && !t.matches("([-*+]|\\d+[.)])(\\s.*)?");
   }
 
@@ -242,8 +269,10 @@ class DocLinksTest {
         fence = f.group(1);
         out.append('\n');
       } else if (fence != null) {
-        if (f.find() && f.group(1).charAt(0) == fence.charAt(0)
-            && f.group(1).length() >= fence.length() && line.trim().equals(f.group(1))) {
+        if (f.find()
+            && f.group(1).charAt(0) == fence.charAt(0)
+            && f.group(1).length() >= fence.length()
+            && line.trim().equals(f.group(1))) {
           fence = null;
         }
         out.append('\n');
@@ -256,6 +285,7 @@ class DocLinksTest {
 
   private static String unbracket(String target) {
     return target.startsWith("<") && target.endsWith(">")
-        ? target.substring(1, target.length() - 1) : target;
+        ? target.substring(1, target.length() - 1)
+        : target;
   }
 }

@@ -14,7 +14,9 @@ class TableDocsTest {
   @Test
   void committedTableReferenceMatchesTheContract() throws Exception {
     Path doc = SparkTest.repoRoot().resolve("docs/tables.md");
-    assertEquals(TableDocs.markdown(), Files.readString(doc),
+    assertEquals(
+        TableDocs.markdown(),
+        Files.readString(doc),
         "docs/tables.md is stale; regenerate it with: bin/polku docs --out docs/tables.md");
   }
 
@@ -22,7 +24,8 @@ class TableDocsTest {
   void everyColumnHasAComment() {
     for (TableSpec t : Tables.ALL) {
       for (StructField f : t.schema().fields()) {
-        assertFalse(f.getComment().isEmpty() || f.getComment().get().isBlank(),
+        assertFalse(
+            f.getComment().isEmpty() || f.getComment().get().isBlank(),
             t.name() + "." + f.name() + " has no comment");
       }
     }

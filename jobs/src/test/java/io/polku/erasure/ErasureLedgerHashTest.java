@@ -15,7 +15,8 @@ class ErasureLedgerHashTest {
       assertEquals(Erasure.hash(b, v), ErasureLedger.hashFast(b, v), v);
     }
     // Known HMAC-SHA256 (RFC 4231 test case 2): key "Jefe".
-    assertEquals("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    assertEquals(
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
         ErasureLedger.hashFast("Jefe", "what do ya want for nothing?"));
   }
 }

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The follow-up stage on a small Delta lake: a feedback_context fixture for 2026-10-01..06,
- * runs for 2026-10-05..06. One row per critical response (counted independently from the
- * fixture's scores), re-runs identical, an update survives re-runs, a fix's verdict.
+ * The follow-up stage on a small Delta lake: a feedback_context fixture for 2026-10-01..06, runs
+ * for 2026-10-05..06. One row per critical response (counted independently from the fixture's
+ * scores), re-runs identical, an update survives re-runs, a fix's verdict.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -41,25 +41,31 @@ class FollowupStageTest {
   private static final LocalDate FROM = LocalDate.parse("2026-10-05");
   private static final LocalDate TO = LocalDate.parse("2026-10-06");
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private final SparkSession spark = SparkTest.spark();
   private Lake lake;
   private PolkuConfig config;
+
   /** Scores of the fixture, for the independent count: [date, metric, score]. */
   private final List<Object[]> scores = new java.util.ArrayList<>();
 
   @BeforeAll
   void writeTheFixture() {
     Path lakeDir = tmp.resolve("lake");
-    config = PolkuConfig.fromConfig(ConfigFactory.parseString(String.join("\n",
-        "polku.lake.root = \"" + lakeDir.toUri() + "\"",
-        "polku.logs.dir = \"" + lakeDir.resolve("logs") + "\"",
-        "polku.followups.teams { phone = \"contact-centre\" }",
-        "polku.followups.fix-window-days = 4",
-        "polku.followups.fixes = [{ segment = \"web/nps/prev_channel=app\","
-            + " date = \"2026-10-05\", note = \"app link fixed\" }]")), Map.of(), "test");
+    config =
+        PolkuConfig.fromConfig(
+            ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "polku.lake.root = \"" + lakeDir.toUri() + "\"",
+                    "polku.logs.dir = \"" + lakeDir.resolve("logs") + "\"",
+                    "polku.followups.teams { phone = \"contact-centre\" }",
+                    "polku.followups.fix-window-days = 4",
+                    "polku.followups.fixes = [{ segment = \"web/nps/prev_channel=app\","
+                        + " date = \"2026-10-05\", note = \"app link fixed\" }]")),
+            Map.of(),
+            "test");
     lake = new Lake(spark, config.lakeRoot(), config.database());
     ContextRows r = new ContextRows();
     // The fix's segment: before (10-01..04) 6 of 10 critical, after (10-05..06) 1 of 10.
@@ -79,22 +85,47 @@ class FollowupStageTest {
     lake.replaceWhere(Tables.FEEDBACK_CONTEXT, r.toDataset(spark), "true");
   }
 
-  private void add(ContextRows r, String id, String date, String channel, String metric,
-      double score, String prev) {
-    r.add(id, date, channel, metric, score, prev + ">" + channel, 0L, "success", "k-" + id,
-        null, prev);
+  private void add(
+      ContextRows r,
+      String id,
+      String date,
+      String channel,
+      String metric,
+      double score,
+      String prev) {
+    r.add(
+        id,
+        date,
+        channel,
+        metric,
+        score,
+        prev + ">" + channel,
+        0L,
+        "success",
+        "k-" + id,
+        null,
+        prev);
     scores.add(new Object[] {LocalDate.parse(date), metric, score});
   }
 
   private StageResult run() {
     Instant now = Instant.now();
-    RunContext ctx = new RunContext(spark, config, lake, RunContext.newRunId(now), FROM, TO,
-        now, line -> System.out.println("FollowupStageTest: " + line));
+    RunContext ctx =
+        new RunContext(
+            spark,
+            config,
+            lake,
+            RunContext.newRunId(now),
+            FROM,
+            TO,
+            now,
+            line -> System.out.println("FollowupStageTest: " + line));
     return new FollowupStage().run(ctx);
   }
 
   private List<Row> hashes() {
-    return List.of(Lake.contentHash(lake.read(Tables.FOLLOWUPS)),
+    return List.of(
+        Lake.contentHash(lake.read(Tables.FOLLOWUPS)),
         Lake.contentHash(lake.read(Tables.FOLLOWUP_SUMMARY)),
         Lake.contentHash(lake.read(Tables.FIX_EFFECTS)));
   }
@@ -104,25 +135,30 @@ class FollowupStageTest {
   void oneFollowupPerCriticalResponseAndReRunsAreIdentical() {
     long t0 = System.nanoTime();
     StageResult first = run();
-    System.out.printf("FollowupStageTest: first run %.1f s: %s%n",
+    System.out.printf(
+        "FollowupStageTest: first run %.1f s: %s%n",
         (System.nanoTime() - t0) / 1e9, first.objects().get(0).message());
     // Independent count: in 10-05..06, NPS <= 6, CES >= 5, CSAT <= 2 (reference.conf rules).
-    long expected = scores.stream().filter(s -> !((LocalDate) s[0]).isBefore(FROM)
-        && !((LocalDate) s[0]).isAfter(TO)).filter(s -> {
-          double v = (Double) s[2];
-          return switch ((String) s[1]) {
-            case "nps" -> v <= 6;
-            case "ces" -> v >= 5;
-            case "csat" -> v <= 2;
-            default -> throw new AssertionError(s[1]);
-          };
-        }).count();
+    long expected =
+        scores.stream()
+            .filter(s -> !((LocalDate) s[0]).isBefore(FROM) && !((LocalDate) s[0]).isAfter(TO))
+            .filter(
+                s -> {
+                  double v = (Double) s[2];
+                  return switch ((String) s[1]) {
+                    case "nps" -> v <= 6;
+                    case "ces" -> v >= 5;
+                    case "csat" -> v <= 2;
+                    default -> throw new AssertionError(s[1]);
+                  };
+                })
+            .count();
     assertEquals(6, expected, "1 NPS + 3 CES + 2 CSAT");
     assertEquals(expected, lake.read(Tables.FOLLOWUPS).count());
     assertEquals(expected, lake.read(Tables.FOLLOWUPS).select("response_id").distinct().count());
     assertEquals(expected, first.rowsOut());
-    assertEquals(3, lake.read(Tables.FOLLOWUPS).filter(col("team").equalTo("contact-centre"))
-        .count());
+    assertEquals(
+        3, lake.read(Tables.FOLLOWUPS).filter(col("team").equalTo("contact-centre")).count());
     List<Row> before = hashes();
     run();
     assertEquals(before, hashes(), "a re-run leaves followups, summary and fix effects equal");
@@ -131,14 +167,26 @@ class FollowupStageTest {
   @Test
   @Order(2)
   void anUpdateSurvivesReRuns() {
-    lake.replaceWhere(Tables.FOLLOWUP_UPDATES, spark.createDataFrame(List.of(
-        RowFactory.create("p0", "in_progress", Timestamp.valueOf("2026-10-06 09:00:00"), "call"),
-        RowFactory.create("p0", "closed", Timestamp.valueOf("2026-10-06 15:00:00"), "fixed"),
-        RowFactory.create("p1", "done", Timestamp.valueOf("2026-10-06 15:00:00"), "bad")),
-        Tables.FOLLOWUP_UPDATES.schema()), "true");
+    lake.replaceWhere(
+        Tables.FOLLOWUP_UPDATES,
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create(
+                    "p0", "in_progress", Timestamp.valueOf("2026-10-06 09:00:00"), "call"),
+                RowFactory.create(
+                    "p0", "closed", Timestamp.valueOf("2026-10-06 15:00:00"), "fixed"),
+                RowFactory.create("p1", "done", Timestamp.valueOf("2026-10-06 15:00:00"), "bad")),
+            Tables.FOLLOWUP_UPDATES.schema()),
+        "true");
     StageResult result = run();
-    assertTrue(result.warnings().stream().anyMatch(w -> w.startsWith("1 followup_updates rows"
-        + " have a status outside [open, in_progress, closed]")), result.warnings().toString());
+    assertTrue(
+        result.warnings().stream()
+            .anyMatch(
+                w ->
+                    w.startsWith(
+                        "1 followup_updates rows"
+                            + " have a status outside [open, in_progress, closed]")),
+        result.warnings().toString());
     Row p0 = lake.read(Tables.FOLLOWUPS).filter(col("response_id").equalTo("p0")).first();
     assertEquals("closed", p0.getAs("status"));
     assertEquals(Timestamp.valueOf("2026-10-06 15:00:00"), p0.getAs("closed_ts"));

@@ -30,23 +30,29 @@ import org.junit.jupiter.api.Test;
 class IdentityGraphTest {
   private final SparkSession spark = SparkTest.spark();
 
-  private static final StructType IDS = new StructType()
-      .add("customer_id", DataTypes.StringType)
-      .add("anonymous_id", DataTypes.StringType)
-      .add("device_id", DataTypes.StringType)
-      .add("email_hash", DataTypes.StringType)
-      .add("phone_hash", DataTypes.StringType);
+  private static final StructType IDS =
+      new StructType()
+          .add("customer_id", DataTypes.StringType)
+          .add("anonymous_id", DataTypes.StringType)
+          .add("device_id", DataTypes.StringType)
+          .add("email_hash", DataTypes.StringType)
+          .add("phone_hash", DataTypes.StringType);
   private static final StructType EVENTS = IDS.add("event_ts", DataTypes.TimestampType);
   private static final StructType FEEDBACK = IDS.add("response_ts", DataTypes.TimestampType);
-  private static final StructType LINKS = new StructType()
-      .add("id_type_a", DataTypes.StringType).add("id_a", DataTypes.StringType)
-      .add("id_type_b", DataTypes.StringType).add("id_b", DataTypes.StringType)
-      .add("observed_ts", DataTypes.TimestampType);
-  private static final StructType EDGES = new StructType()
-      .add("a", DataTypes.StringType).add("b", DataTypes.StringType);
-  private static final StructType MAP = new StructType()
-      .add("id_type", DataTypes.StringType).add("id", DataTypes.StringType)
-      .add("customer_key", DataTypes.StringType);
+  private static final StructType LINKS =
+      new StructType()
+          .add("id_type_a", DataTypes.StringType)
+          .add("id_a", DataTypes.StringType)
+          .add("id_type_b", DataTypes.StringType)
+          .add("id_b", DataTypes.StringType)
+          .add("observed_ts", DataTypes.TimestampType);
+  private static final StructType EDGES =
+      new StructType().add("a", DataTypes.StringType).add("b", DataTypes.StringType);
+  private static final StructType MAP =
+      new StructType()
+          .add("id_type", DataTypes.StringType)
+          .add("id", DataTypes.StringType)
+          .add("customer_key", DataTypes.StringType);
 
   // ------------------------------------------------------------------ fixtures
 
@@ -55,8 +61,8 @@ class IdentityGraphTest {
   }
 
   /** customer_id, anonymous_id, device_id, email_hash, phone_hash, ts. */
-  private static Row ev(String customer, String anon, String device, String email,
-      String phone, String iso) {
+  private static Row ev(
+      String customer, String anon, String device, String email, String phone, String iso) {
     return RowFactory.create(customer, anon, device, email, phone, ts(iso));
   }
 
@@ -95,8 +101,8 @@ class IdentityGraphTest {
     for (String n : nodes) {
       rows.add(RowFactory.create(n));
     }
-    Dataset<Row> df = spark.createDataFrame(rows,
-        new StructType().add("node", DataTypes.StringType));
+    Dataset<Row> df =
+        spark.createDataFrame(rows, new StructType().add("node", DataTypes.StringType));
     return df.withColumn("id_type", IdentityGraph.idType(df.col("node")))
         .withColumn("id", IdentityGraph.id(df.col("node")));
   }
@@ -164,64 +170,101 @@ class IdentityGraphTest {
 
   @Test
   void nodesCarryFirstAndLastSeenOverAllInputsAndIdsMayContainColons() {
-    Dataset<Row> nodes = IdentityGraph.nodes(
-        events(ev("C1", "ck:1", null, null, null, "2026-09-02T10:00:00Z"),
-            ev("C1", null, null, "", null, "2026-09-05T10:00:00Z")),
-        feedback(ev("C1", null, null, "e1", null, "2026-09-01T09:00:00Z")),
-        links(RowFactory.create("anonymous_id", "ck:1", "customer_id", "C1",
-            ts("2026-09-09T00:00:00Z"))));
+    Dataset<Row> nodes =
+        IdentityGraph.nodes(
+            events(
+                ev("C1", "ck:1", null, null, null, "2026-09-02T10:00:00Z"),
+                ev("C1", null, null, "", null, "2026-09-05T10:00:00Z")),
+            feedback(ev("C1", null, null, "e1", null, "2026-09-01T09:00:00Z")),
+            links(
+                RowFactory.create(
+                    "anonymous_id", "ck:1", "customer_id", "C1", ts("2026-09-09T00:00:00Z"))));
     Map<String, String> got = new TreeMap<>();
     for (Row r : nodes.collectAsList()) {
-      got.put(r.getAs("node"), r.getAs("id_type") + "|" + r.getAs("id") + "|"
-          + r.getAs("first_seen") + "|" + r.getAs("last_seen"));
+      got.put(
+          r.getAs("node"),
+          r.getAs("id_type")
+              + "|"
+              + r.getAs("id")
+              + "|"
+              + r.getAs("first_seen")
+              + "|"
+              + r.getAs("last_seen"));
     }
-    Map<String, String> expected = new TreeMap<>(Map.of(
-        "customer_id:C1", "customer_id|C1|" + ts("2026-09-01T09:00:00Z") + "|"
-            + ts("2026-09-09T00:00:00Z"),
-        "anonymous_id:ck:1", "anonymous_id|ck:1|" + ts("2026-09-02T10:00:00Z") + "|"
-            + ts("2026-09-09T00:00:00Z"),
-        "email_hash:e1", "email_hash|e1|" + ts("2026-09-01T09:00:00Z") + "|"
-            + ts("2026-09-01T09:00:00Z")));
+    Map<String, String> expected =
+        new TreeMap<>(
+            Map.of(
+                "customer_id:C1",
+                    "customer_id|C1|"
+                        + ts("2026-09-01T09:00:00Z")
+                        + "|"
+                        + ts("2026-09-09T00:00:00Z"),
+                "anonymous_id:ck:1",
+                    "anonymous_id|ck:1|"
+                        + ts("2026-09-02T10:00:00Z")
+                        + "|"
+                        + ts("2026-09-09T00:00:00Z"),
+                "email_hash:e1",
+                    "email_hash|e1|"
+                        + ts("2026-09-01T09:00:00Z")
+                        + "|"
+                        + ts("2026-09-01T09:00:00Z")));
     assertEquals(expected, got, "the empty e-mail hash is absent, not a node");
   }
 
   @Test
   void edgesAreStarsFromTheHighestPriorityIdentifierPlusLinksDeduplicated() {
-    Dataset<Row> edges = IdentityGraph.edges(
-        events(
-            ev("C1", "a1", null, "e1", null, "2026-09-01T00:00:00Z"),
-            ev("C1", "a1", null, "e1", null, "2026-09-02T00:00:00Z"),
-            ev(null, "a2", "d2", null, null, "2026-09-01T00:00:00Z"),
-            ev(null, "a3", null, null, null, "2026-09-01T00:00:00Z")),
-        feedback(ev(null, null, null, "e4", "p4", "2026-09-01T00:00:00Z")),
-        links(RowFactory.create("device_id", "d2", "customer_id", "C2",
-                ts("2026-09-01T00:00:00Z")),
-            RowFactory.create("customer_id", "C2", "device_id", "d2",
-                ts("2026-09-03T00:00:00Z"))));
+    Dataset<Row> edges =
+        IdentityGraph.edges(
+            events(
+                ev("C1", "a1", null, "e1", null, "2026-09-01T00:00:00Z"),
+                ev("C1", "a1", null, "e1", null, "2026-09-02T00:00:00Z"),
+                ev(null, "a2", "d2", null, null, "2026-09-01T00:00:00Z"),
+                ev(null, "a3", null, null, null, "2026-09-01T00:00:00Z")),
+            feedback(ev(null, null, null, "e4", "p4", "2026-09-01T00:00:00Z")),
+            links(
+                RowFactory.create(
+                    "device_id", "d2", "customer_id", "C2", ts("2026-09-01T00:00:00Z")),
+                RowFactory.create(
+                    "customer_id", "C2", "device_id", "d2", ts("2026-09-03T00:00:00Z"))));
     Set<String> got = new TreeSet<>();
     for (Row r : edges.collectAsList()) {
       assertTrue(r.getString(0).compareTo(r.getString(1)) < 0, "src < dst: " + r);
       assertTrue(got.add(r.getString(0) + " - " + r.getString(1)), "distinct: " + r);
     }
-    Set<String> expected = new TreeSet<>(List.of(
-        "customer_id:C1 - email_hash:e1", "anonymous_id:a1 - customer_id:C1",
-        "anonymous_id:a2 - device_id:d2", "email_hash:e4 - phone_hash:p4",
-        "customer_id:C2 - device_id:d2"));
+    Set<String> expected =
+        new TreeSet<>(
+            List.of(
+                "customer_id:C1 - email_hash:e1",
+                "anonymous_id:a1 - customer_id:C1",
+                "anonymous_id:a2 - device_id:d2",
+                "email_hash:e4 - phone_hash:p4",
+                "customer_id:C2 - device_id:d2"));
     assertEquals(expected, got, "no e-mail to cookie edge: a star, not a clique");
   }
 
   @Test
   void aChainAndAPairAreTwoComponentsLabelledByTheirMinimum() {
-    Set<String> nodes = Set.of("anonymous_id:a", "anonymous_id:b", "anonymous_id:c",
-        "anonymous_id:d", "device_id:x", "customer_id:y", "email_hash:lonely");
-    Map<String, String> got = components(pairs(
-        "anonymous_id:c", "anonymous_id:d",
-        "anonymous_id:a", "anonymous_id:b",
-        "anonymous_id:b", "anonymous_id:c",
-        "device_id:x", "customer_id:y"), nodes);
+    Set<String> nodes =
+        Set.of(
+            "anonymous_id:a",
+            "anonymous_id:b",
+            "anonymous_id:c",
+            "anonymous_id:d",
+            "device_id:x",
+            "customer_id:y",
+            "email_hash:lonely");
+    Map<String, String> got =
+        components(
+            pairs(
+                "anonymous_id:c", "anonymous_id:d",
+                "anonymous_id:a", "anonymous_id:b",
+                "anonymous_id:b", "anonymous_id:c",
+                "device_id:x", "customer_id:y"),
+            nodes);
     Map<String, String> expected = new TreeMap<>();
-    for (String n : List.of("anonymous_id:a", "anonymous_id:b", "anonymous_id:c",
-        "anonymous_id:d")) {
+    for (String n :
+        List.of("anonymous_id:a", "anonymous_id:b", "anonymous_id:c", "anonymous_id:d")) {
       expected.put(n, "anonymous_id:a");
     }
     expected.put("device_id:x", "customer_id:y");
@@ -253,8 +296,7 @@ class IdentityGraphTest {
     IdentityGraph.Components c =
         IdentityGraph.connectedComponents(edgesOf(edges), nodesOf(nodes), 40, 2);
     Map<String, String> got = labelsOf(c.labels());
-    System.out.println("IdentityGraphTest: path of 30 + random graph: " + c.rounds()
-        + " rounds");
+    System.out.println("IdentityGraphTest: path of 30 + random graph: " + c.rounds() + " rounds");
     assertEquals(unionFind(edges, nodes), got);
     assertTrue(c.rounds() >= 2, "a 30-node path needs several rounds, took " + c.rounds());
   }
@@ -270,10 +312,14 @@ class IdentityGraphTest {
       nodes.add(a);
       nodes.add(b);
     }
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> IdentityGraph.connectedComponents(edgesOf(edges), nodesOf(nodes), 1, 4));
-    assertTrue(e.getMessage().contains("did not converge in 1 rounds")
-        && e.getMessage().contains("polku.identity.max-rounds"), e.getMessage());
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> IdentityGraph.connectedComponents(edgesOf(edges), nodesOf(nodes), 1, 4));
+    assertTrue(
+        e.getMessage().contains("did not converge in 1 rounds")
+            && e.getMessage().contains("polku.identity.max-rounds"),
+        e.getMessage());
   }
 
   // ------------------------------------------------------------------ shared identifiers
@@ -299,13 +345,15 @@ class IdentityGraphTest {
     assertEquals("device_id", shared.getAs("id_type"));
     assertEquals("shared6", shared.getAs("id"));
     assertEquals(6L, (long) shared.getAs("degree"), "cookie6 is no customer number");
-    assertEquals(List.of("C1", "C2", "C3", "C4", "C5", "C6"), shared.getList(
-        shared.fieldIndex("customer_ids")));
+    assertEquals(
+        List.of("C1", "C2", "C3", "C4", "C5", "C6"),
+        shared.getList(shared.fieldIndex("customer_ids")));
     assertEquals(ts("2026-09-01T00:00:00Z"), shared.getAs("first_seen"));
     assertEquals(ts("2026-09-08T00:00:00Z"), shared.getAs("last_seen"));
 
-    IdentityGraph.Components comp = IdentityGraph.connectedComponents(
-        IdentityGraph.withoutConflicts(edges, conflicts), nodes, 40, 4);
+    IdentityGraph.Components comp =
+        IdentityGraph.connectedComponents(
+            IdentityGraph.withoutConflicts(edges, conflicts), nodes, 40, 4);
     Map<String, String> labels = labelsOf(comp.labels());
     Set<String> six = new HashSet<>();
     for (int i = 1; i <= 6; i++) {
@@ -315,7 +363,9 @@ class IdentityGraphTest {
     assertEquals("device_id:shared6", labels.get("device_id:shared6"), "its own component");
     assertEquals("anonymous_id:cookie6", labels.get("anonymous_id:cookie6"));
     for (int i = 7; i <= 11; i++) {
-      assertEquals("customer_id:C10", labels.get("customer_id:C" + i),
+      assertEquals(
+          "customer_id:C10",
+          labels.get("customer_id:C" + i),
           "five customers of one device are merged (C10 is the smallest string)");
     }
     assertEquals("customer_id:C10", labels.get("device_id:shared5"));
@@ -325,12 +375,15 @@ class IdentityGraphTest {
   void conflictListsAtMostTwentyCustomersSorted() {
     List<Row> rows = new ArrayList<>();
     for (int i = 30; i >= 1; i--) {
-      rows.add(ev(String.format("C%02d", i), null, "kiosk", null, null,
-          "2026-09-01T00:00:00Z"));
+      rows.add(ev(String.format("C%02d", i), null, "kiosk", null, null, "2026-09-01T00:00:00Z"));
     }
     Dataset<Row> events = events(rows.toArray(new Row[0]));
-    Row shared = IdentityGraph.conflicts(IdentityGraph.edges(events, feedback(), noLinks()),
-        IdentityGraph.nodes(events, feedback(), noLinks()), 5).first();
+    Row shared =
+        IdentityGraph.conflicts(
+                IdentityGraph.edges(events, feedback(), noLinks()),
+                IdentityGraph.nodes(events, feedback(), noLinks()),
+                5)
+            .first();
     assertEquals(30L, (long) shared.getAs("degree"));
     List<String> expected = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
@@ -353,8 +406,9 @@ class IdentityGraphTest {
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, String> e : keys.entrySet()) {
       int colon = e.getKey().indexOf(':');
-      rows.add(RowFactory.create(e.getKey().substring(0, colon),
-          e.getKey().substring(colon + 1), e.getValue()));
+      rows.add(
+          RowFactory.create(
+              e.getKey().substring(0, colon), e.getKey().substring(colon + 1), e.getValue()));
     }
     return spark.createDataFrame(rows, MAP);
   }
@@ -367,25 +421,30 @@ class IdentityGraphTest {
 
   @Test
   void keysAreStableWhenIdentifiersJoinAndNewComponentsGetNewKeys() throws Exception {
-    Set<String> nodes1 = new HashSet<>(Set.of("customer_id:C1", "anonymous_id:a1",
-        "anonymous_id:prospect"));
+    Set<String> nodes1 =
+        new HashSet<>(Set.of("customer_id:C1", "anonymous_id:a1", "anonymous_id:prospect"));
     List<String[]> edges1 = pairs("customer_id:C1", "anonymous_id:a1");
-    Map<String, String> first = keysOf(keyed(edges1, nodes1, spark.createDataFrame(
-        List.of(), MAP)));
-    assertEquals(sha16("anonymous_id:a1"), first.get("customer_id:C1"),
+    Map<String, String> first =
+        keysOf(keyed(edges1, nodes1, spark.createDataFrame(List.of(), MAP)));
+    assertEquals(
+        sha16("anonymous_id:a1"),
+        first.get("customer_id:C1"),
         "new key from the label (the component minimum)");
     assertEquals(first.get("customer_id:C1"), first.get("anonymous_id:a1"));
-    assertEquals(sha16("anonymous_id:prospect"), first.get("anonymous_id:prospect"),
+    assertEquals(
+        sha16("anonymous_id:prospect"),
+        first.get("anonymous_id:prospect"),
         "anonymous-only people get keys too");
 
     // Second run: an earlier-sorting cookie joins C1 (so the label changes), a new person.
     Set<String> nodes2 = new HashSet<>(nodes1);
     nodes2.addAll(List.of("anonymous_id:a0", "customer_id:C2", "device_id:d2"));
     List<String[]> edges2 = new ArrayList<>(edges1);
-    edges2.addAll(pairs("anonymous_id:a0", "customer_id:C1", "customer_id:C2",
-        "device_id:d2"));
+    edges2.addAll(pairs("anonymous_id:a0", "customer_id:C1", "customer_id:C2", "device_id:d2"));
     Map<String, String> second = keysOf(keyed(edges2, nodes2, asPreviousMap(first)));
-    assertEquals(first.get("customer_id:C1"), second.get("anonymous_id:a0"),
+    assertEquals(
+        first.get("customer_id:C1"),
+        second.get("anonymous_id:a0"),
         "the person keeps the key although the component minimum changed");
     assertEquals(first.get("customer_id:C1"), second.get("customer_id:C1"));
     assertEquals(first.get("anonymous_id:prospect"), second.get("anonymous_id:prospect"));
@@ -399,13 +458,17 @@ class IdentityGraphTest {
   @Test
   void mergedComponentsKeepTheSmallerKeyAndASplitNeverSharesAKey() throws Exception {
     Set<String> nodes = Set.of("customer_id:C1", "customer_id:C2", "device_id:d");
-    Dataset<Row> previous = asPreviousMap(Map.of("customer_id:C1", "ck_b",
-        "customer_id:C2", "ck_a", "device_id:d", "ck_b"));
-    Map<String, String> merged = keysOf(keyed(
-        pairs("customer_id:C1", "device_id:d", "device_id:d", "customer_id:C2"), nodes,
-        previous));
-    assertEquals(Map.of("customer_id:C1", "ck_a", "customer_id:C2", "ck_a",
-        "device_id:d", "ck_a"), merged);
+    Dataset<Row> previous =
+        asPreviousMap(
+            Map.of("customer_id:C1", "ck_b", "customer_id:C2", "ck_a", "device_id:d", "ck_b"));
+    Map<String, String> merged =
+        keysOf(
+            keyed(
+                pairs("customer_id:C1", "device_id:d", "device_id:d", "customer_id:C2"),
+                nodes,
+                previous));
+    assertEquals(
+        Map.of("customer_id:C1", "ck_a", "customer_id:C2", "ck_a", "device_id:d", "ck_a"), merged);
 
     // Split: C1 and d both had ck_b; now apart. The smaller label keeps it.
     Map<String, String> split = keysOf(keyed(List.of(), nodes, previous));
@@ -418,27 +481,34 @@ class IdentityGraphTest {
 
   @Test
   void resolveTakesTheHighestPriorityKnownIdentifierAndKeepsEveryRow() {
-    Dataset<Row> map = spark.createDataFrame(List.of(
-        RowFactory.create("customer_id", "C1", "k_c1"),
-        RowFactory.create("anonymous_id", "a1", "k_c1"),
-        RowFactory.create("device_id", "tablet", "k_tablet"),
-        RowFactory.create("anonymous_id", "C1", "k_cookie_named_C1"),
-        RowFactory.create("email_hash", "e9", "k_e9"),
-        RowFactory.create("anonymous_id", "a9", "k_a9")), MAP);
-    Dataset<Row> conflicts = spark.createDataFrame(List.of(
-            RowFactory.create("device_id", "tablet", "x")),
-        new StructType().add("id_type", DataTypes.StringType).add("id", DataTypes.StringType)
-            .add("other", DataTypes.StringType));
+    Dataset<Row> map =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create("customer_id", "C1", "k_c1"),
+                RowFactory.create("anonymous_id", "a1", "k_c1"),
+                RowFactory.create("device_id", "tablet", "k_tablet"),
+                RowFactory.create("anonymous_id", "C1", "k_cookie_named_C1"),
+                RowFactory.create("email_hash", "e9", "k_e9"),
+                RowFactory.create("anonymous_id", "a9", "k_a9")),
+            MAP);
+    Dataset<Row> conflicts =
+        spark.createDataFrame(
+            List.of(RowFactory.create("device_id", "tablet", "x")),
+            new StructType()
+                .add("id_type", DataTypes.StringType)
+                .add("id", DataTypes.StringType)
+                .add("other", DataTypes.StringType));
     StructType schema = EVENTS.add("event_id", DataTypes.StringType);
-    List<Row> rows = List.of(
-        RowFactory.create("C1", "a1", null, null, null, ts("2026-09-01T00:00:00Z"), "e1"),
-        RowFactory.create("C1", "a1", null, null, null, ts("2026-09-01T00:00:00Z"), "e1"),
-        RowFactory.create(null, "C1", null, null, null, ts("2026-09-01T00:00:00Z"), "e2"),
-        RowFactory.create("unknown", "a9", null, "e9", null, ts("2026-09-01T00:00:00Z"), "e3"),
-        RowFactory.create(null, "a9", "tablet", null, null, ts("2026-09-01T00:00:00Z"), "e4"),
-        RowFactory.create(null, null, "tablet", null, null, ts("2026-09-01T00:00:00Z"), "e5"),
-        RowFactory.create("nobody", "nothing", null, null, null,
-            ts("2026-09-01T00:00:00Z"), "e6"));
+    List<Row> rows =
+        List.of(
+            RowFactory.create("C1", "a1", null, null, null, ts("2026-09-01T00:00:00Z"), "e1"),
+            RowFactory.create("C1", "a1", null, null, null, ts("2026-09-01T00:00:00Z"), "e1"),
+            RowFactory.create(null, "C1", null, null, null, ts("2026-09-01T00:00:00Z"), "e2"),
+            RowFactory.create("unknown", "a9", null, "e9", null, ts("2026-09-01T00:00:00Z"), "e3"),
+            RowFactory.create(null, "a9", "tablet", null, null, ts("2026-09-01T00:00:00Z"), "e4"),
+            RowFactory.create(null, null, "tablet", null, null, ts("2026-09-01T00:00:00Z"), "e5"),
+            RowFactory.create(
+                "nobody", "nothing", null, null, null, ts("2026-09-01T00:00:00Z"), "e6"));
     Dataset<Row> events = spark.createDataFrame(rows, schema);
 
     Map<String, List<String>> plain = byEvent(IdentityResolution.resolve(events, map));
@@ -451,19 +521,23 @@ class IdentityGraphTest {
     expected.put("e6", java.util.Collections.singletonList(null));
     assertEquals(expected, plain, "priority: customer, e-mail, phone, device, cookie");
 
-    Map<String, List<String>> demoted =
-        byEvent(IdentityResolution.resolve(events, map, conflicts));
+    Map<String, List<String>> demoted = byEvent(IdentityResolution.resolve(events, map, conflicts));
     expected.put("e4", List.of("k_a9"));
     assertEquals(expected, demoted, "a shared identifier loses to any other one");
   }
 
   @Test
   void resolveNamesMissingIdentifierColumns() {
-    Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create("C1")),
-        new StructType().add("customer_id", DataTypes.StringType));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> IdentityResolution.resolve(rows, spark.createDataFrame(List.of(), MAP)));
-    assertTrue(e.getMessage().contains("[email_hash, phone_hash, device_id, anonymous_id]"),
+    Dataset<Row> rows =
+        spark.createDataFrame(
+            List.of(RowFactory.create("C1")),
+            new StructType().add("customer_id", DataTypes.StringType));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> IdentityResolution.resolve(rows, spark.createDataFrame(List.of(), MAP)));
+    assertTrue(
+        e.getMessage().contains("[email_hash, phone_hash, device_id, anonymous_id]"),
         e.getMessage());
   }
 
@@ -477,9 +551,12 @@ class IdentityGraphTest {
 
   @Test
   void differentComponentsGetDifferentKeys() {
-    Map<String, String> keys = keysOf(keyed(pairs("customer_id:C1", "device_id:d1"),
-        Set.of("customer_id:C1", "device_id:d1", "customer_id:C2"),
-        spark.createDataFrame(List.of(), MAP)));
+    Map<String, String> keys =
+        keysOf(
+            keyed(
+                pairs("customer_id:C1", "device_id:d1"),
+                Set.of("customer_id:C1", "device_id:d1", "customer_id:C2"),
+                spark.createDataFrame(List.of(), MAP)));
     assertNotEquals(keys.get("customer_id:C1"), keys.get("customer_id:C2"));
   }
 }

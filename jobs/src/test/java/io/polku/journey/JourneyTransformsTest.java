@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The ordered pass on a hand-made timeline. Every expected value below was worked out by hand
- * from the fixture rows and the definitions in the table comments.
+ * The ordered pass on a hand-made timeline. Every expected value below was worked out by hand from
+ * the fixture rows and the definitions in the table comments.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JourneyTransformsTest {
@@ -39,15 +39,56 @@ class JourneyTransformsTest {
     return Timestamp.from(Instant.parse(iso));
   }
 
-  private void event(String key, String iso, String id, String channel, String type,
-      String outcome, String touchpoint, String session) {
-    rows.add(RowFactory.create(key, ts(iso), 0, id, channel, type, outcome, touchpoint, session,
-        null, null, null, null, null, null, null, null));
+  private void event(
+      String key,
+      String iso,
+      String id,
+      String channel,
+      String type,
+      String outcome,
+      String touchpoint,
+      String session) {
+    rows.add(
+        RowFactory.create(
+            key,
+            ts(iso),
+            0,
+            id,
+            channel,
+            type,
+            outcome,
+            touchpoint,
+            session,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
   }
 
   private void response(String key, String iso, String id, String channel, double score) {
-    rows.add(RowFactory.create(key, ts(iso), 1, id, channel, null, null, "billing", null, null,
-        "post_call_csat", "csat", score, 1.0, 5.0, "Ei toiminut", "fi"));
+    rows.add(
+        RowFactory.create(
+            key,
+            ts(iso),
+            1,
+            id,
+            channel,
+            null,
+            null,
+            "billing",
+            null,
+            null,
+            "post_call_csat",
+            "csat",
+            score,
+            1.0,
+            5.0,
+            "Ei toiminut",
+            "fi"));
   }
 
   @BeforeAll
@@ -81,20 +122,19 @@ class JourneyTransformsTest {
     response("G", "2026-09-20T11:00:00Z", "rG", "web", 3);
 
     Dataset<Row> timeline = spark.createDataFrame(rows, JourneyTransforms.TIMELINE);
-    JourneyOptions o = JourneyOptions.defaults(LocalDate.of(2026, 10, 1),
-        LocalDate.of(2026, 10, 31));
+    JourneyOptions o =
+        JourneyOptions.defaults(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 31));
     Dataset<Row> pass = JourneyTransforms.orderedPass(timeline, o).cache();
     context = new HashMap<>();
     for (Row r : JourneyTransforms.feedbackContext(pass).collectAsList()) {
       context.put(r.getAs("response_id"), r);
     }
-    journeys = JourneyTransforms.journeys(pass).orderBy("customer_key", "journey_start")
-        .collectAsList();
+    journeys =
+        JourneyTransforms.journeys(pass).orderBy("customer_key", "journey_start").collectAsList();
   }
 
   private Row journey(String key, int index) {
-    return journeys.stream().filter(j -> j.getAs("customer_key").equals(key)).toList()
-        .get(index);
+    return journeys.stream().filter(j -> j.getAs("customer_key").equals(key)).toList().get(index);
   }
 
   @Test
@@ -118,8 +158,7 @@ class JourneyTransformsTest {
     assertEquals(3L, (Long) r.getAs("peak_before"));
     assertEquals("failure", r.getAs("end_before"));
     List<Row> steps = r.getList(r.fieldIndex("last_steps"));
-    assertEquals(List.of("app", "app", "phone"), steps.stream()
-        .map(s -> s.getString(1)).toList());
+    assertEquals(List.of("app", "app", "phone"), steps.stream().map(s -> s.getString(1)).toList());
     assertEquals((String) journey("A", 0).getAs("journey_id"), (String) r.getAs("journey_id"));
   }
 
@@ -131,7 +170,9 @@ class JourneyTransformsTest {
     assertEquals("search", r.getAs("prev_failure_touchpoint"));
     assertEquals(0.0, (Double) r.getAs("hours_since_prev_failure"), 1e-9);
     assertEquals(1L, (Long) r.getAs("steps_before"));
-    assertEquals("phone", r.getAs("upstream_failure_channel"),
+    assertEquals(
+        "phone",
+        r.getAs("upstream_failure_channel"),
         "the failed call five days earlier is within the 7-day lookback");
   }
 
@@ -197,22 +238,30 @@ class JourneyTransformsTest {
   void onlyTheRunsWindowIsWritten() {
     assertFalse(context.containsKey("rG"), "response before the window");
     assertTrue(journeys.stream().noneMatch(j -> j.getAs("customer_key").equals("G")));
-    assertTrue(journeys.stream().noneMatch(j -> j.getAs("customer_key").equals("C")),
+    assertTrue(
+        journeys.stream().noneMatch(j -> j.getAs("customer_key").equals("C")),
         "C's journey starts 2026-09-22, before the re-opened window from 2026-09-28");
   }
 
   @Test
   void kpisAreRatesOverJourneys() {
-    Dataset<Row> j = spark.createDataFrame(journeys,
-        io.polku.contract.Tables.JOURNEYS.schema());
-    Row web = JourneyTransforms.kpiDaily(j)
-        .filter(col("journey_date").equalTo(java.sql.Date.valueOf("2026-10-01"))
-            .and(col("first_channel").equalTo("web"))).first();
+    Dataset<Row> j = spark.createDataFrame(journeys, io.polku.contract.Tables.JOURNEYS.schema());
+    Row web =
+        JourneyTransforms.kpiDaily(j)
+            .filter(
+                col("journey_date")
+                    .equalTo(java.sql.Date.valueOf("2026-10-01"))
+                    .and(col("first_channel").equalTo("web")))
+            .first();
     assertEquals(1L, (Long) web.getAs("journeys"));
     assertEquals(1.0, (Double) web.getAs("success_rate"), 1e-9);
-    Row app = JourneyTransforms.kpiDaily(j)
-        .filter(col("journey_date").equalTo(java.sql.Date.valueOf("2026-10-01"))
-            .and(col("first_channel").equalTo("app"))).first();
+    Row app =
+        JourneyTransforms.kpiDaily(j)
+            .filter(
+                col("journey_date")
+                    .equalTo(java.sql.Date.valueOf("2026-10-01"))
+                    .and(col("first_channel").equalTo("app")))
+            .first();
     assertEquals(0.0, (Double) app.getAs("success_rate"), 1e-9);
     assertEquals(1.0, (Double) app.getAs("assisted_contact_rate"), 1e-9);
   }
@@ -220,9 +269,11 @@ class JourneyTransformsTest {
   @Test
   void theContextComesFromExactlyOneShuffleOnTheCustomerKey() {
     Dataset<Row> timeline = spark.createDataFrame(rows, JourneyTransforms.TIMELINE);
-    Dataset<Row> out = JourneyTransforms.feedbackContext(JourneyTransforms.orderedPass(
-        timeline, JourneyOptions.defaults(LocalDate.of(2026, 10, 1),
-            LocalDate.of(2026, 10, 31))));
+    Dataset<Row> out =
+        JourneyTransforms.feedbackContext(
+            JourneyTransforms.orderedPass(
+                timeline,
+                JourneyOptions.defaults(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 31))));
     String plan = out.queryExecution().executedPlan().toString();
     Matcher m = Pattern.compile("Exchange (\\w+)\\(([^,\\)]*)").matcher(plan);
     List<String> exchanges = new ArrayList<>();

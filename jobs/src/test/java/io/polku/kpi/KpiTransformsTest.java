@@ -42,7 +42,9 @@ class KpiTransformsTest {
   }
 
   private Row row(List<Row> rows, String path) {
-    return rows.stream().filter(r -> path.equals(r.getAs("path_before"))).findFirst()
+    return rows.stream()
+        .filter(r -> path.equals(r.getAs("path_before")))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no row for path " + path + ": " + rows));
   }
 
@@ -126,13 +128,16 @@ class KpiTransformsTest {
     r.add("next", "2026-10-12", "web", "nps", 0.0, "web");
     Dataset<Row> scored = KpiTransforms.scored(r.toDataset(spark), rules, 0.25);
     Date monday = Date.valueOf("2026-10-05");
-    List<Row> rows = KpiTransforms.weekly(scored, monday, monday, 10, 28)
-        .filter(col("path_before").equalTo("*")).collectAsList();
+    List<Row> rows =
+        KpiTransforms.weekly(scored, monday, monday, 10, 28)
+            .filter(col("path_before").equalTo("*"))
+            .collectAsList();
     assertEquals(1, rows.size(), rows.toString());
     assertEquals(monday, rows.get(0).getAs("week_start"));
     assertEquals(5L, rows.get(0).<Long>getAs("nps_responses"));
     assertEquals(-20.0, rows.get(0).<Double>getAs("nps"), EPS);
-    assertEquals(Tables.KPI_WEEKLY.columnNames(),
+    assertEquals(
+        Tables.KPI_WEEKLY.columnNames(),
         List.of(KpiTransforms.weekly(scored, monday, monday, 10, 28).columns()));
   }
 
@@ -142,8 +147,18 @@ class KpiTransformsTest {
     // phone CES after a failure peak ending in failure: 3 of 4 critical (>= 5).
     double[] ces = {7, 6, 5, 2};
     for (int i = 0; i < ces.length; i++) {
-      r.add("f" + i, "2026-10-05", "phone", "ces", ces[i], "app>phone", 3L, "failure", null,
-          null, null);
+      r.add(
+          "f" + i,
+          "2026-10-05",
+          "phone",
+          "ces",
+          ces[i],
+          "app>phone",
+          3L,
+          "failure",
+          null,
+          null,
+          null);
     }
     r.add("s1", "2026-10-05", "phone", "ces", 1.0, "phone", 0L, null, null, null, null);
     Dataset<Row> scored = KpiTransforms.scored(r.toDataset(spark), rules, 0.25);

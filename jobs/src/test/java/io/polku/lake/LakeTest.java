@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LakeTest {
   private final SparkSession spark = SparkTest.spark();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aRegistrationOfAVanishedLakeIsReplacedAndTheOtherDataIsUntouched() throws IOException {
@@ -31,20 +30,22 @@ class LakeTest {
     }
     Lake second = new Lake(spark, dir.resolve("second").toUri().toString(), "default");
     second.ensure(Tables.CUSTOMERS);
-    assertEquals(second.location(Tables.CUSTOMERS), spark.sql("DESCRIBE DETAIL default.customers")
-        .select("location").first().getString(0));
+    assertEquals(
+        second.location(Tables.CUSTOMERS),
+        spark.sql("DESCRIBE DETAIL default.customers").select("location").first().getString(0));
 
     Lake third = new Lake(spark, dir.resolve("third").toUri().toString(), "default");
     third.ensure(Tables.CUSTOMERS);
-    assertEquals(third.location(Tables.CUSTOMERS), spark.sql("DESCRIBE DETAIL default.customers")
-        .select("location").first().getString(0));
+    assertEquals(
+        third.location(Tables.CUSTOMERS),
+        spark.sql("DESCRIBE DETAIL default.customers").select("location").first().getString(0));
     assertEquals(0, second.read(Tables.CUSTOMERS).count(), "the second lake is still there");
   }
 
   /**
-   * A run killed while it created a table (kill -9 between Delta's temporary commit file and
-   * its rename) leaves a folder with a _delta_log holding no commit: the next run creates the
-   * table there.
+   * A run killed while it created a table (kill -9 between Delta's temporary commit file and its
+   * rename) leaves a folder with a _delta_log holding no commit: the next run creates the table
+   * there.
    */
   @Test
   void ensureCreatesATableOverTheRemainsOfAnInterruptedCreation() throws IOException {
@@ -55,16 +56,16 @@ class LakeTest {
     lake.ensure(Tables.FOLLOWUPS);
     assertEquals(0L, lake.read(Tables.FOLLOWUPS).count());
     // An empty _delta_log (killed right after the folder was made) too.
-    Path log2 = Path.of(java.net.URI.create(lake.location(Tables.FIX_EFFECTS)))
-        .resolve("_delta_log");
+    Path log2 =
+        Path.of(java.net.URI.create(lake.location(Tables.FIX_EFFECTS))).resolve("_delta_log");
     Files.createDirectories(log2);
     lake.ensure(Tables.FIX_EFFECTS);
     assertEquals(0L, lake.read(Tables.FIX_EFFECTS).count());
     // What a kill -9 141 ms into the followups stage left (CrashRecoveryTest, seed
     // 73623450245118): the temporary commit, its Hadoop checksum and an empty _commits.
     // Delta took that folder for a table: the creation was skipped and the read failed.
-    Path log3 = Path.of(java.net.URI.create(lake.location(Tables.FOLLOWUP_SUMMARY)))
-        .resolve("_delta_log");
+    Path log3 =
+        Path.of(java.net.URI.create(lake.location(Tables.FOLLOWUP_SUMMARY))).resolve("_delta_log");
     Files.createDirectories(log3.resolve("_commits"));
     Files.writeString(log3.resolve(".00000000000000000000.json.c2a0dab8.tmp"), "{\"commitIn");
     Files.writeString(log3.resolve("..00000000000000000000.json.c2a0dab8.tmp.crc"), "crc");
@@ -72,15 +73,17 @@ class LakeTest {
     assertEquals(0L, lake.read(Tables.FOLLOWUP_SUMMARY).count());
     // A log with a file in _commits is not remains: it is never removed, and the error says
     // which folder to look at and what to do.
-    Path log4 = Path.of(java.net.URI.create(lake.location(Tables.FOLLOWUP_UPDATES)))
-        .resolve("_delta_log");
+    Path log4 =
+        Path.of(java.net.URI.create(lake.location(Tables.FOLLOWUP_UPDATES))).resolve("_delta_log");
     Files.createDirectories(log4.resolve("_commits"));
     Path kept = log4.resolve("_commits/00000000000000000000.0f1e2d3c.json");
     Files.writeString(kept, "{}");
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> lake.ensure(Tables.FOLLOWUP_UPDATES));
-    assertTrue(e.getMessage().contains(lake.location(Tables.FOLLOWUP_UPDATES))
-        && e.getMessage().contains("move that _delta_log folder aside"), e.getMessage());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> lake.ensure(Tables.FOLLOWUP_UPDATES));
+    assertTrue(
+        e.getMessage().contains(lake.location(Tables.FOLLOWUP_UPDATES))
+            && e.getMessage().contains("move that _delta_log folder aside"),
+        e.getMessage());
     assertTrue(Files.exists(kept), "a commit file is never removed");
   }
 }

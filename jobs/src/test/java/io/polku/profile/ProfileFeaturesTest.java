@@ -23,28 +23,44 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * Candidate attributes and labels on a hand-made fixture, and the proof that nothing on or
- * after the cut-off reaches an attribute. Expected values were worked out by hand.
+ * Candidate attributes and labels on a hand-made fixture, and the proof that nothing on or after
+ * the cut-off reaches an attribute. Expected values were worked out by hand.
  */
 class ProfileFeaturesTest {
   private static final LocalDate CUTOFF = LocalDate.of(2026, 10, 1);
   private final SparkSession spark = SparkTest.spark();
 
-  static final ProfileFeatures.Settings SETTINGS = new ProfileFeatures.Settings(
-      List.of("web", "app", "phone", "chat", "shop", "email"), List.of("phone", "chat"),
-      List.of("consumer"), List.of("gold"), 30, Duration.ofHours(72),
-      Map.of("csat", new CriticalThreshold(null, 2.0), "nps", new CriticalThreshold(null, 6.0)),
-      0.25);
+  static final ProfileFeatures.Settings SETTINGS =
+      new ProfileFeatures.Settings(
+          List.of("web", "app", "phone", "chat", "shop", "email"),
+          List.of("phone", "chat"),
+          List.of("consumer"),
+          List.of("gold"),
+          30,
+          Duration.ofHours(72),
+          Map.of("csat", new CriticalThreshold(null, 2.0), "nps", new CriticalThreshold(null, 6.0)),
+          0.25);
 
-  private static final StructType EVENTS = new StructType().add("customer_key", "string")
-      .add("event_ts", "timestamp").add("channel", "string").add("event_type", "string")
-      .add("outcome", "string").add("touchpoint", "string");
-  private static final StructType RESPONSES = new StructType().add("customer_key", "string")
-      .add("response_id", "string").add("response_ts", "timestamp").add("metric", "string")
-      .add("score", "double").add("scale_min", "double").add("scale_max", "double");
+  private static final StructType EVENTS =
+      new StructType()
+          .add("customer_key", "string")
+          .add("event_ts", "timestamp")
+          .add("channel", "string")
+          .add("event_type", "string")
+          .add("outcome", "string")
+          .add("touchpoint", "string");
+  private static final StructType RESPONSES =
+      new StructType()
+          .add("customer_key", "string")
+          .add("response_id", "string")
+          .add("response_ts", "timestamp")
+          .add("metric", "string")
+          .add("score", "double")
+          .add("scale_min", "double")
+          .add("scale_max", "double");
 
-  private static Row event(String key, String iso, String channel, String type, String outcome,
-      String touchpoint) {
+  private static Row event(
+      String key, String iso, String channel, String type, String outcome, String touchpoint) {
     return RowFactory.create(key, ts(iso), channel, type, outcome, touchpoint);
   }
 
@@ -53,39 +69,63 @@ class ProfileFeaturesTest {
   }
 
   private List<Row> events() {
-    return new ArrayList<>(List.of(
-        event("A", "2026-09-20T10:00:00Z", "app", "self_service", "failure", "billing"),
-        event("A", "2026-09-20T10:30:00Z", "phone", "call", "success", "billing"),
-        event("A", "2026-09-29T12:00:00Z", "web", "page_view", null, "home"),
-        event("A", "2026-08-15T12:00:00Z", "web", "page_view", null, "home"),
-        event("B", "2026-09-30T23:59:59Z", "web", "purchase", "success", "shop")));
+    return new ArrayList<>(
+        List.of(
+            event("A", "2026-09-20T10:00:00Z", "app", "self_service", "failure", "billing"),
+            event("A", "2026-09-20T10:30:00Z", "phone", "call", "success", "billing"),
+            event("A", "2026-09-29T12:00:00Z", "web", "page_view", null, "home"),
+            event("A", "2026-08-15T12:00:00Z", "web", "page_view", null, "home"),
+            event("B", "2026-09-30T23:59:59Z", "web", "purchase", "success", "shop")));
   }
 
   private List<Row> responses() {
-    return new ArrayList<>(List.of(
-        response("A", "r1", "2026-09-21T09:00:00Z", "csat", 1),
-        response("A", "r2", "2026-09-25T09:00:00Z", "csat", 4)));
+    return new ArrayList<>(
+        List.of(
+            response("A", "r1", "2026-09-21T09:00:00Z", "csat", 1),
+            response("A", "r2", "2026-09-25T09:00:00Z", "csat", 4)));
   }
 
   private List<Row> journeys(String lastJourneyEnd) {
-    return new ArrayList<>(List.of(
-        journey("A", "2026-09-20T10:00:00Z", "2026-09-20T10:30:00Z", "handoffs", 1L,
-            "assisted_contacts", 1L, "success", false, "peak_severity", 3L, "ended_assisted",
-            true, "channel_switches", 1L),
-        // Ends within the journey gap before the cut-off: could still grow, so not used.
-        journey("A", "2026-09-29T12:00:00Z", lastJourneyEnd, "handoffs", 5L)));
+    return new ArrayList<>(
+        List.of(
+            journey(
+                "A",
+                "2026-09-20T10:00:00Z",
+                "2026-09-20T10:30:00Z",
+                "handoffs",
+                1L,
+                "assisted_contacts",
+                1L,
+                "success",
+                false,
+                "peak_severity",
+                3L,
+                "ended_assisted",
+                true,
+                "channel_switches",
+                1L),
+            // Ends within the journey gap before the cut-off: could still grow, so not used.
+            journey("A", "2026-09-29T12:00:00Z", lastJourneyEnd, "handoffs", 5L)));
   }
 
   private Dataset<Row> master() {
-    return spark.createDataFrame(List.of(RowFactory.create("A", "c-1", "consumer", "gold",
-        Date.valueOf("2020-10-01"), true, false)), ProfileStage.MASTER_SCHEMA);
+    return spark.createDataFrame(
+        List.of(
+            RowFactory.create(
+                "A", "c-1", "consumer", "gold", Date.valueOf("2020-10-01"), true, false)),
+        ProfileStage.MASTER_SCHEMA);
   }
 
-  private Map<String, Map<String, Double>> candidates(List<Row> events, List<Row> journeys,
-      List<Row> responses) {
-    Dataset<Row> df = ProfileFeatures.candidates(spark.createDataFrame(events, EVENTS),
-        spark.createDataFrame(journeys, Tables.JOURNEYS.schema()),
-        spark.createDataFrame(responses, RESPONSES), master(), SETTINGS, CUTOFF);
+  private Map<String, Map<String, Double>> candidates(
+      List<Row> events, List<Row> journeys, List<Row> responses) {
+    Dataset<Row> df =
+        ProfileFeatures.candidates(
+            spark.createDataFrame(events, EVENTS),
+            spark.createDataFrame(journeys, Tables.JOURNEYS.schema()),
+            spark.createDataFrame(responses, RESPONSES),
+            master(),
+            SETTINGS,
+            CUTOFF);
     Map<String, Map<String, Double>> out = new HashMap<>();
     for (Row r : df.collectAsList()) {
       Map<String, Double> m = new HashMap<>();
@@ -99,10 +139,12 @@ class ProfileFeaturesTest {
 
   @Test
   void attributesAreComputedFromTheWindowBeforeTheCutoff() {
-    Map<String, Map<String, Double>> c = candidates(events(),
-        journeys("2026-09-29T12:00:00Z"), responses());
+    Map<String, Map<String, Double>> c =
+        candidates(events(), journeys("2026-09-29T12:00:00Z"), responses());
     assertEquals(java.util.Set.of("A", "B"), c.keySet());
-    assertEquals(42, ProfileFeatures.attributeNames(SETTINGS).size(),
+    assertEquals(
+        42,
+        ProfileFeatures.attributeNames(SETTINGS).size(),
         "15 event + 6 channel + 8 journey + 9 feedback + 2 customer + 1 segment + 1 tier");
     Map<String, Double> a = c.get("A");
     Map<String, Double> expected = new HashMap<>();
@@ -152,8 +194,8 @@ class ProfileFeaturesTest {
 
   @Test
   void nothingOnOrAfterTheCutoffChangesAnAttribute() {
-    Map<String, Map<String, Double>> before = candidates(events(),
-        journeys("2026-09-29T12:00:00Z"), responses());
+    Map<String, Map<String, Double>> before =
+        candidates(events(), journeys("2026-09-29T12:00:00Z"), responses());
     List<Row> events = events();
     events.add(event("A", "2026-10-01T00:00:00Z", "phone", "call", "failure", "billing"));
     events.add(event("A", "2026-10-03T08:00:00Z", "chat", "chat", "abandoned", "returns"));
@@ -164,8 +206,15 @@ class ProfileFeaturesTest {
     responses.add(response("C", "r4", "2026-10-05T00:00:00Z", "csat", 1));
     // The journey stage would extend A's last journey with the new events; a new one starts.
     List<Row> journeys = journeys("2026-10-03T08:00:00Z");
-    journeys.add(journey("B", "2026-09-30T23:59:59Z", "2026-10-01T00:00:01Z", "handoffs", 2L,
-        "repeat_contact", true));
+    journeys.add(
+        journey(
+            "B",
+            "2026-09-30T23:59:59Z",
+            "2026-10-01T00:00:01Z",
+            "handoffs",
+            2L,
+            "repeat_contact",
+            true));
     journeys.add(journey("C", "2026-10-02T00:00:00Z", "2026-10-02T00:00:00Z"));
     Map<String, Map<String, Double>> after = candidates(events, journeys, responses);
     assertEquals(before, after);
@@ -179,22 +228,35 @@ class ProfileFeaturesTest {
     responses.add(response("D", "r5", "2026-10-31T00:00:00Z", "csat", 1)); // after the horizon
     responses.add(response("E", "r6", "2026-10-10T00:00:00Z", "csat", 5)); // not critical
     List<Row> journeys = journeys("2026-09-29T12:00:00Z");
-    journeys.add(journey("B", "2026-10-10T00:00:00Z", "2026-10-10T01:00:00Z",
-        "repeat_contact", true));
-    journeys.add(journey("F", "2026-09-30T00:00:00Z", "2026-10-02T00:00:00Z",
-        "repeat_contact", true)); // started before the cut-off
+    journeys.add(
+        journey("B", "2026-10-10T00:00:00Z", "2026-10-10T01:00:00Z", "repeat_contact", true));
+    journeys.add(
+        journey(
+            "F",
+            "2026-09-30T00:00:00Z",
+            "2026-10-02T00:00:00Z",
+            "repeat_contact",
+            true)); // started before the cut-off
     Dataset<Row> r = spark.createDataFrame(responses, RESPONSES);
     Dataset<Row> j = spark.createDataFrame(journeys, Tables.JOURNEYS.schema());
-    assertEquals(List.of("A", "B"), keys(ProfileFeatures.labels(r, j,
-        List.of("critical-feedback", "repeat-contact"), SETTINGS, CUTOFF, 30)));
-    assertEquals(List.of("A"), keys(ProfileFeatures.labels(r, j, List.of("critical-feedback"),
-        SETTINGS, CUTOFF, 30)));
-    assertEquals(List.of("B"), keys(ProfileFeatures.labels(r, j, List.of("repeat-contact"),
-        SETTINGS, CUTOFF, 30)));
+    assertEquals(
+        List.of("A", "B"),
+        keys(
+            ProfileFeatures.labels(
+                r, j, List.of("critical-feedback", "repeat-contact"), SETTINGS, CUTOFF, 30)));
+    assertEquals(
+        List.of("A"),
+        keys(ProfileFeatures.labels(r, j, List.of("critical-feedback"), SETTINGS, CUTOFF, 30)));
+    assertEquals(
+        List.of("B"),
+        keys(ProfileFeatures.labels(r, j, List.of("repeat-contact"), SETTINGS, CUTOFF, 30)));
   }
 
   private static List<String> keys(Dataset<Row> labels) {
-    return labels.select("customer_key").orderBy("customer_key")
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    return labels
+        .select("customer_key")
+        .orderBy("customer_key")
+        .as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
   }
 }

@@ -21,13 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The run report on two hand-made lakes: the query layer's numbers against counts made by hand
- * from {@link ReportFixture}'s rows, one mark per row in every chart, the Markdown twin, and a
- * night with no critical feedback and a stage that wrote nothing said in words.
+ * The run report on two hand-made lakes: the query layer's numbers against counts made by hand from
+ * {@link ReportFixture}'s rows, one mark per row in every chart, the Markdown twin, and a night
+ * with no critical feedback and a stage that wrote nothing said in words.
  */
 class ReportTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Lake full;
   static Lake quiet;
 
@@ -74,15 +73,18 @@ class ReportTest {
   @Test
   void rootCausesTopSegmentsChangesAndExamples() {
     ReportQueries q = new ReportQueries(full);
-    assertEquals(D, q.latestRunDate(io.polku.contract.Tables.ROOT_CAUSE_SEGMENTS, D)
-        .orElseThrow());
-    assertEquals(List.of("s1", "s2", "s3"), q.topSegments(D).stream()
-        .map(ReportQueries.Segment::segmentId).toList(), "top 3 per channel; s4 is rank 4");
+    assertEquals(D, q.latestRunDate(io.polku.contract.Tables.ROOT_CAUSE_SEGMENTS, D).orElseThrow());
+    assertEquals(
+        List.of("s1", "s2", "s3"),
+        q.topSegments(D).stream().map(ReportQueries.Segment::segmentId).toList(),
+        "top 3 per channel; s4 is rank 4");
     assertEquals(D.minusDays(1), q.previousSegmentRun(D).orElseThrow());
     // s1: excess 10 -> 12 (+20 %) grown; s2, s3, s4 new; s9 gone.
-    assertEquals(List.of("gone s9", "grown s1", "new s2", "new s3", "new s4"),
+    assertEquals(
+        List.of("gone s9", "grown s1", "new s2", "new s3", "new s4"),
         q.segmentChanges(D.minusDays(1), D).stream()
-            .map(c -> c.change() + " " + c.segmentId()).toList());
+            .map(c -> c.change() + " " + c.segmentId())
+            .toList());
     List<ReportQueries.Example> ex = q.examples(D, List.of("s1", "s2", "s3"));
     assertEquals(List.of(1, 2), ex.stream().map(ReportQueries.Example::rank).toList());
     assertEquals(List.of(2, 1), ex.stream().map(e -> e.steps().size()).toList());
@@ -97,31 +99,50 @@ class ReportTest {
     assertEquals((10 * 0.5 + 30 * 0.9) / 40, days.get(0).successRate(), 1e-12);
     assertEquals(40, days.get(0).journeys());
     assertEquals(4L, q.criticalResponses(D).orElseThrow(), "r1-r4; r5 is 40 days back");
-    assertEquals(List.of("[web, app] app 2", "[] phone 1", "[app] phone 1"),
-        q.criticalPaths(D).stream().map(p -> p.channels() + " " + p.ratedChannel() + " "
-            + p.critical()).toList());
-    assertEquals(List.of("login-fix improved"), q.fixes(D).stream()
-        .map(f -> f.segment() + " " + f.verdict()).toList());
-    assertEquals(List.of("invited 2 3", "daily_cap 0 2", "no_consent 1 1"),
-        q.surveyOutcomes(D).stream().map(o -> o.outcome() + " " + o.onDate() + " "
-            + o.last7Days()).toList());
-    assertEquals(List.of("app_events BAD_TYPE 2 2", "calls MISSING_ID 0 1"),
-        q.quarantine(ReportFixture.RUN).stream().map(x -> x.source() + " " + x.reasonCode()
-            + " " + x.thisRun() + " " + x.total()).toList());
+    assertEquals(
+        List.of("[web, app] app 2", "[] phone 1", "[app] phone 1"),
+        q.criticalPaths(D).stream()
+            .map(p -> p.channels() + " " + p.ratedChannel() + " " + p.critical())
+            .toList());
+    assertEquals(
+        List.of("login-fix improved"),
+        q.fixes(D).stream().map(f -> f.segment() + " " + f.verdict()).toList());
+    assertEquals(
+        List.of("invited 2 3", "daily_cap 0 2", "no_consent 1 1"),
+        q.surveyOutcomes(D).stream()
+            .map(o -> o.outcome() + " " + o.onDate() + " " + o.last7Days())
+            .toList());
+    assertEquals(
+        List.of("app_events BAD_TYPE 2 2", "calls MISSING_ID 0 1"),
+        q.quarantine(ReportFixture.RUN).stream()
+            .map(x -> x.source() + " " + x.reasonCode() + " " + x.thisRun() + " " + x.total())
+            .toList());
     ReportQueries.Run run = q.run(D, null).orElseThrow();
     assertEquals(ReportFixture.RUN, run.runId(), "the latest run covering the date");
     List<ReportQueries.StageTiming> st = q.stageTimings(run);
-    assertEquals(List.of("ingest 10.0 10.0 2", "journeys 3.0 null 0", "kpis 2.0 null 0"),
-        st.stream().map(t -> t.stage() + " " + t.seconds() + " " + t.previousMedianSeconds()
-            + " " + t.previousRuns()).toList(), "p3 failed: not compared");
+    assertEquals(
+        List.of("ingest 10.0 10.0 2", "journeys 3.0 null 0", "kpis 2.0 null 0"),
+        st.stream()
+            .map(
+                t ->
+                    t.stage()
+                        + " "
+                        + t.seconds()
+                        + " "
+                        + t.previousMedianSeconds()
+                        + " "
+                        + t.previousRuns())
+            .toList(),
+        "p3 failed: not compared");
     assertEquals(D, q.latestRunDate().orElseThrow());
   }
 
   /** The marks ({@code class="mark"}) inside each chart's figure of an HTML document. */
   static Map<String, Integer> marks(String html) {
     Map<String, Integer> out = new java.util.TreeMap<>();
-    Matcher f = Pattern.compile("<figure id=\"(chart-[a-z]+)-figure\">(.*?)</figure>",
-        Pattern.DOTALL).matcher(html);
+    Matcher f =
+        Pattern.compile("<figure id=\"(chart-[a-z]+)-figure\">(.*?)</figure>", Pattern.DOTALL)
+            .matcher(html);
     while (f.find()) {
       Matcher m = Pattern.compile("class=\"mark\"").matcher(f.group(2));
       int n = 0;
@@ -137,39 +158,63 @@ class ReportTest {
   static Map<String, Integer> expectedMarks(Lake lake) {
     ReportQueries q = new ReportQueries(lake);
     Map<String, Integer> out = new java.util.TreeMap<>();
-    out.put("chart-headline", (int) q.headlines(D).stream()
-        .filter(h -> h.criticalRate() != null).count());
+    out.put(
+        "chart-headline",
+        (int) q.headlines(D).stream().filter(h -> h.criticalRate() != null).count());
     out.put("chart-segments", 2 * q.topSegments(D).size());
     out.put("chart-journeys", 3 * q.journeyTrend(D).size());
     out.put("chart-paths", q.criticalPaths(D).size());
-    out.put("chart-fixes", (int) q.fixes(D).stream()
-        .mapToLong(f -> (f.beforeRate() == null ? 0 : 1) + (f.afterRate() == null ? 0 : 1))
-        .sum());
+    out.put(
+        "chart-fixes",
+        (int)
+            q.fixes(D).stream()
+                .mapToLong(f -> (f.beforeRate() == null ? 0 : 1) + (f.afterRate() == null ? 0 : 1))
+                .sum());
     out.put("chart-surveys", q.surveyOutcomes(D).size());
     out.put("chart-quarantine", q.quarantine(ReportFixture.RUN).size());
     List<ReportQueries.StageTiming> st = q.stageTimings(q.run(D, null).orElseThrow());
-    out.put("chart-stages", st.size() + (int) st.stream()
-        .filter(t -> t.previousMedianSeconds() != null).count());
+    out.put(
+        "chart-stages",
+        st.size() + (int) st.stream().filter(t -> t.previousMedianSeconds() != null).count());
     return out;
   }
 
   @Test
   void everyChartHasAMarkPerDataPointAndItsDataBehindADisclosure() throws Exception {
-    RunReport.Result r = RunReport.write(full, null, null, tmp.resolve("out-html").toString(),
-        RunReport.Format.HTML);
+    RunReport.Result r =
+        RunReport.write(
+            full, null, null, tmp.resolve("out-html").toString(), RunReport.Format.HTML);
     assertEquals(D, r.date(), "the default date: the latest succeeded run's last date");
     String html = Files.readString(tmp.resolve("out-html").resolve(D + ".html"));
     assertEquals(html, Files.readString(tmp.resolve("out-html").resolve("latest.html")));
-    assertEquals(Map.of("chart-headline", 3, "chart-segments", 6, "chart-journeys", 9,
-        "chart-paths", 3, "chart-fixes", 2, "chart-surveys", 3, "chart-quarantine", 2,
-        "chart-stages", 4), expectedMarks(full), "the fixture counted by hand");
+    assertEquals(
+        Map.of(
+            "chart-headline",
+            3,
+            "chart-segments",
+            6,
+            "chart-journeys",
+            9,
+            "chart-paths",
+            3,
+            "chart-fixes",
+            2,
+            "chart-surveys",
+            3,
+            "chart-quarantine",
+            2,
+            "chart-stages",
+            4),
+        expectedMarks(full),
+        "the fixture counted by hand");
     assertEquals(expectedMarks(full), marks(html));
     int figures = marks(html).size();
     assertEquals(figures, count(html, "<details><summary>The data ("));
     assertEquals(figures, count(html, "class=\"alt\" id=\"chart-"));
     assertFalse(html.contains("<script"), "no script");
     String noNamespaces = html.replaceAll("xmlns(:xlink)?='http://www\\.w3\\.org/[^']*'", "");
-    assertFalse(noNamespaces.matches("(?s).*(https?:|src=|href=\"(?!#)).*"),
+    assertFalse(
+        noNamespaces.matches("(?s).*(https?:|src=|href=\"(?!#)).*"),
         "no URL anything could be fetched from, no link off the page");
     assertTrue(html.contains("Login &lt;failed&gt; again"), "comments are escaped");
     assertTrue(html.contains("Stage journeys wrote nothing in run " + ReportFixture.RUN));
@@ -186,17 +231,16 @@ class ReportTest {
 
   @Test
   void aQuietNightIsSaidInWordsWithoutEmptyCharts() throws Exception {
-    RunReport.write(quiet, D, null, tmp.resolve("out-quiet").toString(),
-        RunReport.Format.HTML);
+    RunReport.write(quiet, D, null, tmp.resolve("out-quiet").toString(), RunReport.Format.HTML);
     String html = Files.readString(tmp.resolve("out-quiet").resolve(D + ".html"));
     assertTrue(html.contains("No critical feedback in the 28 days ending " + D + "."), html);
-    assertTrue(html.contains("No critical feedback in the 28 days ending " + D
-        + ": no paths to draw."));
+    assertTrue(
+        html.contains("No critical feedback in the 28 days ending " + D + ": no paths to draw."));
     assertTrue(html.contains("Stage journeys wrote nothing in run " + ReportFixture.RUN));
     assertTrue(html.contains("the table root_cause_segments does not exist"));
     assertTrue(html.contains("No fix to judge"));
-    assertTrue(html.contains("the tables survey_invitations and survey_suppressions do not"
-        + " exist"));
+    assertTrue(
+        html.contains("the tables survey_invitations and survey_suppressions do not" + " exist"));
     // Only the charts that have data: the headline and the stage timings.
     assertEquals(Map.of("chart-headline", 3, "chart-stages", 1), marks(html));
   }
@@ -222,15 +266,16 @@ class ReportTest {
 
   @Test
   void anUnknownFormatAndAnEmptyLakeNameTheFix() {
-    IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
-        () -> RunReport.Format.parse("pdf"));
+    IllegalArgumentException f =
+        assertThrows(IllegalArgumentException.class, () -> RunReport.Format.parse("pdf"));
     assertEquals("--format pdf is not a report format; expected html or md", f.getMessage());
-    Lake empty = new Lake(SparkTest.spark(), tmp.resolve("empty").toUri().toString(),
-        "default");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RunReport.write(empty, null, null, null, RunReport.Format.HTML));
-    assertTrue(e.getMessage().startsWith("no succeeded run in the lake's run_audit at "),
-        e.getMessage());
+    Lake empty = new Lake(SparkTest.spark(), tmp.resolve("empty").toUri().toString(), "default");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RunReport.write(empty, null, null, null, RunReport.Format.HTML));
+    assertTrue(
+        e.getMessage().startsWith("no succeeded run in the lake's run_audit at "), e.getMessage());
     assertTrue(e.getMessage().endsWith("run `bin/polku nightly` first, or pass --date D"));
   }
 

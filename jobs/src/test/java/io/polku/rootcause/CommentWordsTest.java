@@ -24,12 +24,13 @@ class CommentWordsTest {
   private final SparkSession spark = SparkTest.spark();
 
   private static final String[] COMMENTS = {
-      "Haku ei löytänyt, the search failed",  // member
-      "Haku ei toiminut, search useless",     // member
-      "search failed, broken",                // member
-      "kiitos nopeasta avusta",
-      "great help thanks",
-      "kiitos, great"};
+    "Haku ei löytänyt, the search failed", // member
+    "Haku ei toiminut, search useless", // member
+    "search failed, broken", // member
+    "kiitos nopeasta avusta",
+    "great help thanks",
+    "kiitos, great"
+  };
 
   /*
    * Tokens (lower case, letters only, length >= 3, stop words "the" and "ei" gone):
@@ -52,8 +53,7 @@ class CommentWordsTest {
 
   @Test
   void stopWordsAndShortTokensAreDropped() {
-    assertEquals(List.of("haku", "löytänyt", "search", "failed"),
-        tokens(COMMENTS[0], null, "en"));
+    assertEquals(List.of("haku", "löytänyt", "search", "failed"), tokens(COMMENTS[0], null, "en"));
     assertTrue(CommentWords.stopWords("finnish").contains("että"), "Finnish stop words load");
   }
 
@@ -63,12 +63,13 @@ class CommentWordsTest {
    * pt_BR and portuguese all mean Spark's Portuguese list.
    */
   private static final String[][] PORTUGUESE = {
-      {"Não consigo pagar: o cartão não funciona.", "pt"},       // member
-      {"Meu cartão foi recusado e não sei porquê", "pt-BR"},     // member
-      {"O cartão foi recusado até hoje, não entendo", "PT"},     // member
-      {"Não tive problemas, o atendimento foi ótimo", "por"},
-      {"Entrega rápida, não demorou nada", "pt_BR"},
-      {"Meu pedido chegou, obrigado", "portuguese"}};
+    {"Não consigo pagar: o cartão não funciona.", "pt"}, // member
+    {"Meu cartão foi recusado e não sei porquê", "pt-BR"}, // member
+    {"O cartão foi recusado até hoje, não entendo", "PT"}, // member
+    {"Não tive problemas, o atendimento foi ótimo", "por"},
+    {"Entrega rápida, não demorou nada", "pt_BR"},
+    {"Meu pedido chegou, obrigado", "portuguese"}
+  };
 
   /*
    * With the Portuguese stop words (não, meu, foi, até, tive; "o" and "e" are short), tokens:
@@ -123,27 +124,37 @@ class CommentWordsTest {
 
   @Test
   void accentedLettersStayInTheirWords() {
-    assertEquals(List.of("ação", "rápida", "ótimo", "serviço", "café"),
+    assertEquals(
+        List.of("ação", "rápida", "ótimo", "serviço", "café"),
         tokens("Ação rápida, ótimo serviço; café!", "pt", "en"));
-    assertEquals(List.of("säästö", "hävisi", "löytänyt"),
-        tokens("Säästö hävisi, en löytänyt", "fi", "en"));
+    assertEquals(
+        List.of("säästö", "hävisi", "löytänyt"), tokens("Säästö hävisi, en löytänyt", "fi", "en"));
     // Decomposed (NFD) text: "na" + combining tilde + "o" is the stop word "não".
     String nfd = java.text.Normalizer.normalize("Não, o cartão", java.text.Normalizer.Form.NFD);
     assertEquals(List.of("cartão"), tokens(nfd, "pt", "en"));
   }
 
   private List<String> tokens(String comment, String language, String defaultLanguage) {
-    return spark.createDataFrame(List.of(RowFactory.create(comment, language)),
-            new StructType().add("comment", DataTypes.StringType)
+    return spark
+        .createDataFrame(
+            List.of(RowFactory.create(comment, language)),
+            new StructType()
+                .add("comment", DataTypes.StringType)
                 .add("language", DataTypes.StringType))
-        .select(CommentWords.tokens(org.apache.spark.sql.functions.col("language"),
-            defaultLanguage)).first().getList(0);
+        .select(
+            CommentWords.tokens(org.apache.spark.sql.functions.col("language"), defaultLanguage))
+        .first()
+        .getList(0);
   }
 
   private List<String> portugueseWords(boolean withLanguage, String defaultLanguage) {
-    StructType schema = new StructType().add("segment_id", DataTypes.StringType)
-        .add("scope_channel", DataTypes.StringType).add("scope_metric", DataTypes.StringType)
-        .add("comment", DataTypes.StringType).add("language", DataTypes.StringType);
+    StructType schema =
+        new StructType()
+            .add("segment_id", DataTypes.StringType)
+            .add("scope_channel", DataTypes.StringType)
+            .add("scope_metric", DataTypes.StringType)
+            .add("comment", DataTypes.StringType)
+            .add("language", DataTypes.StringType);
     List<Row> scoped = new ArrayList<>();
     List<Row> members = new ArrayList<>();
     for (int i = 0; i < PORTUGUESE.length; i++) {
@@ -169,15 +180,18 @@ class CommentWordsTest {
     double a = a0 * ys / ns;
     double yj = ys - yi;
     double nj = ns - ni;
-    double delta = Math.log((yi + a) / (ni + a0 - yi - a))
-        - Math.log((yj + a) / (nj + a0 - yj - a));
+    double delta =
+        Math.log((yi + a) / (ni + a0 - yi - a)) - Math.log((yj + a) / (nj + a0 - yj - a));
     return delta / Math.sqrt(1 / (yi + a) + 1 / (yj + a));
   }
 
   private List<String> words(int k) {
-    StructType schema = new StructType().add("segment_id", DataTypes.StringType)
-        .add("scope_channel", DataTypes.StringType).add("scope_metric", DataTypes.StringType)
-        .add("comment", DataTypes.StringType);
+    StructType schema =
+        new StructType()
+            .add("segment_id", DataTypes.StringType)
+            .add("scope_channel", DataTypes.StringType)
+            .add("scope_metric", DataTypes.StringType)
+            .add("comment", DataTypes.StringType);
     List<Row> scoped = new ArrayList<>();
     List<Row> members = new ArrayList<>();
     for (int i = 0; i < COMMENTS.length; i++) {
@@ -188,8 +202,10 @@ class CommentWordsTest {
       }
     }
     Dataset<Row> all = spark.createDataFrame(scoped, schema);
-    List<Row> out = CommentWords.distinguishing(spark.createDataFrame(members, schema),
-        all.drop("segment_id"), k, 10, "en").collectAsList();
+    List<Row> out =
+        CommentWords.distinguishing(
+                spark.createDataFrame(members, schema), all.drop("segment_id"), k, 10, "en")
+            .collectAsList();
     assertEquals(1, out.size());
     return out.get(0).getList(1);
   }

@@ -15,11 +15,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cross-channel scope's expectation and gate, the coverage limit, and distinct causes
- * inside a vaguer union, on hand-made counts (the arithmetic is in the comments). The
- * Breslow-Day references were computed with statsmodels 0.15.0
- * ({@code StratifiedTable(tables).test_equal_odds(adjust=True)}), an implementation
- * independent of ours.
+ * The cross-channel scope's expectation and gate, the coverage limit, and distinct causes inside a
+ * vaguer union, on hand-made counts (the arithmetic is in the comments). The Breslow-Day references
+ * were computed with statsmodels 0.15.0 ({@code
+ * StratifiedTable(tables).test_equal_odds(adjust=True)}), an implementation independent of ours.
  */
 class CrossChannelAndPartsTest {
   private static final SegmentStatistics.Settings SETTINGS =
@@ -46,19 +45,30 @@ class CrossChannelAndPartsTest {
    */
   @Test
   void theCrossChannelExpectationUsesEachChannelsOwnRateAndTheLabelSaysTheSame() {
-    List<Cell> totals = List.of(cell("chat", 1000, 440), cell("phone", 2000, 180),
-        cell("web", 1000, 300));
-    Candidate success = new Candidate("*", "*", List.of("end=success"), List.of(
-        cell("chat", 970, 420), cell("phone", 1950, 170), cell("web", 960, 290)));
+    List<Cell> totals =
+        List.of(cell("chat", 1000, 440), cell("phone", 2000, 180), cell("web", 1000, 300));
+    Candidate success =
+        new Candidate(
+            "*",
+            "*",
+            List.of("end=success"),
+            List.of(cell("chat", 970, 420), cell("phone", 1950, 170), cell("web", 960, 290)));
     Segment s = SegmentStatistics.evaluate(List.of(success), totals, SETTINGS).get(0);
     assertEquals(3880, s.responses());
     assertEquals(880, s.critical());
     assertEquals(890.3 / 3880, s.rateOutside(), 1e-12);
     assertEquals(-10.3, s.excess(), 1e-9);
-    String label = Labels.label(s.channel(), s.metric(), s.conditions(), s.rate(),
-        s.rateOutside(), s.responses(), s.shareExplained(), Map.of());
-    assertTrue(label.contains("23% critical vs 23% expected from each channel's own rate"),
-        label);
+    String label =
+        Labels.label(
+            s.channel(),
+            s.metric(),
+            s.conditions(),
+            s.rate(),
+            s.rateOutside(),
+            s.responses(),
+            s.shareExplained(),
+            Map.of());
+    assertTrue(label.contains("23% critical vs 23% expected from each channel's own rate"), label);
     assertTrue(!s.kept(), s.status());
   }
 
@@ -69,10 +79,11 @@ class CrossChannelAndPartsTest {
    */
   @Test
   void aConditionOnNearlyEveryResponseIsNotASegment() {
-    Candidate broad = new Candidate("phone", "csat", List.of("end=success"),
-        List.of(cell("phone", 900, 290)));
-    Segment s = SegmentStatistics.evaluate(List.of(broad),
-        List.of(cell("phone", 1000, 300)), SETTINGS).get(0);
+    Candidate broad =
+        new Candidate("phone", "csat", List.of("end=success"), List.of(cell("phone", 900, 290)));
+    Segment s =
+        SegmentStatistics.evaluate(List.of(broad), List.of(cell("phone", 1000, 300)), SETTINGS)
+            .get(0);
     assertTrue(s.pValue() < 1e-4, "significant on its own: " + s.pValue());
     assertEquals("covers_nearly_all", s.status());
   }
@@ -92,17 +103,22 @@ class CrossChannelAndPartsTest {
    */
   @Test
   void aCrossChannelSegmentNeedsTwoChannelsInTheSameDirectionWithoutHeterogeneity() {
-    Map<String, Cell> totals = Map.of(cell("chat", 0, 0).key(), cell("chat", 1000, 200),
-        cell("phone", 0, 0).key(), cell("phone", 1000, 100));
+    Map<String, Cell> totals =
+        Map.of(
+            cell("chat", 0, 0).key(),
+            cell("chat", 1000, 200),
+            cell("phone", 0, 0).key(),
+            cell("phone", 1000, 100));
     assertNull(status(totals, cell("chat", 100, 60), cell("phone", 100, 40)));
-    assertEquals("inconsistent_across_channels",
+    assertEquals(
+        "inconsistent_across_channels",
         status(totals, cell("chat", 100, 60), cell("phone", 200, 30)));
-    assertEquals("inconsistent_across_channels",
+    assertEquals(
+        "inconsistent_across_channels",
         status(totals, cell("chat", 100, 60), cell("phone", 100, 5)));
     assertEquals("single_channel", status(totals, cell("chat", 100, 60), cell("phone", 3, 1)));
     assertEquals("single_channel", status(totals, cell("chat", 100, 60)));
-    assertEquals("single_channel",
-        status(totals, cell("chat", 100, 60), cell("phone", 100, 11)));
+    assertEquals("single_channel", status(totals, cell("chat", 100, 60), cell("phone", 100, 11)));
   }
 
   private static String status(Map<String, Cell> totals, Cell... cells) {
@@ -112,21 +128,30 @@ class CrossChannelAndPartsTest {
 
   @Test
   void breslowDayMatchesAnIndependentImplementation() {
-    var consistent = BreslowDay.test(List.of(new BreslowDay.Table(60, 40, 140, 760),
-        new BreslowDay.Table(40, 60, 60, 840)));
+    var consistent =
+        BreslowDay.test(
+            List.of(new BreslowDay.Table(60, 40, 140, 760), new BreslowDay.Table(40, 60, 60, 840)));
     assertEquals(8.608695652173914, consistent.mantelHaenszelOddsRatio(), 1e-12);
     assertEquals(0.16978318481684407, consistent.statistic(), 1e-9);
     assertEquals(0.6803045700896935, consistent.pValue(), 1e-9);
     assertEquals(1, consistent.degreesOfFreedom());
-    var three = BreslowDay.test(List.of(new BreslowDay.Table(60, 40, 140, 760),
-        new BreslowDay.Table(12, 88, 88, 812), new BreslowDay.Table(30, 20, 100, 300)));
+    var three =
+        BreslowDay.test(
+            List.of(
+                new BreslowDay.Table(60, 40, 140, 760),
+                new BreslowDay.Table(12, 88, 88, 812),
+                new BreslowDay.Table(30, 20, 100, 300)));
     assertEquals(4.235558664801119, three.mantelHaenszelOddsRatio(), 1e-12);
     assertEquals(23.772817168267704, three.statistic(), 1e-8);
     assertEquals(6.88332605824904e-06, three.pValue(), 1e-12);
     assertEquals(2, three.degreesOfFreedom());
     // One informative stratum: nothing to test.
-    assertEquals(1.0, BreslowDay.test(List.of(new BreslowDay.Table(60, 40, 140, 760),
-        new BreslowDay.Table(0, 0, 10, 90))).pValue(), 0);
+    assertEquals(
+        1.0,
+        BreslowDay.test(
+                List.of(new BreslowDay.Table(60, 40, 140, 760), new BreslowDay.Table(0, 0, 10, 90)))
+            .pValue(),
+        0);
   }
 
   /*
@@ -191,12 +216,18 @@ class CrossChannelAndPartsTest {
     String uid = "shop/csat/" + U;
     String aid = "shop/csat/" + A;
     String bid = "shop/csat/" + B;
-    Map<String, List<Cell>> pairs = Map.of(
-        aid + "\n" + uid, List.of(cell("shop", 2913, 2272)),
-        bid + "\n" + uid, List.of(cell("shop", 346, 228)),
-        aid + "\n" + bid, List.of(cell("shop", 2, 2)));
+    Map<String, List<Cell>> pairs =
+        Map.of(
+            aid + "\n" + uid, List.of(cell("shop", 2913, 2272)),
+            bid + "\n" + uid, List.of(cell("shop", 346, 228)),
+            aid + "\n" + bid, List.of(cell("shop", 2, 2)));
     List<Segment> tested = SegmentStatistics.test(all, totals, SETTINGS);
-    return byConditions(SegmentStatistics.rank(tested, all, totals, SETTINGS,
-        SegmentStatistics.Overlaps.of(Set.of(uid, aid, bid), pairs)));
+    return byConditions(
+        SegmentStatistics.rank(
+            tested,
+            all,
+            totals,
+            SETTINGS,
+            SegmentStatistics.Overlaps.of(Set.of(uid, aid, bid), pairs)));
   }
 }

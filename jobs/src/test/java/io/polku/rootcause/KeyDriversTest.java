@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>app/csat, 400 responses, a full factorial of three factors (every cell's size and critical
  * count set by hand, the same in both halves of B, so B makes no difference):
+ *
  * <pre>
  *   A (planted) 100 responses: upstream_failure=app:billing and, on exactly the same
  *               responses, prev_failure=app:billing (a duplicate)
@@ -49,9 +50,10 @@ import org.junit.jupiter.api.Test;
  *   noise=x     11 responses of not A, 1 critical (odds ratio about 0.3): too rare
  *   channel=app on all 400: nothing to compare with
  * </pre>
- * Support with min-support 10: 110 critical of 400, so a group needs min(with, without) x
- * 110 / 400 >= 10, i.e. 37 responses on each side: A (100), B (200) and C (200) enter, the noise
- * (11) and channel=app (0 without) do not; the near-duplicate is merged into A.
+ *
+ * Support with min-support 10: 110 critical of 400, so a group needs min(with, without) x 110 / 400
+ * >= 10, i.e. 37 responses on each side: A (100), B (200) and C (200) enter, the noise (11) and
+ * channel=app (0 without) do not; the near-duplicate is merged into A.
  */
 class KeyDriversTest {
   private static final String PLANTED = "upstream_failure=app:billing";
@@ -99,34 +101,48 @@ class KeyDriversTest {
               noise++;
             }
             planted2x2[a ? 0 : 1][isCritical ? 0 : 1]++;
-            rows.add(RowFactory.create("app", "csat", String.format("resp-%04d", id++),
-                isCritical, conditions.stream().sorted().toArray(String[]::new)));
+            rows.add(
+                RowFactory.create(
+                    "app",
+                    "csat",
+                    String.format("resp-%04d", id++),
+                    isCritical,
+                    conditions.stream().sorted().toArray(String[]::new)));
           }
         }
       }
     }
     // A second scope with no critical response: nothing to learn.
     for (int i = 0; i < 50; i++) {
-      rows.add(RowFactory.create("web", "nps", String.format("resp-%04d", id++), false,
-          new String[] {"channel=web", i % 2 == 0 ? "no_history" : "prev_channel=app"}));
+      rows.add(
+          RowFactory.create(
+              "web",
+              "nps",
+              String.format("resp-%04d", id++),
+              false,
+              new String[] {"channel=web", i % 2 == 0 ? "no_history" : "prev_channel=app"}));
     }
-    StructType schema = new StructType()
-        .add("scope_channel", DataTypes.StringType).add("scope_metric", DataTypes.StringType)
-        .add("response_id", DataTypes.StringType).add("critical", DataTypes.BooleanType)
-        .add("conditions", DataTypes.createArrayType(DataTypes.StringType));
+    StructType schema =
+        new StructType()
+            .add("scope_channel", DataTypes.StringType)
+            .add("scope_metric", DataTypes.StringType)
+            .add("response_id", DataTypes.StringType)
+            .add("critical", DataTypes.BooleanType)
+            .add("conditions", DataTypes.createArrayType(DataTypes.StringType));
     responses = spark.createDataFrame(rows, schema).localCheckpoint(true);
     assertEquals(11, noise);
   }
 
-  private static Map<String, Map<String, Fingerprint>> fingerprints(Map<String, Fingerprint> totals) {
+  private static Map<String, Map<String, Fingerprint>> fingerprints(
+      Map<String, Fingerprint> totals) {
     Map<String, Map<String, Fingerprint>> out = new HashMap<>();
     for (Row r : KeyDrivers.fingerprints(responses).collectAsList()) {
       String scope = r.getString(0) + "/" + r.getString(1);
       if (r.isNullAt(2)) {
         totals.put(scope, KeyDrivers.fingerprint(r));
       } else {
-        out.computeIfAbsent(scope, k -> new HashMap<>()).put(r.getString(2),
-            KeyDrivers.fingerprint(r));
+        out.computeIfAbsent(scope, k -> new HashMap<>())
+            .put(r.getString(2), KeyDrivers.fingerprint(r));
       }
     }
     return out;
@@ -141,10 +157,16 @@ class KeyDriversTest {
     assertEquals(110, scope.critical());
     assertEquals(app.get(PLANTED), app.get(DUPLICATE));
     assertEquals(app.get("prev_channel=shop"), app.get("no_history").complement(scope));
-    Map<String, Group> groups = KeyDrivers.groups(app, scope).stream()
-        .collect(Collectors.toMap(Group::name, g -> g));
-    assertEquals(List.of("channel=app", "no_history | not prev_channel=shop", "noise=x",
-            NEAR_DUPLICATE, DUPLICATE + " | " + PLANTED, "weekend"),
+    Map<String, Group> groups =
+        KeyDrivers.groups(app, scope).stream().collect(Collectors.toMap(Group::name, g -> g));
+    assertEquals(
+        List.of(
+            "channel=app",
+            "no_history | not prev_channel=shop",
+            "noise=x",
+            NEAR_DUPLICATE,
+            DUPLICATE + " | " + PLANTED,
+            "weekend"),
         groups.keySet().stream().sorted().toList());
     Group pair = groups.get("no_history | not prev_channel=shop");
     assertEquals(List.of("no_history"), pair.conditions());
@@ -186,10 +208,20 @@ class KeyDriversTest {
     Group c = new Group("c | not c2", List.of("c"), List.of("c2"), 890, 150);
     Group d = new Group("d", List.of("d"), List.of(), 300, 70);
     List<Group> groups = List.of(a, b, c, d);
-    Map<Long, Long> overlaps = Map.of(KeyDrivers.pairKey(0, 1), 90L,
-        KeyDrivers.pairKey(0, 2), 3L, KeyDrivers.pairKey(0, 3), 20L,
-        KeyDrivers.pairKey(1, 2), 5L, KeyDrivers.pairKey(1, 3), 20L,
-        KeyDrivers.pairKey(2, 3), 280L);
+    Map<Long, Long> overlaps =
+        Map.of(
+            KeyDrivers.pairKey(0, 1),
+            90L,
+            KeyDrivers.pairKey(0, 2),
+            3L,
+            KeyDrivers.pairKey(0, 3),
+            20L,
+            KeyDrivers.pairKey(1, 2),
+            5L,
+            KeyDrivers.pairKey(1, 3),
+            20L,
+            KeyDrivers.pairKey(2, 3),
+            280L);
     List<Group> merged = KeyDrivers.merge(groups, overlaps, scope, 0.8);
     assertEquals(List.of("a", "d"), merged.stream().map(Group::name).toList());
     assertEquals(List.of("b", "not c", "c2"), merged.get(0).similar());
@@ -197,18 +229,23 @@ class KeyDriversTest {
     assertEquals(List.of("a", "b", "c", "c2"), merged.get(0).allConditions());
     // Two large sets overlap by chance: e on 900 and f on 910 responses, independent (819
     // shared), have Jaccard 0.82, but their minority sides (100 and 90, 9 shared) 0.05.
-    List<Group> large = List.of(new Group("e", List.of("e"), List.of(), 900, 180),
-        new Group("f", List.of("f"), List.of(), 910, 182));
-    assertEquals(2, KeyDrivers.merge(large, Map.of(KeyDrivers.pairKey(0, 1), 819L), scope, 0.8)
-        .size());
+    List<Group> large =
+        List.of(
+            new Group("e", List.of("e"), List.of(), 900, 180),
+            new Group("f", List.of("f"), List.of(), 910, 182));
+    assertEquals(
+        2, KeyDrivers.merge(large, Map.of(KeyDrivers.pairKey(0, 1), 819L), scope, 0.8).size());
     // At 1, nothing but identical sets would merge.
     assertEquals(4, KeyDrivers.merge(groups, overlaps, scope, 1.0).size());
   }
 
   @Test
   void thePlantedGroupRanksFirstAndItsIntervalHoldsTheTwoByTwoOddsRatio() {
-    List<ScopeFit> fits = KeyDrivers.fitAll(responses,
-        List.of(new String[] {"app", "csat"}, new String[] {"web", "nps"}), SETTINGS);
+    List<ScopeFit> fits =
+        KeyDrivers.fitAll(
+            responses,
+            List.of(new String[] {"app", "csat"}, new String[] {"web", "nps"}),
+            SETTINGS);
     ScopeFit web = fits.get(1);
     assertNull(web.fit());
     assertTrue(web.reason().startsWith("no group"), web.reason());
@@ -221,24 +258,35 @@ class KeyDriversTest {
     assertEquals(2, app.unsupported());
     assertEquals(1, app.merged());
     List<Driver> drivers = app.fit().drivers();
-    drivers.forEach(d -> System.out.printf(java.util.Locale.ROOT, "driver %d %s b=%.3f std=%.3f"
-            + " refit OR %s [%s, %s] p=%s%n", d.rank(), d.group().name(), d.coefficient(),
-        d.standardized(), d.refitCoefficient() == null ? null : Math.exp(d.refitCoefficient()),
-        d.refitLower(), d.refitUpper(), d.refitP()));
+    drivers.forEach(
+        d ->
+            System.out.printf(
+                java.util.Locale.ROOT,
+                "driver %d %s b=%.3f std=%.3f" + " refit OR %s [%s, %s] p=%s%n",
+                d.rank(),
+                d.group().name(),
+                d.coefficient(),
+                d.standardized(),
+                d.refitCoefficient() == null ? null : Math.exp(d.refitCoefficient()),
+                d.refitLower(),
+                d.refitUpper(),
+                d.refitP()));
     System.out.println("AUC " + app.fit().auc() + " train " + app.fit().train());
-    assertEquals(List.of(DUPLICATE + " | " + PLANTED, "weekend",
-        "no_history | not prev_channel=shop"), drivers.stream().map(d -> d.group().name())
-        .toList());
+    assertEquals(
+        List.of(DUPLICATE + " | " + PLANTED, "weekend", "no_history | not prev_channel=shop"),
+        drivers.stream().map(d -> d.group().name()).toList());
     Driver top = drivers.get(0);
     assertEquals(1, top.rank());
     assertEquals(List.of(NEAR_DUPLICATE), top.group().similar());
     assertTrue(top.coefficient() > 1, "penalised coefficient " + top.coefficient());
-    double byHand = ((double) planted2x2[0][0] / planted2x2[0][1])
-        / ((double) planted2x2[1][0] / planted2x2[1][1]);
+    double byHand =
+        ((double) planted2x2[0][0] / planted2x2[0][1])
+            / ((double) planted2x2[1][0] / planted2x2[1][1]);
     assertEquals(7.5, byHand, 1e-9);
     assertNotNull(top.refitLower());
     double refit = Math.exp(top.refitCoefficient());
-    assertTrue(top.refitLower() < byHand && byHand < top.refitUpper(),
+    assertTrue(
+        top.refitLower() < byHand && byHand < top.refitUpper(),
         "interval [" + top.refitLower() + ", " + top.refitUpper() + "] of " + refit);
     assertTrue(top.refitP() < 1e-6, "p " + top.refitP());
     // The pair makes no difference (same rates in both halves): its interval holds 1.
@@ -254,16 +302,48 @@ class KeyDriversTest {
   void theStageMarksTheGroupsThatAKeptSegmentShares() {
     PolkuConfig.RootCauseOptions o = SparkTest.config(Path.of("/tmp/unused")).rootCause();
     assertEquals(o.minSupport(), o.driverMinSupport());
-    List<SegmentSearch.ScopeSize> sizes = List.of(
-        new SegmentSearch.ScopeSize("app", "csat", 400L, 110L),
-        new SegmentSearch.ScopeSize("web", "nps", 50L, 0L));
-    Segment kept = new Segment("app/csat/" + PLANTED, "app", "csat", List.of(PLANTED), 100,
-        60, 0.6, 0.5, 0.7, 0.17, 3.6, 0.43, 1e-12, "z", 1e-10, 43, 0.39, 110, null, null, null,
-        null, null, null, null, true, "kept", 1, 1);
+    List<SegmentSearch.ScopeSize> sizes =
+        List.of(
+            new SegmentSearch.ScopeSize("app", "csat", 400L, 110L),
+            new SegmentSearch.ScopeSize("web", "nps", 50L, 0L));
+    Segment kept =
+        new Segment(
+            "app/csat/" + PLANTED,
+            "app",
+            "csat",
+            List.of(PLANTED),
+            100,
+            60,
+            0.6,
+            0.5,
+            0.7,
+            0.17,
+            3.6,
+            0.43,
+            1e-12,
+            "z",
+            1e-10,
+            43,
+            0.39,
+            110,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            true,
+            "kept",
+            1,
+            1);
     List<String> warnings = new ArrayList<>();
     Date run = Date.valueOf("2026-10-30");
-    List<Row> rows = RootCauseStage.drivers(spark, responses, sizes, o, run, run, "r1",
-        warnings, List.of(kept), line -> { }).orderBy("rank").collectAsList();
+    List<Row> rows =
+        RootCauseStage.drivers(
+                spark, responses, sizes, o, run, run, "r1", warnings, List.of(kept), line -> {})
+            .orderBy("rank")
+            .collectAsList();
     assertEquals(Tables.ROOT_CAUSE_DRIVERS.schema().fieldNames().length, rows.get(0).size());
     Row first = rows.get(0);
     assertEquals(DUPLICATE + " | " + PLANTED, first.getAs("condition"));

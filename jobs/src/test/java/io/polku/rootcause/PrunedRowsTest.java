@@ -22,8 +22,8 @@ class PrunedRowsTest {
     all.add(seg("app/nps/a", "kept", null, 50, 0.001));
     all.add(seg("app/nps/b", "kept", null, 40, 0.001));
     for (int e = 1; e <= 25; e++) {
-      all.add(seg(String.format("app/nps/a&x%02d", e), "explained_by_parent", "app/nps/a", e,
-          0.01));
+      all.add(
+          seg(String.format("app/nps/a&x%02d", e), "explained_by_parent", "app/nps/a", e, 0.01));
     }
     for (int e = 7; e <= 9; e++) {
       all.add(seg("app/nps/o" + e, "overlaps_higher_ranked", "app/nps/b", e, 0.02));
@@ -47,10 +47,20 @@ class PrunedRowsTest {
     for (int e = 1; e <= 25; e++) {
       assertEquals(e > 5, ids.contains(String.format("app/nps/a&x%02d", e)), "excess " + e);
     }
-    assertTrue(ids.containsAll(List.of("app/nps/o7", "app/nps/o8", "app/nps/o9", "app/nps/t",
-        "web/csat/s1", "web/csat/s2")), ids.toString());
-    assertEquals("root_cause_pruned: kept 26 of 31 pruned rows (at most 20 per parent,"
-        + " polku.rootcause.max-pruned-per-parent)", s.summary(20));
+    assertTrue(
+        ids.containsAll(
+            List.of(
+                "app/nps/o7",
+                "app/nps/o8",
+                "app/nps/o9",
+                "app/nps/t",
+                "web/csat/s1",
+                "web/csat/s2")),
+        ids.toString());
+    assertEquals(
+        "root_cause_pruned: kept 26 of 31 pruned rows (at most 20 per parent,"
+            + " polku.rootcause.max-pruned-per-parent)",
+        s.summary(20));
     // In the order given (the ranking's), each with its reason.
     assertEquals("app/nps/a&x06", ids.get(0));
     assertEquals("explained_by_parent", s.rows().get(0).status());
@@ -82,7 +92,8 @@ class PrunedRowsTest {
     for (int e = 100; e < 130; e++) {
       assertEquals(e >= 110, ids.contains("app/nps/a&x25&y" + e), "excess " + e);
     }
-    assertTrue(ids.stream().noneMatch(i -> i.startsWith("app/nps/a&x") && !i.contains("&y")),
+    assertTrue(
+        ids.stream().noneMatch(i -> i.startsWith("app/nps/a&x") && !i.contains("&y")),
         "the children of A with smaller excess are left out: " + ids);
     assertTrue(ids.contains("web/csat/z"), "grouped with its scope's parentless rows");
     assertEquals(20 + 3 + 1 + 3, ids.size(), "A's 20, B's 3, app/nps's 1, web/csat's 3");
@@ -102,11 +113,37 @@ class PrunedRowsTest {
     return s.rows().stream().map(Segment::segmentId).toList();
   }
 
-  private static Segment seg(String id, String status, String parent, double excess,
-      double q) {
+  private static Segment seg(String id, String status, String parent, double excess, double q) {
     String[] p = id.split("/", 3);
-    return new Segment(id, p[0], p[1], List.of(p[2].split("&")), 100, 40, 0.4, 0.3, 0.5, 0.2,
-        2.0, 0.2, q / 10, "z", q, excess, excess / 200, 200, null, null, null, null, null,
-        parent, parent == null ? null : 0.5, "kept".equals(status), status, null, null);
+    return new Segment(
+        id,
+        p[0],
+        p[1],
+        List.of(p[2].split("&")),
+        100,
+        40,
+        0.4,
+        0.3,
+        0.5,
+        0.2,
+        2.0,
+        0.2,
+        q / 10,
+        "z",
+        q,
+        excess,
+        excess / 200,
+        200,
+        null,
+        null,
+        null,
+        null,
+        null,
+        parent,
+        parent == null ? null : 0.5,
+        "kept".equals(status),
+        status,
+        null,
+        null);
   }
 }

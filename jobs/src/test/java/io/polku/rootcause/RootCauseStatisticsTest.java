@@ -14,8 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeping, pruning and ranking on hand-made segment counts. Every expected number was worked
- * out by hand (the arithmetic is in the comments).
+ * Keeping, pruning and ranking on hand-made segment counts. Every expected number was worked out by
+ * hand (the arithmetic is in the comments).
  */
 class RootCauseStatisticsTest {
   private static final SegmentStatistics.Settings SETTINGS =
@@ -47,11 +47,12 @@ class RootCauseStatisticsTest {
    *   d      : 100 / 22 vs 900 / 178: 22% vs 19.8%, z = 0.53, not significant
    */
   private List<Segment> fixture() {
-    List<Candidate> candidates = List.of(
-        candidate(List.of("a"), phone(200, 100)),
-        candidate(List.of("a", "b"), phone(100, 52)),
-        candidate(List.of("c", "a"), phone(50, 45)),
-        candidate(List.of("d"), phone(100, 22)));
+    List<Candidate> candidates =
+        List.of(
+            candidate(List.of("a"), phone(200, 100)),
+            candidate(List.of("a", "b"), phone(100, 52)),
+            candidate(List.of("c", "a"), phone(50, 45)),
+            candidate(List.of("d"), phone(100, 22)));
     return SegmentStatistics.evaluate(candidates, List.of(phone(1000, 200)), SETTINGS);
   }
 
@@ -100,11 +101,16 @@ class RootCauseStatisticsTest {
     // stratified there is no difference at all (CMH z = 0, expected = 25 + 10 = 35).
     Cell chatTotal = new Cell("chat", "csat", 100, 50, 0, 0, 0, 0, 0);
     Cell phoneTotal = new Cell("phone", "csat", 900, 90, 0, 0, 0, 0, 0);
-    Candidate x = new Candidate("*", "*", List.of("x"), List.of(
-        new Cell("chat", "csat", 50, 25, 0, 0, 0, 0, 0),
-        new Cell("phone", "csat", 100, 10, 0, 0, 0, 0, 0)));
-    Segment s = SegmentStatistics.evaluate(List.of(x), List.of(chatTotal, phoneTotal),
-        SETTINGS).get(0);
+    Candidate x =
+        new Candidate(
+            "*",
+            "*",
+            List.of("x"),
+            List.of(
+                new Cell("chat", "csat", 50, 25, 0, 0, 0, 0, 0),
+                new Cell("phone", "csat", 100, 10, 0, 0, 0, 0, 0)));
+    Segment s =
+        SegmentStatistics.evaluate(List.of(x), List.of(chatTotal, phoneTotal), SETTINGS).get(0);
     assertEquals("cmh", s.test());
     assertEquals(1.0, s.pValue(), 1e-12);
     assertEquals(0.0, s.excess(), 1e-9);
@@ -129,8 +135,7 @@ class RootCauseStatisticsTest {
   void overlappingSegmentsShowTheSharpestOnce() {
     Candidate t = candidate(List.of("peak=3"), phone(110, 52));
     Candidate d = candidate(List.of("upstream_failure_channel=app"), phone(90, 48));
-    Candidate s = candidate(List.of("upstream_failure=app:billing:self_service"),
-        phone(86, 47));
+    Candidate s = candidate(List.of("upstream_failure=app:billing:self_service"), phone(86, 47));
     List<Candidate> all = List.of(t, d, s);
     List<Cell> totals = List.of(phone(1000, 200));
     Map<String, List<Cell>> pairs = new HashMap<>();
@@ -141,8 +146,14 @@ class RootCauseStatisticsTest {
     pairs.put(sId + "\n" + tId, List.of(phone(86, 47)));
     pairs.put(dId + "\n" + sId, List.of(phone(84, 46)));
     List<Segment> tested = SegmentStatistics.test(all, totals, SETTINGS);
-    Map<String, Segment> r = byConditions(SegmentStatistics.rank(tested, all, totals, SETTINGS,
-        SegmentStatistics.Overlaps.of(java.util.Set.of(tId, dId, sId), pairs)));
+    Map<String, Segment> r =
+        byConditions(
+            SegmentStatistics.rank(
+                tested,
+                all,
+                totals,
+                SETTINGS,
+                SegmentStatistics.Overlaps.of(java.util.Set.of(tId, dId, sId), pairs)));
     Segment peak = r.get("peak=3");
     Segment app = r.get("upstream_failure_channel=app");
     Segment billing = r.get("upstream_failure=app:billing:self_service");
@@ -169,20 +180,26 @@ class RootCauseStatisticsTest {
   @Test
   void aChanceSurplusDoesNotKeepABlurredFindingAboveItsSharpCore() {
     Candidate t = candidate(List.of("peak=3"), phone(259, 82));
-    Candidate s = candidate(List.of("upstream_failure=app:billing:self_service"),
-        phone(86, 47));
+    Candidate s = candidate(List.of("upstream_failure=app:billing:self_service"), phone(86, 47));
     List<Candidate> all = List.of(t, s);
     List<Cell> totals = List.of(phone(570, 124));
     String tId = "phone/csat/peak=3";
     String sId = "phone/csat/upstream_failure=app:billing:self_service";
     Map<String, List<Cell>> pairs = Map.of(sId + "\n" + tId, List.of(phone(86, 47)));
-    SegmentStatistics.Overlap o = SegmentStatistics.overlap(s, t, List.of(phone(86, 47)),
-        Map.of(phone(570, 124).key(), phone(570, 124)));
+    SegmentStatistics.Overlap o =
+        SegmentStatistics.overlap(
+            s, t, List.of(phone(86, 47)), Map.of(phone(570, 124).key(), phone(570, 124)));
     assertEquals(0.026254, o.tBeyondS(), 1e-6);
     assertEquals(1.0, o.sBeyondT(), 0);
     List<Segment> tested = SegmentStatistics.test(all, totals, SETTINGS);
-    Map<String, Segment> r = byConditions(SegmentStatistics.rank(tested, all, totals, SETTINGS,
-        SegmentStatistics.Overlaps.of(java.util.Set.of(tId, sId), pairs)));
+    Map<String, Segment> r =
+        byConditions(
+            SegmentStatistics.rank(
+                tested,
+                all,
+                totals,
+                SETTINGS,
+                SegmentStatistics.Overlaps.of(java.util.Set.of(tId, sId), pairs)));
     assertEquals(47.0225, r.get("peak=3").excess(), 1e-4);
     assertEquals(33.3182, r.get("upstream_failure=app:billing:self_service").excess(), 1e-4);
     assertEquals("kept", r.get("upstream_failure=app:billing:self_service").status());
@@ -231,14 +248,14 @@ class RootCauseStatisticsTest {
     assertEquals(0.0015654 * 81 / 41, w.qValue(), 1e-8);
     assertEquals("scope_not_significant", w.status());
     assertFalse(w.kept());
-    assertEquals(0.0015654 * 41, SegmentStatistics.scopeQValues(gateFixture(40)).get("web/nps"),
-        1e-6);
+    assertEquals(
+        0.0015654 * 41, SegmentStatistics.scopeQValues(gateFixture(40)).get("web/nps"), 1e-6);
     for (int i = 1; i <= 40; i++) {
       assertEquals("kept", s.get("a" + i).status());
     }
     Segment sameWithFewerTests = byConditions(gateFixture(10)).get("w");
     assertEquals("kept", sameWithFewerTests.status());
-    assertEquals(0.0015654 * 11, SegmentStatistics.scopeQValues(gateFixture(10)).get("web/nps"),
-        1e-6);
+    assertEquals(
+        0.0015654 * 11, SegmentStatistics.scopeQValues(gateFixture(10)).get("web/nps"), 1e-6);
   }
 }

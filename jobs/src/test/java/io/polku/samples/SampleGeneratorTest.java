@@ -35,8 +35,7 @@ class SampleGeneratorTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private static Path defaults;
   private static SampleGenerator.Result defaultsResult;
@@ -51,15 +50,16 @@ class SampleGeneratorTest {
     truth = JSON.readTree(defaults.resolve("GROUND_TRUTH.json").toFile());
     manifest = JSON.readTree(defaults.resolve("MANIFEST.json").toFile());
     SampleGenerator.Options d = SampleGenerator.Options.defaults();
-    noScenarios = new SampleGenerator(
-        new SampleGenerator.Options(d.customers(), d.days(), d.seed(), d.start(), false));
+    noScenarios =
+        new SampleGenerator(
+            new SampleGenerator.Options(d.customers(), d.days(), d.seed(), d.start(), false));
     noScenarios.generate(tmp.resolve("no-scenarios"));
   }
 
   @Test
   void sameOptionsGiveIdenticalBytesAndAnotherSeedDiffers() throws IOException {
-    SampleGenerator.Options small = new SampleGenerator.Options(200, 14, 7L,
-        LocalDate.of(2026, 10, 20), true);
+    SampleGenerator.Options small =
+        new SampleGenerator.Options(200, 14, 7L, LocalDate.of(2026, 10, 20), true);
     Path a = tmp.resolve("det-a");
     Path b = tmp.resolve("det-b");
     Path c = tmp.resolve("det-c");
@@ -90,16 +90,20 @@ class SampleGeneratorTest {
       }
       JsonNode s = source.getValue();
       assertEquals(s.get("rows").asLong(), records, source.getKey());
-      assertEquals(s.get("rows").asLong() - s.get("bad_rows").asLong(),
-          s.get("expected_valid").asLong(), source.getKey());
+      assertEquals(
+          s.get("rows").asLong() - s.get("bad_rows").asLong(),
+          s.get("expected_valid").asLong(),
+          source.getKey());
       assertEquals(defaultsResult.rowsPerSource().get(source.getKey()).longValue(), records);
-      assertTrue(s.get("bad_rows").asLong() < 0.02 * records,
+      assertTrue(
+          s.get("bad_rows").asLong() < 0.02 * records,
           source.getKey() + " bad share must stay under 2%");
       sum += records;
     }
     assertEquals(9, manifest.get("sources").size());
     assertTrue(sum > 0);
-    assertTrue(defaultsResult.bytesWritten() < 8_500_000L,
+    assertTrue(
+        defaultsResult.bytesWritten() < 8_500_000L,
         "default sample should stay small, was " + defaultsResult.bytesWritten());
   }
 
@@ -118,16 +122,27 @@ class SampleGeneratorTest {
       String match = bad.get("match").asText();
       String reason = bad.get("reason").asText();
       assertTrue(match.matches("[A-Za-z0-9_-]+"), "locator must survive JSON: " + match);
-      long hits = bySource.get(bad.get("source").asText()).stream()
-          .filter(r -> r.contains(match)).count();
+      long hits =
+          bySource.get(bad.get("source").asText()).stream().filter(r -> r.contains(match)).count();
       assertEquals("DUPLICATE_ID".equals(reason) ? 2 : 1, hits, bad.toString());
       List<String> inFile = records(defaults.resolve(bad.get("file").asText()));
       assertTrue(inFile.stream().anyMatch(r -> r.contains(match)), "not in its file: " + bad);
       reasons.add(reason);
     }
-    assertEquals(Set.of("MISSING_ID", "MISSING_TIMESTAMP", "BAD_TIMESTAMP", "FUTURE_TIMESTAMP",
-        "SCORE_OUT_OF_RANGE", "UNKNOWN_CHANNEL", "DUPLICATE_ID", "MALFORMED_RECORD",
-        "FIELD_COUNT", "BAD_TYPE", "NO_IDENTIFIER"), reasons);
+    assertEquals(
+        Set.of(
+            "MISSING_ID",
+            "MISSING_TIMESTAMP",
+            "BAD_TIMESTAMP",
+            "FUTURE_TIMESTAMP",
+            "SCORE_OUT_OF_RANGE",
+            "UNKNOWN_CHANNEL",
+            "DUPLICATE_ID",
+            "MALFORMED_RECORD",
+            "FIELD_COUNT",
+            "BAD_TYPE",
+            "NO_IDENTIFIER"),
+        reasons);
   }
 
   @Test
@@ -136,22 +151,31 @@ class SampleGeneratorTest {
     for (JsonNode s : truth.get("scenarios")) {
       JsonNode o = s.get("observed");
       assertTrue(o.get("responses_with").asLong() >= 50, s.get("id") + ": " + o);
-      assertTrue(o.get("rate_with").asDouble() > o.get("rate_without").asDouble() + 0.25,
+      assertTrue(
+          o.get("rate_with").asDouble() > o.get("rate_without").asDouble() + 0.25,
           s.get("id") + ": " + o);
       assertEquals(o.get("responses_with").asLong(), s.get("affected_responses").size());
     }
     JsonNode herring = truth.get("red_herrings").get(0);
     assertTrue(herring.get("share_of_customers_opening").asDouble() >= 0.4, herring.toString());
     JsonNode herringObserved = herring.get("observed");
-    assertTrue(Math.abs(herringObserved.get("rate_with").asDouble()
-        - herringObserved.get("rate_without").asDouble()) < 0.1, herringObserved.toString());
+    assertTrue(
+        Math.abs(
+                herringObserved.get("rate_with").asDouble()
+                    - herringObserved.get("rate_without").asDouble())
+            < 0.1,
+        herringObserved.toString());
 
     assertEquals(4, noScenarios.triggerStats().size());
-    noScenarios.triggerStats().forEach((id, o) -> {
-      assertTrue(o.responsesWith >= 30, id + " should still have triggered responses");
-      assertTrue(Math.abs(o.rateWith() - o.rateWithout()) < 0.15,
-          id + " must not depend on its trigger without scenarios: " + o.toMap());
-    });
+    noScenarios
+        .triggerStats()
+        .forEach(
+            (id, o) -> {
+              assertTrue(o.responsesWith >= 30, id + " should still have triggered responses");
+              assertTrue(
+                  Math.abs(o.rateWith() - o.rateWithout()) < 0.15,
+                  id + " must not depend on its trigger without scenarios: " + o.toMap());
+            });
   }
 
   @Test
@@ -174,25 +198,42 @@ class SampleGeneratorTest {
 
   @Test
   void invalidOptionsExplainTheFix() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SampleGenerator(new SampleGenerator.Options(10, 60, 1L,
-            LocalDate.of(2026, 9, 1), true)));
-    assertEquals("customers must be at least 50 to plant scenarios, got 10; pass --customers 50"
-        + " or more", e.getMessage());
-    IllegalArgumentException days = assertThrows(IllegalArgumentException.class,
-        () -> new SampleGenerator(new SampleGenerator.Options(100, 3, 1L,
-            LocalDate.of(2026, 9, 1), true)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new SampleGenerator(
+                    new SampleGenerator.Options(10, 60, 1L, LocalDate.of(2026, 9, 1), true)));
+    assertEquals(
+        "customers must be at least 50 to plant scenarios, got 10; pass --customers 50"
+            + " or more",
+        e.getMessage());
+    IllegalArgumentException days =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new SampleGenerator(
+                    new SampleGenerator.Options(100, 3, 1L, LocalDate.of(2026, 9, 1), true)));
     assertTrue(days.getMessage().contains("got 3") && days.getMessage().contains("--days 7"));
   }
 
   @Test
   void s5PlantsNeverDeliveredParcelsThatRaiseTheDeliveryNpsCriticalRate() throws IOException {
-    assertFalse(Files.exists(defaults.resolve("raw/shop/delivery_exceptions.csv")),
+    assertFalse(
+        Files.exists(defaults.resolve("raw/shop/delivery_exceptions.csv")),
         "the default kinds (the committed samples) have no carrier exception feed");
     SampleGenerator.Options d = SampleGenerator.Options.defaults();
     Path dir = tmp.resolve("s5");
-    new SampleGenerator(new SampleGenerator.Options(d.customers(), d.days(), d.seed(), d.start(),
-        true, SampleGenerator.ALL_SCENARIO_KINDS, List.of())).generate(dir);
+    new SampleGenerator(
+            new SampleGenerator.Options(
+                d.customers(),
+                d.days(),
+                d.seed(),
+                d.start(),
+                true,
+                SampleGenerator.ALL_SCENARIO_KINDS,
+                List.of()))
+        .generate(dir);
 
     // The trigger events, read from the raw files: exceptions of placed orders whose parcel
     // has no delivery row (never delivered), so no response has both S3's and S5's trigger.
@@ -223,16 +264,19 @@ class SampleGeneratorTest {
     long others = 0;
     long othersCritical = 0;
     for (Map<String, String> r : csv(dir.resolve("raw/surveys/responses.csv"))) {
-      if (!"delivery_nps".equals(r.get("survey")) || !seen.add(r.get("response_id"))
-          || !r.get("score").matches("\\d+") || r.get("submitted_at").isEmpty()) {
+      if (!"delivery_nps".equals(r.get("survey"))
+          || !seen.add(r.get("response_id"))
+          || !r.get("score").matches("\\d+")
+          || r.get("submitted_at").isEmpty()) {
         continue; // another survey, a planted duplicate or a planted bad row
       }
       boolean isCritical = Integer.parseInt(r.get("score")) <= 6;
       if (undelivered.contains(r.get("case_ref"))) {
         affected.add(r.get("response_id"));
         critical += isCritical ? 1 : 0;
-        boolean monday = Instant.parse(r.get("submitted_at")).atZone(ZoneId.of("Europe/Helsinki"))
-            .getDayOfWeek() == DayOfWeek.MONDAY;
+        boolean monday =
+            Instant.parse(r.get("submitted_at")).atZone(ZoneId.of("Europe/Helsinki")).getDayOfWeek()
+                == DayOfWeek.MONDAY;
         expected += monday ? 0.95 : 0.90;
       } else {
         others++;
@@ -243,7 +287,8 @@ class SampleGeneratorTest {
     double rate = (double) critical / affected.size();
     expected /= affected.size();
     assertTrue(Math.abs(rate - expected) < 0.1, "S5 critical rate " + rate + " vs " + expected);
-    assertTrue(rate > (double) othersCritical / others + 0.4,
+    assertTrue(
+        rate > (double) othersCritical / others + 0.4,
         "S5 " + rate + " vs other delivery NPS " + othersCritical + "/" + others);
 
     JsonNode s5 = null;
@@ -260,34 +305,54 @@ class SampleGeneratorTest {
     assertEquals(affected, truthAffected);
 
     // Null data with S5's behaviour: the same never-delivered parcels, no effect on scores.
-    SampleGenerator nul = new SampleGenerator(new SampleGenerator.Options(d.customers(),
-        d.days(), d.seed(), d.start(), false, SampleGenerator.ALL_SCENARIO_KINDS, List.of()));
+    SampleGenerator nul =
+        new SampleGenerator(
+            new SampleGenerator.Options(
+                d.customers(),
+                d.days(),
+                d.seed(),
+                d.start(),
+                false,
+                SampleGenerator.ALL_SCENARIO_KINDS,
+                List.of()));
     nul.generate(tmp.resolve("s5-null"));
-    assertArrayEquals(Files.readAllBytes(dir.resolve("raw/shop/delivery_exceptions.csv")),
+    assertArrayEquals(
+        Files.readAllBytes(dir.resolve("raw/shop/delivery_exceptions.csv")),
         Files.readAllBytes(tmp.resolve("s5-null/raw/shop/delivery_exceptions.csv")));
     Surveys.Observed o = nul.triggerStats().get("S5");
-    assertTrue(o.responsesWith >= 30 && Math.abs(o.rateWith() - o.rateWithout()) < 0.15,
+    assertTrue(
+        o.responsesWith >= 30 && Math.abs(o.rateWith() - o.rateWithout()) < 0.15,
         o.toMap().toString());
   }
 
   @Test
   void ratedChannelsKeepOnlyThoseSurveysAndEveryBehaviour() throws IOException {
-    SampleGenerator.Options all = new SampleGenerator.Options(300, 30, 7L,
-        LocalDate.of(2026, 9, 1), true);
+    SampleGenerator.Options all =
+        new SampleGenerator.Options(300, 30, 7L, LocalDate.of(2026, 9, 1), true);
     Path full = tmp.resolve("rated-all");
     Path shop = tmp.resolve("rated-shop");
     new SampleGenerator(all).generate(full);
-    new SampleGenerator(new SampleGenerator.Options(all.customers(), all.days(), all.seed(),
-        all.start(), true, SampleGenerator.DEFAULT_SCENARIO_KINDS, List.of("shop")))
+    new SampleGenerator(
+            new SampleGenerator.Options(
+                all.customers(),
+                all.days(),
+                all.seed(),
+                all.start(),
+                true,
+                SampleGenerator.DEFAULT_SCENARIO_KINDS,
+                List.of("shop")))
         .generate(shop);
 
     JsonNode shopTruth = JSON.readTree(shop.resolve("GROUND_TRUTH.json").toFile());
     Set<String> bad = new HashSet<>(); // the planted bad survey rows (quarantined on ingest)
-    shopTruth.get("bad_rows").forEach(x -> {
-      if ("survey_responses".equals(x.get("source").asText())) {
-        bad.add(x.get("match").asText());
-      }
-    });
+    shopTruth
+        .get("bad_rows")
+        .forEach(
+            x -> {
+              if ("survey_responses".equals(x.get("source").asText())) {
+                bad.add(x.get("match").asText());
+              }
+            });
     Map<String, String> kept = new LinkedHashMap<>();
     for (String r : records(shop.resolve("raw/surveys/responses.csv"))) {
       if (bad.stream().noneMatch(r::contains)) {
@@ -313,8 +378,9 @@ class SampleGeneratorTest {
     assertTrue(expected.equals(kept), "the shop surveys keep their scores and comments");
     for (Map<String, String> r : csv(shop.resolve("raw/surveys/responses.csv"))) {
       String row = String.join(",", r.values());
-      assertTrue("verkkokauppa".equals(r.get("rated_channel"))
-          || bad.stream().anyMatch(row::contains), "a survey of another channel: " + row);
+      assertTrue(
+          "verkkokauppa".equals(r.get("rated_channel")) || bad.stream().anyMatch(row::contains),
+          "a survey of another channel: " + row);
     }
 
     // Behaviour in every channel stays: every other raw file has the same bytes.
@@ -330,12 +396,23 @@ class SampleGeneratorTest {
     shopTruth.get("scenarios").forEach(s -> planted.add(s.get("id").asText()));
     assertEquals(List.of("S3"), planted);
     assertEquals("[\"shop\"]", shopTruth.get("generator").get("rated_channels").toString());
-    assertEquals(Set.of("shop"), fieldNames(shopTruth.get("red_herrings").get(0)
-        .get("observed_per_rated_channel")));
+    assertEquals(
+        Set.of("shop"),
+        fieldNames(shopTruth.get("red_herrings").get(0).get("observed_per_rated_channel")));
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SampleGenerator(new SampleGenerator.Options(300, 30, 7L, all.start(), true,
-            SampleGenerator.DEFAULT_SCENARIO_KINDS, List.of("fax"))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new SampleGenerator(
+                    new SampleGenerator.Options(
+                        300,
+                        30,
+                        7L,
+                        all.start(),
+                        true,
+                        SampleGenerator.DEFAULT_SCENARIO_KINDS,
+                        List.of("fax"))));
     assertTrue(e.getMessage().contains("unknown rated channel 'fax'"), e.getMessage());
   }
 

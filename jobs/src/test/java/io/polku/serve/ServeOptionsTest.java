@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ServeOptionsTest {
   private static Config conf(String serve) {
     return ConfigFactory.parseString("polku.serve { " + serve + " }")
-        .withFallback(ConfigFactory.defaultReference()).resolve();
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
   }
 
   @Test
@@ -28,8 +29,8 @@ class ServeOptionsTest {
 
   @Test
   void anotherAddressWithoutAuthenticationIsRefusedWithTheFix() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ServeOptions.from(conf("host = \"0.0.0.0\"")));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ServeOptions.from(conf("host = \"0.0.0.0\"")));
     assertTrue(e.getMessage().contains("polku.serve.host = 0.0.0.0"), e.getMessage());
     assertTrue(e.getMessage().contains("polku.serve.auth.mode = password"), e.getMessage());
   }
@@ -37,16 +38,26 @@ class ServeOptionsTest {
   @Test
   void anotherAddressWithPasswordsStarts() {
     String hash = PasswordHash.create("correct horse".toCharArray());
-    ServeOptions o = ServeOptions.from(conf("host = \"0.0.0.0\", auth { mode = password,"
-        + " users = [{ name = bi, password-hash = \"" + hash + "\" }] }"));
+    ServeOptions o =
+        ServeOptions.from(
+            conf(
+                "host = \"0.0.0.0\", auth { mode = password,"
+                    + " users = [{ name = bi, password-hash = \""
+                    + hash
+                    + "\" }] }"));
     assertEquals(Map.of("bi", hash), o.users());
   }
 
   @Test
   void everyProblemIsReportedAndTheHashIsNeverPrinted() {
-    ConfigException e = assertThrows(ConfigException.class, () -> ServeOptions.from(conf(
-        "port = 70000, auth { mode = password, users = [{ name = bi, password-hash ="
-            + " \"secret-in-plain-text\" }] }")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ServeOptions.from(
+                    conf(
+                        "port = 70000, auth { mode = password, users = [{ name = bi, password-hash ="
+                            + " \"secret-in-plain-text\" }] }")));
     assertEquals(2, e.problems().size(), e.getMessage());
     assertTrue(e.getMessage().contains("polku.serve.port = 70000"), e.getMessage());
     assertTrue(e.getMessage().contains("--hash-password"), e.getMessage());
@@ -55,8 +66,8 @@ class ServeOptionsTest {
 
   @Test
   void ldapNeedsAUrl() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ServeOptions.from(conf("auth.mode = ldap")));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ServeOptions.from(conf("auth.mode = ldap")));
     assertTrue(e.getMessage().contains("polku.serve.auth.ldap.url"), e.getMessage());
   }
 
@@ -75,25 +86,38 @@ class ServeOptionsTest {
   void theAuthenticatorChecksUserAndPassword() throws Exception {
     PasswordAuthenticator.configure(Map.of("bi", PasswordHash.create("pw-123456".toCharArray())));
     new PasswordAuthenticator().Authenticate("bi", "pw-123456");
-    assertThrows(javax.security.sasl.AuthenticationException.class,
+    assertThrows(
+        javax.security.sasl.AuthenticationException.class,
         () -> new PasswordAuthenticator().Authenticate("bi", "pw-1234567"));
-    assertThrows(javax.security.sasl.AuthenticationException.class,
+    assertThrows(
+        javax.security.sasl.AuthenticationException.class,
         () -> new PasswordAuthenticator().Authenticate("other", "pw-123456"));
   }
 
   @Test
   void loopbackIsDecidedByTheLiteralAddressNeverByAPrefixOfAName() {
-    for (String yes : new String[] {"localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]",
-        "0:0:0:0:0:0:0:1"}) {
+    for (String yes :
+        new String[] {"localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "0:0:0:0:0:0:0:1"}) {
       assertTrue(ServeOptions.isLoopback(yes), yes);
     }
-    for (String no : new String[] {"127.example.com", "127.0.0.1.nip.io", "127.0.0.256",
-        "10.0.0.1", "0.0.0.0", "::", "example.com", "::ffff:10.0.0.1"}) {
+    for (String no :
+        new String[] {
+          "127.example.com",
+          "127.0.0.1.nip.io",
+          "127.0.0.256",
+          "10.0.0.1",
+          "0.0.0.0",
+          "::",
+          "example.com",
+          "::ffff:10.0.0.1"
+        }) {
       assertFalse(ServeOptions.isLoopback(no), no);
     }
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ServeOptions.from(conf("host = \"127.example.com\"")));
-    assertTrue(e.getMessage().contains("polku.serve.host = 127.example.com is not a loopback"),
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> ServeOptions.from(conf("host = \"127.example.com\"")));
+    assertTrue(
+        e.getMessage().contains("polku.serve.host = 127.example.com is not a loopback"),
         e.getMessage());
   }
 
@@ -102,11 +126,15 @@ class ServeOptionsTest {
     ServeOptions o = ServeOptions.from(conf(""));
     assertEquals(600, o.queryTimeoutSeconds());
     assertEquals(1_000_000L, o.maxResultRows());
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ServeOptions.from(conf("query-timeout-seconds = 0, max-result-rows = -1")));
-    assertTrue(e.getMessage().contains("polku.serve.query-timeout-seconds = 0 must be at least"
-        + " 1"), e.getMessage());
-    assertTrue(e.getMessage().contains("polku.serve.max-result-rows = -1 must be at least 1"),
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ServeOptions.from(conf("query-timeout-seconds = 0, max-result-rows = -1")));
+    assertTrue(
+        e.getMessage().contains("polku.serve.query-timeout-seconds = 0 must be at least" + " 1"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("polku.serve.max-result-rows = -1 must be at least 1"),
         e.getMessage());
   }
 }

@@ -52,8 +52,11 @@ class MeansTest {
   @Test
   void tinySamplesGiveNaNIntervals() {
     MeanInterval empty = Means.meanInterval(0, 0, 0, 0.95);
-    assertTrue(Double.isNaN(empty.mean()) && Double.isNaN(empty.lower())
-        && Double.isNaN(empty.upper()) && Double.isNaN(empty.standardError()));
+    assertTrue(
+        Double.isNaN(empty.mean())
+            && Double.isNaN(empty.lower())
+            && Double.isNaN(empty.upper())
+            && Double.isNaN(empty.standardError()));
     MeanInterval one = Means.meanInterval(7.5, 56.25, 1, 0.95);
     assertEquals(7.5, one.mean(), 0);
     assertTrue(Double.isNaN(one.lower()) && Double.isNaN(one.upper()));
@@ -63,11 +66,10 @@ class MeansTest {
 
   @Test
   void errorsNameTheValueAndTheFix() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Means.meanInterval(1, 1, -2, 0.95));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Means.meanInterval(1, 1, -2, 0.95));
     assertTrue(e.getMessage().startsWith("n must be a count >= 0, got -2"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> Means.meanInterval(Double.NaN, 1, 2, 0.95));
+    assertThrows(IllegalArgumentException.class, () -> Means.meanInterval(Double.NaN, 1, 2, 0.95));
     assertThrows(IllegalArgumentException.class, () -> Means.meanInterval(1, -1, 2, 0.95));
     assertThrows(IllegalArgumentException.class, () -> Means.meanInterval(1, 1, 2, 1.0));
   }

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 class MultipleTestingTest {
   /** Benjamini and Hochberg (1995), section 4.1: 15 p-values from a myocardial infarction study. */
   private static final double[] BH_1995 = {
-      0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262,
-      0.5719, 0.6528, 0.7590, 1.000};
+    0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719,
+    0.6528, 0.7590, 1.000
+  };
 
   /**
-   * Naive O(m^2) reference written straight from the definition: the rank of p_j is the number
-   * of p-values &lt;= p_j (the largest rank of a tie group, where p m / rank is smallest), and
-   * q_i = min over all j with p_j &gt;= p_i of min(1, p_j m / rank_j).
+   * Naive O(m^2) reference written straight from the definition: the rank of p_j is the number of
+   * p-values &lt;= p_j (the largest rank of a tie group, where p m / rank is smallest), and q_i =
+   * min over all j with p_j &gt;= p_i of min(1, p_j m / rank_j).
    */
   private static double[] naive(double[] p) {
     int m = p.length;
@@ -63,8 +64,10 @@ class MultipleTestingTest {
 
   @Test
   void inputOrderIsPreservedAndTheInputIsUntouched() {
-    double[] shuffled = {0.6528, 0.0001, 0.3240, 0.0459, 1.000, 0.0019, 0.0278, 0.7590, 0.0095,
-        0.4262, 0.0004, 0.0344, 0.5719, 0.0201, 0.0298};
+    double[] shuffled = {
+      0.6528, 0.0001, 0.3240, 0.0459, 1.000, 0.0019, 0.0278, 0.7590, 0.0095, 0.4262, 0.0004, 0.0344,
+      0.5719, 0.0201, 0.0298
+    };
     double[] copy = shuffled.clone();
     double[] q = MultipleTesting.benjaminiHochberg(shuffled);
     assertArrayEquals(copy, shuffled, 0);
@@ -92,16 +95,21 @@ class MultipleTestingTest {
   @Test
   void edgeCasesAndErrors() {
     assertEquals(0, MultipleTesting.benjaminiHochberg(new double[0]).length);
-    assertArrayEquals(new double[] {0.03}, MultipleTesting.benjaminiHochberg(new double[] {0.03}),
-        0);
-    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
-        () -> MultipleTesting.benjaminiHochberg(new double[] {0.01, Double.NaN}));
-    assertTrue(nan.getMessage().startsWith("pValues[1] is NaN; expected a p-value in [0, 1]"),
+    assertArrayEquals(
+        new double[] {0.03}, MultipleTesting.benjaminiHochberg(new double[] {0.03}), 0);
+    IllegalArgumentException nan =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MultipleTesting.benjaminiHochberg(new double[] {0.01, Double.NaN}));
+    assertTrue(
+        nan.getMessage().startsWith("pValues[1] is NaN; expected a p-value in [0, 1]"),
         nan.getMessage());
-    IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
-        () -> MultipleTesting.benjaminiHochberg(new double[] {1.96}));
-    assertTrue(range.getMessage().contains("pValues[0] = 1.96 is outside [0, 1]"),
-        range.getMessage());
+    IllegalArgumentException range =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MultipleTesting.benjaminiHochberg(new double[] {1.96}));
+    assertTrue(
+        range.getMessage().contains("pValues[0] = 1.96 is outside [0, 1]"), range.getMessage());
     assertThrows(IllegalArgumentException.class, () -> MultipleTesting.benjaminiHochberg(null));
   }
 

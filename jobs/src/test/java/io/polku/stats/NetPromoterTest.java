@@ -99,17 +99,16 @@ class NetPromoterTest {
 
   @Test
   void errorsNameTheValueAndTheFix() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NetPromoter.classify(11));
-    assertTrue(e.getMessage().startsWith("score must be on the 0-10 recommend scale, got 11.0"),
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> NetPromoter.classify(11));
+    assertTrue(
+        e.getMessage().startsWith("score must be on the 0-10 recommend scale, got 11.0"),
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> NetPromoter.classify(-0.5));
     assertThrows(IllegalArgumentException.class, () -> NetPromoter.classify(Double.NaN));
-    IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
-        () -> NetPromoter.nps(3, -1, 2));
-    assertTrue(c.getMessage().startsWith("passives must be a count >= 0, got -1"),
-        c.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> NetPromoter.nps(Long.MAX_VALUE, 1, 0));
+    IllegalArgumentException c =
+        assertThrows(IllegalArgumentException.class, () -> NetPromoter.nps(3, -1, 2));
+    assertTrue(c.getMessage().startsWith("passives must be a count >= 0, got -1"), c.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> NetPromoter.nps(Long.MAX_VALUE, 1, 0));
   }
 }

@@ -18,9 +18,16 @@ import org.junit.jupiter.api.Test;
  */
 class NormalTest {
   private static void assertRelative(double expected, double actual, double tolerance) {
-    assertTrue(Math.abs(actual - expected) <= tolerance * Math.abs(expected),
-        () -> "expected " + expected + " got " + actual + " (relative error "
-            + Math.abs(actual - expected) / Math.abs(expected) + ")");
+    assertTrue(
+        Math.abs(actual - expected) <= tolerance * Math.abs(expected),
+        () ->
+            "expected "
+                + expected
+                + " got "
+                + actual
+                + " (relative error "
+                + Math.abs(actual - expected) / Math.abs(expected)
+                + ")");
   }
 
   @Test
@@ -56,10 +63,9 @@ class NormalTest {
     for (int i = 0; i <= 40; i++) {
       double x = i * 0.1;
       BigDecimal erf = erfSeries(x);
-      assertRelative(BigDecimal.ONE.subtract(erf, mc).doubleValue(), SpecialFunctions.erfc(x),
-          1e-14);
-      assertRelative(BigDecimal.ONE.add(erf, mc).doubleValue(), SpecialFunctions.erfc(-x),
-          1e-15);
+      assertRelative(
+          BigDecimal.ONE.subtract(erf, mc).doubleValue(), SpecialFunctions.erfc(x), 1e-14);
+      assertRelative(BigDecimal.ONE.add(erf, mc).doubleValue(), SpecialFunctions.erfc(-x), 1e-15);
     }
   }
 
@@ -132,14 +138,14 @@ class NormalTest {
 
   @Test
   void quantileAndCriticalValueRejectNonsenseWithAClearMessage() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Normal.quantile(1.5));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Normal.quantile(1.5));
     assertTrue(e.getMessage().contains("got 1.5"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Normal.quantile(Double.NaN));
-    IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
-        () -> Normal.criticalValue(95));
-    assertTrue(c.getMessage().contains("got 95.0") && c.getMessage().contains("0.95"),
-        c.getMessage());
+    IllegalArgumentException c =
+        assertThrows(IllegalArgumentException.class, () -> Normal.criticalValue(95));
+    assertTrue(
+        c.getMessage().contains("got 95.0") && c.getMessage().contains("0.95"), c.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Normal.criticalValue(1.0));
     assertThrows(IllegalArgumentException.class, () -> Normal.criticalValue(0.0));
   }
@@ -154,8 +160,8 @@ class NormalTest {
       }
       int shift = Math.max(0, factorial.bitLength() - 60);
       double expected = Math.log(factorial.shiftRight(shift).doubleValue()) + shift * Math.log(2);
-      assertEquals(expected, SpecialFunctions.logFactorial(k), 1e-13 * Math.max(1, expected),
-          "k = " + k);
+      assertEquals(
+          expected, SpecialFunctions.logFactorial(k), 1e-13 * Math.max(1, expected), "k = " + k);
     }
     // mpmath loggamma.
     assertRelative(0.5723649429247000870717137, SpecialFunctions.logGamma(0.5), 1e-14);

@@ -22,8 +22,8 @@ class ProportionsTest {
 
   /**
    * Second method: the Wilson bounds are the two solutions of |p - pi| = z sqrt(pi (1 - pi) / n);
-   * find each by bisection on g(pi) = |p - pi| - z sqrt(pi (1 - pi) / n), which is positive at
-   * the ends of [0, 1] (or zero when p is 0 or 1) and negative at pi = p.
+   * find each by bisection on g(pi) = |p - pi| - z sqrt(pi (1 - pi) / n), which is positive at the
+   * ends of [0, 1] (or zero when p is 0 or 1) and negative at pi = p.
    */
   private static double[] wilsonByBisection(long x, long n, double z) {
     double p = (double) x / n;
@@ -103,10 +103,12 @@ class ProportionsTest {
 
   @Test
   void wilsonRejectsImpossibleCountsWithAClearMessage() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Proportions.wilson(41, 40, 0.95));
-    assertEquals("successes must be between 0 and n = 40, got 41; pass the count of responses"
-        + " with the outcome, at most the group size", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Proportions.wilson(41, 40, 0.95));
+    assertEquals(
+        "successes must be between 0 and n = 40, got 41; pass the count of responses"
+            + " with the outcome, at most the group size",
+        e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Proportions.wilson(-1, 40, 0.95));
     assertThrows(IllegalArgumentException.class, () -> Proportions.wilson(0, -1, 0.95));
     assertThrows(IllegalArgumentException.class, () -> Proportions.wilson(1, 4, 95));
@@ -197,7 +199,10 @@ class ProportionsTest {
       long d = random.nextInt(bound);
       double expected = bruteForceFisher(a, b, c, d);
       double actual = Proportions.fisherExact(a, b, c, d);
-      assertEquals(expected, actual, 1e-12 * Math.max(expected, 1e-300) + 1e-300,
+      assertEquals(
+          expected,
+          actual,
+          1e-12 * Math.max(expected, 1e-300) + 1e-300,
           "[[" + a + ", " + b + "], [" + c + ", " + d + "]]");
     }
     // Symmetric margins produce exact ties P(k) = P(row1 - k); both must be counted.
@@ -234,8 +239,7 @@ class ProportionsTest {
     // 0.045554248082 (agrees to 2e-10 relative).
     assertEquals(0.04555424807402251, p, 1e-8 * 0.0456);
     // Perfectly balanced: the observed table is the mode, every other table is less likely.
-    assertEquals(1.0, Proportions.fisherExact(1_000_000, 1_000_000, 1_000_000, 1_000_000),
-        1e-12);
+    assertEquals(1.0, Proportions.fisherExact(1_000_000, 1_000_000, 1_000_000, 1_000_000), 1e-12);
     // A whole zero margin leaves one possible table.
     assertEquals(1.0, Proportions.fisherExact(0, 0, 0, 0), 0);
     assertEquals(1.0, Proportions.fisherExact(0, 5, 0, 9), 0);
@@ -244,12 +248,12 @@ class ProportionsTest {
 
   @Test
   void fisherRejectsNegativeCells() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Proportions.fisherExact(1, -2, 3, 4));
-    assertTrue(e.getMessage().startsWith("cell b of the 2x2 table must be >= 0, got -2"),
-        e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> Proportions.fisherExact(Long.MAX_VALUE, 1, 1, 1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Proportions.fisherExact(1, -2, 3, 4));
+    assertTrue(
+        e.getMessage().startsWith("cell b of the 2x2 table must be >= 0, got -2"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> Proportions.fisherExact(Long.MAX_VALUE, 1, 1, 1));
   }
 
   // ---------------------------------------------------------------- difference

@@ -33,32 +33,50 @@ import org.junit.jupiter.api.Test;
 class SurveyTargetingTest {
   private final SparkSession spark = SparkTest.spark();
   private static final LocalDate D = LocalDate.of(2026, 10, 10);
-  private static final StructType RESPONSES = new StructType().add("customer_key", "string")
-      .add("response_date", "date");
-  private static final StructType HISTORY = new StructType().add("customer_key", "string")
-      .add("invitation_date", "date");
-  private static final StructType UNCERTAINTY = new StructType().add("rated_channel", "string")
-      .add("uncertainty", "double");
-  private static final StructType SCORES = new StructType().add("customer_key", "string")
-      .add("score", "double");
+  private static final StructType RESPONSES =
+      new StructType().add("customer_key", "string").add("response_date", "date");
+  private static final StructType HISTORY =
+      new StructType().add("customer_key", "string").add("invitation_date", "date");
+  private static final StructType UNCERTAINTY =
+      new StructType().add("rated_channel", "string").add("uncertainty", "double");
+  private static final StructType SCORES =
+      new StructType().add("customer_key", "string").add("score", "double");
 
   private static SurveyOptions options(List<Cap> caps, int dailyCap) {
-    return new SurveyOptions(List.of(
-        new Trigger("assisted-contact", "ended_assisted", "contact-csat", "email"),
-        new Trigger("failure", "failures > 0", "failure-ces", "app")),
-        Map.of("contact-csat", List.of(new Question("csat", "How satisfied? (1-5)")),
-            "failure-ces", List.of(new Question("ces", "How easy? (1-7)"),
-                new Question("why", "What stopped you?"))),
-        caps, 14, dailyCap, 90);
+    return new SurveyOptions(
+        List.of(
+            new Trigger("assisted-contact", "ended_assisted", "contact-csat", "email"),
+            new Trigger("failure", "failures > 0", "failure-ces", "app")),
+        Map.of(
+            "contact-csat",
+            List.of(new Question("csat", "How satisfied? (1-5)")),
+            "failure-ces",
+            List.of(
+                new Question("ces", "How easy? (1-7)"), new Question("why", "What stopped you?"))),
+        caps,
+        14,
+        dailyCap,
+        90);
   }
 
   private static final List<Cap> DEFAULT_CAPS = List.of(new Cap(30, 1), new Cap(90, 3));
 
-  private static Row ended(String key, LocalDate day, String channel, boolean assisted,
-      long failures) {
-    return journey(key, day + "T08:00:00Z", day + "T09:00:00Z", "last_channel", channel,
-        "ended_assisted", assisted, "failures", failures, "success", failures == 0 && !assisted,
-        "peak_severity", failures > 0 ? 3L : assisted ? 1L : 0L);
+  private static Row ended(
+      String key, LocalDate day, String channel, boolean assisted, long failures) {
+    return journey(
+        key,
+        day + "T08:00:00Z",
+        day + "T09:00:00Z",
+        "last_channel",
+        channel,
+        "ended_assisted",
+        assisted,
+        "failures",
+        failures,
+        "success",
+        failures == 0 && !assisted,
+        "peak_severity",
+        failures > 0 ? 3L : assisted ? 1L : 0L);
   }
 
   private static Row contact(String key, boolean consent) {
@@ -71,44 +89,69 @@ class SurveyTargetingTest {
 
   @Test
   void everyCandidateGetsTheFirstRuleThatStopsItAndTheCapIsFilledByPriority() {
-    List<Row> journeys = new ArrayList<>(List.of(
-        ended("noconsent", D, "phone", true, 0),
-        ended("unknown", D, "phone", true, 0),
-        ended("responded", D, "phone", true, 0),
-        ended("respondedold", D, "web", false, 1),
-        ended("inv29", D, "phone", true, 0),
-        ended("inv30", D, "web", false, 1),
-        ended("later", D, "phone", true, 0),
-        ended("two90", D, "phone", true, 0),
-        ended("p_app", D, "app", false, 1),
-        ended("p_phone_fail", D, "phone", true, 2),
-        ended("p_phone", D, "phone", true, 0),
-        ended("nomatch", D, "web", false, 0),
-        ended("yesterday", D.minusDays(1), "phone", true, 0)));
-    Dataset<Row> candidates = SurveyTargeting.candidates(
-        spark.createDataFrame(journeys, Tables.JOURNEYS.schema()),
-        options(DEFAULT_CAPS, 3).triggers(), D);
+    List<Row> journeys =
+        new ArrayList<>(
+            List.of(
+                ended("noconsent", D, "phone", true, 0),
+                ended("unknown", D, "phone", true, 0),
+                ended("responded", D, "phone", true, 0),
+                ended("respondedold", D, "web", false, 1),
+                ended("inv29", D, "phone", true, 0),
+                ended("inv30", D, "web", false, 1),
+                ended("later", D, "phone", true, 0),
+                ended("two90", D, "phone", true, 0),
+                ended("p_app", D, "app", false, 1),
+                ended("p_phone_fail", D, "phone", true, 2),
+                ended("p_phone", D, "phone", true, 0),
+                ended("nomatch", D, "web", false, 0),
+                ended("yesterday", D.minusDays(1), "phone", true, 0)));
+    Dataset<Row> candidates =
+        SurveyTargeting.candidates(
+            spark.createDataFrame(journeys, Tables.JOURNEYS.schema()),
+            options(DEFAULT_CAPS, 3).triggers(),
+            D);
     List<Row> contacts = new ArrayList<>();
-    for (String k : List.of("responded", "respondedold", "inv29", "inv30", "later", "two90",
-        "p_app", "p_phone_fail", "p_phone", "nomatch", "yesterday")) {
+    for (String k :
+        List.of(
+            "responded",
+            "respondedold",
+            "inv29",
+            "inv30",
+            "later",
+            "two90",
+            "p_app",
+            "p_phone_fail",
+            "p_phone",
+            "nomatch",
+            "yesterday")) {
       contacts.add(contact(k, true));
     }
     contacts.add(contact("noconsent", false));
-    List<Row> responses = List.of(RowFactory.create("responded", date(D.minusDays(13))),
-        RowFactory.create("respondedold", date(D.minusDays(14))));
-    List<Row> history = List.of(RowFactory.create("inv29", date(D.minusDays(29))),
-        RowFactory.create("inv30", date(D.minusDays(30))),
-        RowFactory.create("later", date(D.plusDays(10))),
-        RowFactory.create("two90", date(D.minusDays(80))),
-        RowFactory.create("two90", date(D.minusDays(40))),
-        RowFactory.create("p_phone", date(D)));  // the date being rewritten: ignored
-    Dataset<Row> decided = SurveyTargeting.decide(candidates,
-        spark.createDataFrame(contacts, ProfileStage.MASTER_SCHEMA),
-        spark.createDataFrame(responses, RESPONSES), spark.createDataFrame(history, HISTORY),
-        spark.createDataFrame(List.of(RowFactory.create("phone", 0.5),
-            RowFactory.create("web", 0.2)), UNCERTAINTY),
-        spark.createDataFrame(List.of(RowFactory.create("respondedold", 0.9)), SCORES),
-        options(List.of(new Cap(30, 1), new Cap(90, 2)), 3), D).localCheckpoint(true);
+    List<Row> responses =
+        List.of(
+            RowFactory.create("responded", date(D.minusDays(13))),
+            RowFactory.create("respondedold", date(D.minusDays(14))));
+    List<Row> history =
+        List.of(
+            RowFactory.create("inv29", date(D.minusDays(29))),
+            RowFactory.create("inv30", date(D.minusDays(30))),
+            RowFactory.create("later", date(D.plusDays(10))),
+            RowFactory.create("two90", date(D.minusDays(80))),
+            RowFactory.create("two90", date(D.minusDays(40))),
+            RowFactory.create("p_phone", date(D))); // the date being rewritten: ignored
+    Dataset<Row> decided =
+        SurveyTargeting.decide(
+                candidates,
+                spark.createDataFrame(contacts, ProfileStage.MASTER_SCHEMA),
+                spark.createDataFrame(responses, RESPONSES),
+                spark.createDataFrame(history, HISTORY),
+                spark.createDataFrame(
+                    List.of(RowFactory.create("phone", 0.5), RowFactory.create("web", 0.2)),
+                    UNCERTAINTY),
+                spark.createDataFrame(List.of(RowFactory.create("respondedold", 0.9)), SCORES),
+                options(List.of(new Cap(30, 1), new Cap(90, 2)), 3),
+                D)
+            .localCheckpoint(true);
     Map<String, String> outcome = new TreeMap<>();
     Map<String, Integer> priority = new HashMap<>();
     for (Row r : decided.collectAsList()) {
@@ -119,20 +162,22 @@ class SurveyTargetingTest {
         assertNotNull(r.getAs("detail"), key);
       }
     }
-    Map<String, String> expected = new TreeMap<>(Map.ofEntries(
-        Map.entry("noconsent", "no_consent"),
-        Map.entry("unknown", "no_consent"),
-        Map.entry("responded", "recent_response"),
-        Map.entry("inv29", "cap_30d"),
-        Map.entry("later", "cap_30d"),
-        Map.entry("two90", "cap_90d"),
-        // Eligible, by uncertainty (app unknown = 1.0, phone 0.5, web 0.2), then critical
-        // journey, then profile score: p_app, p_phone_fail, p_phone | respondedold, inv30.
-        Map.entry("p_app", "invited"),
-        Map.entry("p_phone_fail", "invited"),
-        Map.entry("p_phone", "invited"),
-        Map.entry("respondedold", "daily_cap"),
-        Map.entry("inv30", "daily_cap")));
+    Map<String, String> expected =
+        new TreeMap<>(
+            Map.ofEntries(
+                Map.entry("noconsent", "no_consent"),
+                Map.entry("unknown", "no_consent"),
+                Map.entry("responded", "recent_response"),
+                Map.entry("inv29", "cap_30d"),
+                Map.entry("later", "cap_30d"),
+                Map.entry("two90", "cap_90d"),
+                // Eligible, by uncertainty (app unknown = 1.0, phone 0.5, web 0.2), then critical
+                // journey, then profile score: p_app, p_phone_fail, p_phone | respondedold, inv30.
+                Map.entry("p_app", "invited"),
+                Map.entry("p_phone_fail", "invited"),
+                Map.entry("p_phone", "invited"),
+                Map.entry("respondedold", "daily_cap"),
+                Map.entry("inv30", "daily_cap")));
     assertEquals(expected, outcome, "nomatch and yesterday are no candidates");
     assertEquals(1, priority.get("p_app"));
     assertEquals(2, priority.get("p_phone_fail"));
@@ -141,20 +186,25 @@ class SurveyTargetingTest {
     assertEquals(5, priority.get("inv30"));
     assertEquals(0, priority.get("inv29"));
 
-    List<Row> invitations = SurveyTargeting.invitations(decided,
-        options(DEFAULT_CAPS, 3).surveys()).collectAsList();
+    List<Row> invitations =
+        SurveyTargeting.invitations(decided, options(DEFAULT_CAPS, 3).surveys()).collectAsList();
     assertEquals(3, invitations.size());
     for (Row r : invitations) {
       String survey = r.getAs("survey");
-      assertEquals(survey.equals("contact-csat") ? 1 : 2, r.getList(r.fieldIndex("questions"))
-          .size(), survey);
+      assertEquals(
+          survey.equals("contact-csat") ? 1 : 2,
+          r.getList(r.fieldIndex("questions")).size(),
+          survey);
     }
-    Row app = invitations.stream().filter(r -> "p_app".equals(r.getAs("customer_key")))
-        .findFirst().orElseThrow();
+    Row app =
+        invitations.stream()
+            .filter(r -> "p_app".equals(r.getAs("customer_key")))
+            .findFirst()
+            .orElseThrow();
     assertEquals("failure", app.getAs("trigger"));
     assertEquals("app", app.getAs("send_channel"));
-    assertEquals(decided.count(), invitations.size()
-        + SurveyTargeting.suppressions(decided).count());
+    assertEquals(
+        decided.count(), invitations.size() + SurveyTargeting.suppressions(decided).count());
   }
 
   /**
@@ -177,10 +227,14 @@ class SurveyTargetingTest {
       }
       contacts.add(contact(key, consent));
     }
-    Dataset<Row> contactDf = spark.createDataFrame(contacts, ProfileStage.MASTER_SCHEMA)
-        .localCheckpoint(true);
-    Dataset<Row> uncertainty = spark.createDataFrame(List.of(RowFactory.create("phone", 0.4),
-        RowFactory.create("web", 0.3)), UNCERTAINTY).localCheckpoint(true);
+    Dataset<Row> contactDf =
+        spark.createDataFrame(contacts, ProfileStage.MASTER_SCHEMA).localCheckpoint(true);
+    Dataset<Row> uncertainty =
+        spark
+            .createDataFrame(
+                List.of(RowFactory.create("phone", 0.4), RowFactory.create("web", 0.3)),
+                UNCERTAINTY)
+            .localCheckpoint(true);
     Dataset<Row> scores = spark.createDataFrame(List.of(), SCORES);
     List<Row> history = new ArrayList<>();
     List<Row> responses = new ArrayList<>();
@@ -200,11 +254,20 @@ class SurveyTargetingTest {
           respondedOn.computeIfAbsent(k, x -> new ArrayList<>()).add(d);
         }
       }
-      Dataset<Row> candidates = SurveyTargeting.candidates(
-          spark.createDataFrame(journeys, Tables.JOURNEYS.schema()), o.triggers(), d);
-      List<Row> decided = SurveyTargeting.decide(candidates, contactDf,
-          spark.createDataFrame(responses, RESPONSES), spark.createDataFrame(history, HISTORY),
-          uncertainty, scores, o, d).collectAsList();
+      Dataset<Row> candidates =
+          SurveyTargeting.candidates(
+              spark.createDataFrame(journeys, Tables.JOURNEYS.schema()), o.triggers(), d);
+      List<Row> decided =
+          SurveyTargeting.decide(
+                  candidates,
+                  contactDf,
+                  spark.createDataFrame(responses, RESPONSES),
+                  spark.createDataFrame(history, HISTORY),
+                  uncertainty,
+                  scores,
+                  o,
+                  d)
+              .collectAsList();
       assertEquals(journeys.size(), decided.size(), d + ": every candidate decided once");
       int invitedToday = 0;
       for (Row r : decided) {
@@ -219,8 +282,10 @@ class SurveyTargetingTest {
           }
         } else {
           String reason = r.getAs("reason");
-          assertTrue(Set.of("no_consent", "recent_response", "cap_30d", "cap_90d", "daily_cap")
-              .contains(reason), reason);
+          assertTrue(
+              Set.of("no_consent", "recent_response", "cap_30d", "cap_90d", "daily_cap")
+                  .contains(reason),
+              reason);
           reasons.merge(reason, 1, Integer::sum);
         }
       }
@@ -246,8 +311,9 @@ class SurveyTargetingTest {
         assertTrue(in90 <= 3, k + ": " + in90 + " invitations in 90 days from " + ds.get(i));
         for (LocalDate r : respondedOn.getOrDefault(k, List.of())) {
           long since = ds.get(i).toEpochDay() - r.toEpochDay();
-          assertTrue(since < 0 || since >= 14, k + " invited " + ds.get(i)
-              + " within 14 days after a response on " + r);
+          assertTrue(
+              since < 0 || since >= 14,
+              k + " invited " + ds.get(i) + " within 14 days after a response on " + r);
         }
       }
     }

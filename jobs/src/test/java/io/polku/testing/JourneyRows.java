@@ -21,9 +21,9 @@ public final class JourneyRows {
   }
 
   /**
-   * A journeys row of {@code key} from {@code start} to {@code end} (ISO instants) with the
-   * given column values; journey_id is key + start, journey_date the start's date; a journey
-   * without failures or assisted contacts that succeeded, on the web.
+   * A journeys row of {@code key} from {@code start} to {@code end} (ISO instants) with the given
+   * column values; journey_id is key + start, journey_date the start's date; a journey without
+   * failures or assisted contacts that succeeded, on the web.
    */
   public static Row journey(String key, String start, String end, Object... columnValues) {
     Map<String, Object> v = new HashMap<>();

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code bin/polku} as a separate JVM, the way the launcher starts it (Spark's Java 17 flags,
- * Polku's classes and Maven's runtime classpath), for what must run in its own process: the
- * SQL endpoint (its session settings are fixed at start) and anything killed on purpose.
+ * Polku's classes and Maven's runtime classpath), for what must run in its own process: the SQL
+ * endpoint (its session settings are fixed at start) and anything killed on purpose.
  */
 public final class PolkuProcess implements AutoCloseable {
   private final Process process;
@@ -26,17 +26,21 @@ public final class PolkuProcess implements AutoCloseable {
 
   private PolkuProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(
-          process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        lines.add("(output closed: " + e.getMessage() + ")");
-      }
-    }, "polku-process-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("(output closed: " + e.getMessage() + ")");
+              }
+            },
+            "polku-process-output");
     reader.setDaemon(true);
     reader.start();
   }
@@ -51,8 +55,11 @@ public final class PolkuProcess implements AutoCloseable {
     Path target = SparkTest.repoRoot().resolve("jobs/target");
     List<String> cp = new ArrayList<>();
     cp.add(target.resolve("classes").toString());
-    cp.addAll(List.of(Files.readString(target.resolve("runtime-classpath.txt")).trim()
-        .split(java.io.File.pathSeparator)));
+    cp.addAll(
+        List.of(
+            Files.readString(target.resolve("runtime-classpath.txt"))
+                .trim()
+                .split(java.io.File.pathSeparator)));
     return cp;
   }
 
@@ -86,13 +93,18 @@ public final class PolkuProcess implements AutoCloseable {
         }
       }
       if (!process.isAlive() && seen >= lines.size()) {
-        throw new AssertionError("the process exited with " + process.exitValue()
-            + " before printing /" + pattern + "/; its output:\n" + output());
+        throw new AssertionError(
+            "the process exited with "
+                + process.exitValue()
+                + " before printing /"
+                + pattern
+                + "/; its output:\n"
+                + output());
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("no line matched /" + pattern + "/ within " + timeout
-        + "; output:\n" + output());
+    throw new AssertionError(
+        "no line matched /" + pattern + "/ within " + timeout + "; output:\n" + output());
   }
 
   public String output() {

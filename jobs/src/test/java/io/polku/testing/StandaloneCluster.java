@@ -15,12 +15,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A Spark standalone cluster on 127.0.0.1: a master and one worker, each its own JVM, started
- * from the Maven jars. Its {@code SPARK_HOME} is a folder whose {@code jars/} holds Polku's
- * runtime classpath without what {@code spark-submit --jars} ships (jobs/target/submit-jars.txt:
- * Delta, picocli, Typesafe Config, S3A): a Spark 3.5 distribution, as a cluster has it.
- * Applications go through {@code org.apache.spark.deploy.SparkSubmit}, the class behind the
- * {@code spark-submit} script, with the arguments of docs/usage.md.
+ * A Spark standalone cluster on 127.0.0.1: a master and one worker, each its own JVM, started from
+ * the Maven jars. Its {@code SPARK_HOME} is a folder whose {@code jars/} holds Polku's runtime
+ * classpath without what {@code spark-submit --jars} ships (jobs/target/submit-jars.txt: Delta,
+ * picocli, Typesafe Config, S3A): a Spark 3.5 distribution, as a cluster has it. Applications go
+ * through {@code org.apache.spark.deploy.SparkSubmit}, the class behind the {@code spark-submit}
+ * script, with the arguments of docs/usage.md.
  */
 public final class StandaloneCluster implements AutoCloseable {
   private final Path dir;
@@ -35,8 +35,8 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /** Starts the master and a worker with {@code cores} cores and {@code memory} (e.g. 2g). */
-  public static StandaloneCluster start(Path dir, int cores, String memory) throws IOException,
-      InterruptedException {
+  public static StandaloneCluster start(Path dir, int cores, String memory)
+      throws IOException, InterruptedException {
     Path sparkHome = Files.createDirectories(dir.resolve("spark-home"));
     Path jars = Files.createDirectories(sparkHome.resolve("jars"));
     Set<String> shipped = submitJars().stream().collect(Collectors.toSet());
@@ -47,15 +47,32 @@ public final class StandaloneCluster implements AutoCloseable {
       }
     }
     StandaloneCluster cluster = new StandaloneCluster(dir, sparkHome, freePort());
-    cluster.daemons.add(cluster.daemon("master", "org.apache.spark.deploy.master.Master",
-        "--host", "127.0.0.1", "--port", String.valueOf(cluster.port),
-        "--webui-port", String.valueOf(freePort())));
+    cluster.daemons.add(
+        cluster.daemon(
+            "master",
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(cluster.port),
+            "--webui-port",
+            String.valueOf(freePort())));
     cluster.await("master", "I have been elected leader", Duration.ofSeconds(90));
-    cluster.daemons.add(cluster.daemon("worker", "org.apache.spark.deploy.worker.Worker",
-        "--host", "127.0.0.1", "--cores", String.valueOf(cores), "--memory", memory,
-        "--webui-port", String.valueOf(freePort()),
-        "--work-dir", Files.createDirectories(dir.resolve("work")).toString(),
-        cluster.masterUrl()));
+    cluster.daemons.add(
+        cluster.daemon(
+            "worker",
+            "org.apache.spark.deploy.worker.Worker",
+            "--host",
+            "127.0.0.1",
+            "--cores",
+            String.valueOf(cores),
+            "--memory",
+            memory,
+            "--webui-port",
+            String.valueOf(freePort()),
+            "--work-dir",
+            Files.createDirectories(dir.resolve("work")).toString(),
+            cluster.masterUrl()));
     cluster.await("worker", "Successfully registered with master", Duration.ofSeconds(90));
     return cluster;
   }
@@ -70,8 +87,8 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * {@code spark-submit --master spark://... --deploy-mode client --class io.polku.cli.Polku
-   * --jars <submit-jars> <polku jar> <args>}, as docs/usage.md documents it, in its own JVM.
+   * {@code spark-submit --master spark://... --deploy-mode client --class io.polku.cli.Polku --jars
+   * <submit-jars> <polku jar> <args>}, as docs/usage.md documents it, in its own JVM.
    */
   public PolkuProcess submit(Map<String, String> env, List<String> sparkConf, String... args)
       throws IOException {
@@ -82,8 +99,16 @@ public final class StandaloneCluster implements AutoCloseable {
     cmd.add("-cp");
     cmd.add(sparkHome.resolve("jars") + "/*");
     cmd.add("org.apache.spark.deploy.SparkSubmit");
-    cmd.addAll(List.of("--master", masterUrl(), "--deploy-mode", "client",
-        "--class", "io.polku.cli.Polku", "--jars", String.join(",", submitJars())));
+    cmd.addAll(
+        List.of(
+            "--master",
+            masterUrl(),
+            "--deploy-mode",
+            "client",
+            "--class",
+            "io.polku.cli.Polku",
+            "--jars",
+            String.join(",", submitJars())));
     for (String c : sparkConf) {
       cmd.add("--conf");
       cmd.add(c);
@@ -105,8 +130,10 @@ public final class StandaloneCluster implements AutoCloseable {
     cmd.add(sparkHome.resolve("jars") + "/*");
     cmd.add(mainClass);
     cmd.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(name + ".log").toFile());
     environment(pb.environment());
     return pb.start();
   }
@@ -119,8 +146,8 @@ public final class StandaloneCluster implements AutoCloseable {
     env.put("JAVA_HOME", System.getProperty("java.home"));
   }
 
-  private void await(String name, String line, Duration timeout) throws IOException,
-      InterruptedException {
+  private void await(String name, String line, Duration timeout)
+      throws IOException, InterruptedException {
     Path log = dir.resolve(name + ".log");
     Instant end = Instant.now().plus(timeout);
     while (Instant.now().isBefore(end)) {
@@ -132,13 +159,20 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("the Spark " + name + " did not log '" + line + "' within "
-        + timeout + ": " + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+    throw new IllegalStateException(
+        "the Spark "
+            + name
+            + " did not log '"
+            + line
+            + "' within "
+            + timeout
+            + ": "
+            + (Files.exists(log) ? Files.readString(log) : "(no log)"));
   }
 
   /**
-   * Polku's thin jar, made here from target/classes: under {@code mvn verify} the tests run
-   * before the package phase writes it.
+   * Polku's thin jar, made here from target/classes: under {@code mvn verify} the tests run before
+   * the package phase writes it.
    */
   private Path polkuJar() throws IOException {
     Path jar = dir.resolve("polku-jobs.jar");
@@ -151,8 +185,9 @@ public final class StandaloneCluster implements AutoCloseable {
     try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest);
         var files = Files.walk(classes)) {
       for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-        out.putNextEntry(new java.util.jar.JarEntry(
-            classes.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
+        out.putNextEntry(
+            new java.util.jar.JarEntry(
+                classes.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
         Files.copy(f, out);
         out.closeEntry();
       }
@@ -161,13 +196,17 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   private static List<String> submitJars() throws IOException {
-    return List.of(Files.readString(SparkTest.repoRoot().resolve("jobs/target/submit-jars.txt"))
-        .trim().split(","));
+    return List.of(
+        Files.readString(SparkTest.repoRoot().resolve("jobs/target/submit-jars.txt"))
+            .trim()
+            .split(","));
   }
 
   private static List<String> runtimeClasspath() throws IOException {
-    return List.of(Files.readString(SparkTest.repoRoot()
-        .resolve("jobs/target/runtime-classpath.txt")).trim().split(java.io.File.pathSeparator));
+    return List.of(
+        Files.readString(SparkTest.repoRoot().resolve("jobs/target/runtime-classpath.txt"))
+            .trim()
+            .split(java.io.File.pathSeparator));
   }
 
   private static String java() {

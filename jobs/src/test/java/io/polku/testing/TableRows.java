@@ -32,15 +32,17 @@ public final class TableRows {
   }
 
   /** The table's rows: the given columns, null or a neutral value for the rest. */
-  public static Dataset<Row> rows(SparkSession spark, TableSpec t,
-      List<Map<String, Object>> values) {
+  public static Dataset<Row> rows(
+      SparkSession spark, TableSpec t, List<Map<String, Object>> values) {
     List<Row> rows = new ArrayList<>();
     StructField[] fields = t.schema().fields();
     for (Map<String, Object> v : values) {
       Object[] row = new Object[fields.length];
       for (int i = 0; i < fields.length; i++) {
-        row[i] = v.containsKey(fields[i].name()) ? v.get(fields[i].name())
-            : fields[i].nullable() ? null : neutral(fields[i].dataType());
+        row[i] =
+            v.containsKey(fields[i].name())
+                ? v.get(fields[i].name())
+                : fields[i].nullable() ? null : neutral(fields[i].dataType());
       }
       rows.add(RowFactory.create(row));
     }

@@ -16,24 +16,26 @@ public final class TestSources {
   public static final String SMALL_SAMPLE_FROM = "2026-09-01";
 
   /**
-   * Generates the small sample of the whole-run tests (150 customers, 10 days from
-   * {@link #SMALL_SAMPLE_FROM}, seed 7, with the planted scenarios) into
-   * {@code base/data-samples}, where a shipped conf file's relative source paths find it when
-   * {@code polku.base-dir} is {@code base}.
+   * Generates the small sample of the whole-run tests (150 customers, 10 days from {@link
+   * #SMALL_SAMPLE_FROM}, seed 7, with the planted scenarios) into {@code base/data-samples}, where
+   * a shipped conf file's relative source paths find it when {@code polku.base-dir} is {@code
+   * base}.
    */
   public static void generateSmallSample(Path base) throws java.io.IOException {
-    new SampleGenerator(new SampleGenerator.Options(150, 10, 7,
-        LocalDate.parse(SMALL_SAMPLE_FROM), true)).generate(base.resolve("data-samples"));
+    new SampleGenerator(
+            new SampleGenerator.Options(150, 10, 7, LocalDate.parse(SMALL_SAMPLE_FROM), true))
+        .generate(base.resolve("data-samples"));
   }
 
   /**
-   * HOCON lines to put after a shipped conf file (conf/local.conf, conf/cluster.conf) for a
-   * whole run over the small sample in {@code base}: 5 of its 9 sources (a tiny run is fixed
-   * costs, and each source adds some), every quarantined row allowed, no run report, and the
-   * same small Spark settings for every run. No master: the caller's conf file or line sets it.
+   * HOCON lines to put after a shipped conf file (conf/local.conf, conf/cluster.conf) for a whole
+   * run over the small sample in {@code base}: 5 of its 9 sources (a tiny run is fixed costs, and
+   * each source adds some), every quarantined row allowed, no run report, and the same small Spark
+   * settings for every run. No master: the caller's conf file or line sets it.
    */
   public static String smallSampleConf(Path base) {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "polku.base-dir = \"" + base + "\"",
         "polku.spark.conf { \"spark.sql.shuffle.partitions\" = \"2\","
             + " \"spark.databricks.delta.snapshotPartitions\" = \"2\","
@@ -44,15 +46,24 @@ public final class TestSources {
         "polku.sources.email_events.enabled = false",
         "polku.sources.shop_orders.enabled = false",
         "polku.sources.shop_deliveries.enabled = false",
-        "polku.sources.app_events.enabled = false", "");
+        "polku.sources.app_events.enabled = false",
+        "");
   }
 
   /** A configuration with the given {@code polku.sources} body and lake at {@code lake}. */
   public static PolkuConfig config(Path lake, String sourcesHocon, String extraHocon) {
-    String hocon = "polku.lake.root = \"" + lake.toUri() + "\"\n"
-        + "polku.logs.dir = \"" + lake.resolve("logs") + "\"\n"
-        + "polku.spark.master = \"local[2]\"\n"
-        + "polku.sources {\n" + sourcesHocon + "\n}\n" + extraHocon;
+    String hocon =
+        "polku.lake.root = \""
+            + lake.toUri()
+            + "\"\n"
+            + "polku.logs.dir = \""
+            + lake.resolve("logs")
+            + "\"\n"
+            + "polku.spark.master = \"local[2]\"\n"
+            + "polku.sources {\n"
+            + sourcesHocon
+            + "\n}\n"
+            + extraHocon;
     return PolkuConfig.fromConfig(ConfigFactory.parseString(hocon), Map.of(), "test");
   }
 
@@ -63,7 +74,9 @@ public final class TestSources {
   /** A ';'-separated call log like the samples' contact-centre source, at {@code path}. */
   public static String callsSource(String path) {
     return "calls {\n"
-        + "  kind = events, format = csv, paths = [\"" + path + "\"]\n"
+        + "  kind = events, format = csv, paths = [\""
+        + path
+        + "\"]\n"
         + "  options { header = true, sep = \";\" }\n"
         + "  schema = \"call_id STRING, started_at STRING, phone STRING, transfers INT,"
         + " topic STRING, resolved STRING\"\n"
@@ -84,7 +97,9 @@ public final class TestSources {
   /** A survey source with Finnish channel labels, at {@code path}. */
   public static String surveySource(String path) {
     return "surveys {\n"
-        + "  kind = feedback, format = csv, paths = [\"" + path + "\"]\n"
+        + "  kind = feedback, format = csv, paths = [\""
+        + path
+        + "\"]\n"
         + "  options { header = true, multiLine = true, escape = \"\\\"\" }\n"
         + "  schema = \"id STRING, ts STRING, customer STRING, question STRING, score INT,"
         + " comment STRING, rated STRING\"\n"

@@ -1,21 +1,20 @@
 package io.polku.rootcause.signals;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.element_at;
 
 import io.polku.analysis.JourneySignal;
 import org.apache.spark.sql.Column;
 
 /**
- * The example {@link JourneySignal}: the rated contact's call was transferred between IVR
- * queues two or more times. The rated contact is the last phone step in {@code last_steps};
- * its {@code properties['queue_transfers']} (the contact-centre export's count) must be at
- * least 2. Responses without a phone step, or whose step has no such property, do not have the
- * condition.
+ * The example {@link JourneySignal}: the rated contact's call was transferred between IVR queues
+ * two or more times. The rated contact is the last phone step in {@code last_steps}; its {@code
+ * properties['queue_transfers']} (the contact-centre export's count) must be at least 2. Responses
+ * without a phone step, or whose step has no such property, do not have the condition.
  */
 public final class IvrQueueTransfersSignal implements JourneySignal {
   /** The smallest number of transfers that counts. */
@@ -31,8 +30,7 @@ public final class IvrQueueTransfersSignal implements JourneySignal {
     Column phoneSteps = filter(col("last_steps"), s -> s.getField("channel").equalTo("phone"));
     Column last = element_at(phoneSteps, -1);
     Column transfers = last.getField("properties").getItem("queue_transfers").cast("int");
-    return when(size(phoneSteps).gt(0), transfers.geq(lit(MIN_TRANSFERS)))
-        .otherwise(lit(false));
+    return when(size(phoneSteps).gt(0), transfers.geq(lit(MIN_TRANSFERS))).otherwise(lit(false));
   }
 
   @Override

@@ -277,6 +277,7 @@ final class KnownKeys {
   }
 
   /** The object, or null when the value is not one (or is an unresolved merge of objects). */
+  @SuppressWarnings("ReturnValueIgnored") // keySet() throws NotResolved: the call is the check
   private static ConfigObject keysOf(ConfigValue value) {
     if (!(value instanceof ConfigObject object)) {
       return null;

@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.shiftRightUnsigned;
+import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -217,7 +217,7 @@ public final class KeyDrivers {
       sum(when(col("critical"), 1L).otherwise(0L)).as("critical"),
       expr("bit_xor(h)").as("hash_xor"),
       sum(col("h").bitwiseAND(lit(0xFFFFFFFFL))).as("hash_low"),
-      sum(shiftRightUnsigned(col("h"), 32)).as("hash_high")
+      sum(shiftrightunsigned(col("h"), 32)).as("hash_high")
     };
     Dataset<Row> perCondition =
         hashed

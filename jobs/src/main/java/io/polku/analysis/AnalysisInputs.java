@@ -1,12 +1,8 @@
 package io.polku.analysis;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
 import io.polku.config.PolkuConfig;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,10 +47,7 @@ public record AnalysisInputs(
   public static AnalysisInputs load(
       PolkuConfig config, Lake lake, LocalDate from, LocalDate runDate) {
     PolkuConfig.RootCauseOptions o = config.rootCause();
-    Dataset<Row> context =
-        lake.read(Tables.FEEDBACK_CONTEXT)
-            .filter(
-                col("response_date").between(lit(Date.valueOf(from)), lit(Date.valueOf(runDate))));
+    Dataset<Row> context = lake.readDates(Tables.FEEDBACK_CONTEXT, from, runDate);
     Dataset<Row> attributes =
         lake.exists(Tables.CUSTOMERS) && lake.exists(Tables.IDENTITY_MAP)
             ? Conditions.customerAttributes(

@@ -10,7 +10,6 @@ import io.polku.identity.IdentityResolution;
 import io.polku.journey.JourneyOptions;
 import io.polku.journey.JourneyTransforms;
 import io.polku.lake.Lake;
-import java.sql.Date;
 import java.time.LocalDate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,14 +53,8 @@ public final class BenchPhases {
       LocalDate eventsFrom =
           options.journeysFrom().minusDays(JourneyOptions.lookbackDays(settings));
       LocalDate eventsTo = to.plusDays(JourneyOptions.reopenDays(settings));
-      Dataset<Row> events =
-          lake.read(Tables.EVENTS)
-              .filter(
-                  col("event_date")
-                      .between(lit(Date.valueOf(eventsFrom)), lit(Date.valueOf(eventsTo))));
-      Dataset<Row> feedback =
-          lake.read(Tables.FEEDBACK)
-              .filter(col("response_date").between(lit(Date.valueOf(from)), lit(Date.valueOf(to))));
+      Dataset<Row> events = lake.readDates(Tables.EVENTS, eventsFrom, eventsTo);
+      Dataset<Row> feedback = lake.readDates(Tables.FEEDBACK, from, to);
       return new Inputs(
           events,
           feedback,

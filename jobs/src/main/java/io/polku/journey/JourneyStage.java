@@ -1,7 +1,6 @@
 package io.polku.journey;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import io.polku.contract.Tables;
 import io.polku.identity.IdentityResolution;
@@ -9,7 +8,6 @@ import io.polku.lake.Lake;
 import io.polku.pipeline.BaseStage;
 import io.polku.pipeline.RunContext;
 import io.polku.pipeline.StageResult;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -54,11 +52,7 @@ public final class JourneyStage extends BaseStage {
     LocalDate eventsTo = ctx.dateTo().plusDays(JourneyOptions.reopenDays(settings));
     Dataset<Row> identityMap = lake.read(Tables.IDENTITY_MAP);
     Dataset<Row> conflicts = lake.read(Tables.IDENTITY_CONFLICTS);
-    Dataset<Row> events =
-        lake.read(Tables.EVENTS)
-            .filter(
-                col("event_date")
-                    .between(lit(Date.valueOf(eventsFrom)), lit(Date.valueOf(eventsTo))));
+    Dataset<Row> events = lake.readDates(Tables.EVENTS, eventsFrom, eventsTo);
     Dataset<Row> feedback =
         lake.read(Tables.FEEDBACK).filter(ctx.dateRangePredicate("response_date"));
     Dataset<Row> timeline =

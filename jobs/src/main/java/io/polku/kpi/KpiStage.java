@@ -1,8 +1,5 @@
 package io.polku.kpi;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
 import io.polku.config.PolkuConfig;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
@@ -49,11 +46,7 @@ public final class KpiStage extends BaseStage {
     LocalDate peakFrom = ctx.dateTo().minusDays(o.peakEndWindowDays() - 1L);
     LocalDate readFrom = min(fromMonday.minusDays(o.pathWindowDays()), peakFrom);
     LocalDate readTo = toMonday.plusDays(6);
-    Dataset<Row> context =
-        lake.read(Tables.FEEDBACK_CONTEXT)
-            .filter(
-                col("response_date")
-                    .between(lit(Date.valueOf(readFrom)), lit(Date.valueOf(readTo))));
+    Dataset<Row> context = lake.readDates(Tables.FEEDBACK_CONTEXT, readFrom, readTo);
     Dataset<Row> scored =
         KpiTransforms.scored(context, rc.critical(), rc.otherMaxNormalised()).localCheckpoint(true);
     String weeks =

@@ -1,6 +1,7 @@
 package io.polku.lake;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
@@ -8,6 +9,8 @@ import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.contract.ViewSpec;
 import io.polku.contract.Views;
+import java.sql.Date;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
@@ -19,6 +22,7 @@ import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import scala.Option;
@@ -268,6 +272,26 @@ public final class Lake {
 
   public Dataset<Row> read(TableSpec table) {
     return spark.read().format("delta").load(location(table));
+  }
+
+  /**
+   * The rows of a table partitioned by one date column whose date lies in [from, to], both
+   * inclusive: a filter on the partition column, so Delta reads only those dates' files.
+   *
+   * @throws IllegalArgumentException when the table is not partitioned by one date column
+   */
+  public Dataset<Row> readDates(TableSpec table, LocalDate from, LocalDate to) {
+    List<String> partitions = table.partitionColumns();
+    if (partitions.size() != 1
+        || !(table.schema().apply(partitions.get(0)).dataType() instanceof DateType)) {
+      throw new IllegalArgumentException(
+          table.name()
+              + " is partitioned by "
+              + partitions
+              + ", expected one date column; read it with read(table) and filter it");
+    }
+    return read(table)
+        .filter(col(partitions.get(0)).between(lit(Date.valueOf(from)), lit(Date.valueOf(to))));
   }
 
   /**

@@ -76,24 +76,14 @@ public final class ProfileStage extends BaseStage {
     Dataset<Row> identityMap = lake.read(Tables.IDENTITY_MAP);
     Dataset<Row> events =
         IdentityResolution.resolve(
-                lake.read(Tables.EVENTS)
-                    .filter(
-                        col("event_date")
-                            .between(lit(Date.valueOf(readFrom)), lit(Date.valueOf(runDate)))),
+                lake.readDates(Tables.EVENTS, readFrom, runDate),
                 identityMap,
                 lake.read(Tables.IDENTITY_CONFLICTS))
             .select("customer_key", "event_ts", "channel", "event_type", "outcome", "touchpoint")
             .localCheckpoint(true);
-    Dataset<Row> journeys =
-        lake.read(Tables.JOURNEYS)
-            .filter(
-                col("journey_date")
-                    .between(lit(Date.valueOf(readFrom)), lit(Date.valueOf(runDate))));
+    Dataset<Row> journeys = lake.readDates(Tables.JOURNEYS, readFrom, runDate);
     Dataset<Row> responses =
-        lake.read(Tables.FEEDBACK_CONTEXT)
-            .filter(
-                col("response_date")
-                    .between(lit(Date.valueOf(readFrom)), lit(Date.valueOf(runDate))))
+        lake.readDates(Tables.FEEDBACK_CONTEXT, readFrom, runDate)
             .select(
                 "customer_key",
                 "response_id",

@@ -56,26 +56,17 @@ public final class SurveyStage extends BaseStage {
 
   @Override
   protected Outcome execute(RunContext ctx) {
-    // The journeys that can hold the night's triggers: those of the re-opened days and the day
-    // before them (a journey is dated by its start).
-    Dataset<Row> journeys =
-        ctx.lake()
-            .read(Tables.JOURNEYS)
-            .filter(
-                col("journey_date")
-                    .between(
-                        lit(
-                            Date.valueOf(
-                                ctx.dateTo()
-                                    .minusDays(
-                                        JourneyOptions.reopenDays(ctx.config().journeys()) + 1))),
-                        lit(Date.valueOf(ctx.dateTo()))));
     Lake lake = ctx.lake();
     SparkSession spark = ctx.spark();
     PolkuConfig cfg = ctx.config();
     SurveyOptions o = cfg.surveys();
     LocalDate date = ctx.dateTo();
     Date d = Date.valueOf(date);
+    // The journeys that can hold the night's triggers: those of the re-opened days and the day
+    // before them (a journey is dated by its start).
+    Dataset<Row> journeys =
+        lake.readDates(
+            Tables.JOURNEYS, date.minusDays(JourneyOptions.reopenDays(cfg.journeys()) + 1), date);
     Dataset<Row> candidates =
         SurveyTargeting.candidates(journeys, o.triggers(), date).localCheckpoint(true);
     Dataset<Row> contacts =

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.polku.contract.Tables;
 import io.polku.testing.SparkTest;
+import io.polku.testing.TableRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -85,5 +89,35 @@ class LakeTest {
             && e.getMessage().contains("move that _delta_log folder aside"),
         e.getMessage());
     assertTrue(Files.exists(kept), "a commit file is never removed");
+  }
+
+  /** readDates keeps the rows of [from, to] by the table's date partition, both ends included. */
+  @Test
+  void readDatesKeepsTheDatesOfTheRangeByTheDatePartition() {
+    Lake lake = new Lake(spark, dir.resolve("dates").toUri().toString(), "default");
+    lake.ensure(Tables.JOURNEYS);
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    for (int day = 1; day <= 5; day++) {
+      rows.add(
+          TableRows.m(
+              "journey_id", "j" + day,
+              "journey_date", java.sql.Date.valueOf("2026-10-0" + day),
+              "journey_start", java.sql.Timestamp.valueOf("2026-10-0" + day + " 10:00:00"),
+              "journey_end", java.sql.Timestamp.valueOf("2026-10-0" + day + " 10:05:00")));
+    }
+    lake.replaceWhere(Tables.JOURNEYS, TableRows.rows(spark, Tables.JOURNEYS, rows), "true");
+    List<String> ids =
+        lake.readDates(
+                Tables.JOURNEYS, LocalDate.parse("2026-10-02"), LocalDate.parse("2026-10-04"))
+            .orderBy("journey_id")
+            .select("journey_id")
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
+    assertEquals(List.of("j2", "j3", "j4"), ids);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> lake.readDates(Tables.IDENTITY_MAP, LocalDate.MIN, LocalDate.MAX));
+    assertTrue(e.getMessage().startsWith("identity_map is partitioned by []"), e.getMessage());
   }
 }

@@ -137,63 +137,6 @@ public final class PolkuConfig {
       conditions = java.util.Collections.unmodifiableMap(new TreeMap<>(conditions));
       hypotheses = List.copyOf(hypotheses);
     }
-
-    /**
-     * The options as before default-language and max-pruned-per-parent ("en" and 20) and the
-     * drivers' min-support, top-k and merge-jaccard (min-support, 10 and 0.7), no step or property
-     * conditions, and the drivers fitted every night.
-     */
-    public RootCauseOptions(
-        int windowDays,
-        Map<String, CriticalThreshold> critical,
-        double otherMaxNormalised,
-        List<String> signals,
-        int maxConditions,
-        double minSupportShare,
-        int minSupport,
-        double maxQ,
-        int topN,
-        int examples,
-        int words,
-        double wordPrior,
-        double driverRegParam,
-        double driverElasticNet,
-        double driverHoldoutShare,
-        long driverSeed,
-        int driverMaxIter,
-        double maxCoverage,
-        Map<String, String> conditions,
-        List<Hypothesis> hypotheses) {
-      this(
-          windowDays,
-          critical,
-          otherMaxNormalised,
-          signals,
-          maxConditions,
-          minSupportShare,
-          minSupport,
-          maxQ,
-          topN,
-          examples,
-          words,
-          wordPrior,
-          driverRegParam,
-          driverElasticNet,
-          driverHoldoutShare,
-          driverSeed,
-          driverMaxIter,
-          maxCoverage,
-          conditions,
-          hypotheses,
-          "en",
-          20,
-          minSupport,
-          10,
-          0.7,
-          StepConditions.OFF,
-          Map.of(),
-          1);
-    }
   }
 
   /**

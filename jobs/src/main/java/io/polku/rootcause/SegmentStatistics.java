@@ -135,39 +135,21 @@ public final class SegmentStatistics {
       Integer rank,
       Integer overallRank) {
     Segment with(boolean kept, String status, String parentId, Double pVsParent) {
-      return new Segment(
-          segmentId,
-          channel,
-          metric,
-          conditions,
-          responses,
-          critical,
-          rate,
-          rateLower,
-          rateUpper,
-          rateOutside,
-          lift,
-          riskDifference,
-          pValue,
-          test,
-          qValue,
-          excess,
-          shareExplained,
-          scopeCritical,
-          scoreMean,
-          scoreMeanOutside,
-          nps,
-          npsLower,
-          npsUpper,
-          parentId,
-          pVsParent,
-          kept,
-          status,
-          rank,
-          overallRank);
+      return copy(kept, status, parentId, pVsParent, rank, overallRank);
     }
 
     Segment ranked(Integer rank, Integer overallRank) {
+      return copy(kept, status, parentId, pVsParent, rank, overallRank);
+    }
+
+    /** This segment's estimates with another verdict and rank. */
+    private Segment copy(
+        boolean kept,
+        String status,
+        String parentId,
+        Double pVsParent,
+        Integer rank,
+        Integer overallRank) {
       return new Segment(
           segmentId,
           channel,

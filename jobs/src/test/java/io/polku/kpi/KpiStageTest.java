@@ -30,23 +30,23 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The KPI stage on a small Delta lake: a feedback_context fixture of 21 responses on
- * 2026-10-04 (Sunday), 10-05 (Monday), 10-06 and 10-08, a run for 10-05..06 with
- * polku.kpis.top-paths = 1. Asserted against values worked out by hand in the comments (the
- * NPS interval by a textbook formula written here): kpi_daily of the run's dates only, per
- * channel and for the top path, kpi_weekly of the week 10-05..11 recomputed from the whole
- * week's responses, two kpi_peak_end cells, and identical tables after a re-run.
+ * The KPI stage on a small Delta lake: a feedback_context fixture of 21 responses on 2026-10-04
+ * (Sunday), 10-05 (Monday), 10-06 and 10-08, a run for 10-05..06 with polku.kpis.top-paths = 1.
+ * Asserted against values worked out by hand in the comments (the NPS interval by a textbook
+ * formula written here): kpi_daily of the run's dates only, per channel and for the top path,
+ * kpi_weekly of the week 10-05..11 recomputed from the whole week's responses, two kpi_peak_end
+ * cells, and identical tables after a re-run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KpiStageTest {
   private static final LocalDate FROM = LocalDate.parse("2026-10-05");
   private static final LocalDate TO = LocalDate.parse("2026-10-06");
+
   /** The 95% two-sided normal critical value. */
   private static final double Z = 1.959963984540054;
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private final SparkSession spark = SparkTest.spark();
   private Lake lake;
@@ -56,12 +56,18 @@ class KpiStageTest {
   @BeforeAll
   void writeTheFixtureAndRun() {
     Path lakeDir = tmp.resolve("lake");
-    config = PolkuConfig.fromConfig(ConfigFactory.parseString(String.join("\n",
-        "polku.lake.root = \"" + lakeDir.toUri() + "\"",
-        "polku.logs.dir = \"" + lakeDir.resolve("logs") + "\"",
-        "polku.kpis.top-paths = 1",
-        "polku.kpis.path-window-days = 28",
-        "polku.kpis.peak-end-window-days = 90")), Map.of(), "test");
+    config =
+        PolkuConfig.fromConfig(
+            ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "polku.lake.root = \"" + lakeDir.toUri() + "\"",
+                    "polku.logs.dir = \"" + lakeDir.resolve("logs") + "\"",
+                    "polku.kpis.top-paths = 1",
+                    "polku.kpis.path-window-days = 28",
+                    "polku.kpis.peak-end-window-days = 90")),
+            Map.of(),
+            "test");
     lake = new Lake(spark, config.lakeRoot(), config.database());
     ContextRows r = new ContextRows();
     String wp = "web>phone";
@@ -96,32 +102,49 @@ class KpiStageTest {
     first = run();
   }
 
-  private static void add(ContextRows r, String id, String date, String channel,
-      String metric, Double score, String path, long peak, String end) {
+  private static void add(
+      ContextRows r,
+      String id,
+      String date,
+      String channel,
+      String metric,
+      Double score,
+      String path,
+      long peak,
+      String end) {
     r.add(id, date, channel, metric, score, path, peak, end, "k-" + id, null, null);
   }
 
   private StageResult run() {
     Instant now = Instant.now();
     long t0 = System.nanoTime();
-    RunContext ctx = new RunContext(spark, config, lake, RunContext.newRunId(now), FROM, TO,
-        now, line -> System.out.println("KpiStageTest: " + line));
+    RunContext ctx =
+        new RunContext(
+            spark,
+            config,
+            lake,
+            RunContext.newRunId(now),
+            FROM,
+            TO,
+            now,
+            line -> System.out.println("KpiStageTest: " + line));
     StageResult result = new KpiStage().run(ctx);
     System.out.printf("KpiStageTest: run %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return result;
   }
 
   /**
-   * NPS as the mean of +1 (9-10), 0 (7-8), -1 (0-6) scores, x100, with the normal 95% interval
-   * of that mean (population variance over n), clipped to [-100, 100]: {nps, lower, upper}.
+   * NPS as the mean of +1 (9-10), 0 (7-8), -1 (0-6) scores, x100, with the normal 95% interval of
+   * that mean (population variance over n), clipped to [-100, 100]: {nps, lower, upper}.
    */
   private static double[] nps(int promoters, int passives, int detractors) {
     double n = promoters + passives + detractors;
     double mean = (promoters - detractors) / n;
     double variance = (promoters + detractors) / n - mean * mean;
     double half = Z * Math.sqrt(variance / n);
-    return new double[] {100 * mean, Math.max(-100, 100 * (mean - half)),
-        Math.min(100, 100 * (mean + half))};
+    return new double[] {
+      100 * mean, Math.max(-100, 100 * (mean - half)), Math.min(100, 100 * (mean + half))
+    };
   }
 
   private Row row(TableSpec table, String where) {
@@ -145,16 +168,31 @@ class KpiStageTest {
     // web>phone (8 responses on 10-05 against app>phone's 3 + 1 on 10-04), web (none).
     TreeSet<String> keys = new TreeSet<>();
     for (Row k : lake.read(Tables.KPI_DAILY).collectAsList()) {
-      keys.add(k.getAs("response_date") + " " + k.getAs("channel") + " "
-          + k.getAs("path_before") + " " + k.getAs("path_rank"));
+      keys.add(
+          k.getAs("response_date")
+              + " "
+              + k.getAs("channel")
+              + " "
+              + k.getAs("path_before")
+              + " "
+              + k.getAs("path_rank"));
     }
-    assertEquals(new TreeSet<>(List.of("2026-10-05 phone * null",
-        "2026-10-05 phone web>phone 1", "2026-10-05 web * null", "2026-10-05 web (none) 1",
-        "2026-10-06 phone * null", "2026-10-06 phone web>phone 1")), keys);
+    assertEquals(
+        new TreeSet<>(
+            List.of(
+                "2026-10-05 phone * null",
+                "2026-10-05 phone web>phone 1",
+                "2026-10-05 web * null",
+                "2026-10-05 web (none) 1",
+                "2026-10-06 phone * null",
+                "2026-10-06 phone web>phone 1")),
+        keys);
     assertEquals(17, first.rowsIn(), "12 + 2 responses on 10-05, 3 on 10-06");
 
-    Row phone = row(Tables.KPI_DAILY, "response_date = DATE'2026-10-05' AND channel = 'phone'"
-        + " AND path_before = '*'");
+    Row phone =
+        row(
+            Tables.KPI_DAILY,
+            "response_date = DATE'2026-10-05' AND channel = 'phone'" + " AND path_before = '*'");
     assertEquals(12L, phone.<Long>getAs("responses"));
     assertEquals(11L, phone.<Long>getAs("scored_responses"), "n6 has no score");
     assertEquals(5L, phone.<Long>getAs("nps_responses"));
@@ -176,8 +214,11 @@ class KpiStageTest {
     assertEquals(4 / 11.0, phone.<Double>getAs("critical_rate"), 1e-9);
 
     // web>phone on 10-05: n1..n3, n5, n6, c1, s2, o1.
-    Row path = row(Tables.KPI_DAILY, "response_date = DATE'2026-10-05' AND channel = 'phone'"
-        + " AND path_before = 'web>phone'");
+    Row path =
+        row(
+            Tables.KPI_DAILY,
+            "response_date = DATE'2026-10-05' AND channel = 'phone'"
+                + " AND path_before = 'web>phone'");
     assertEquals(8L, path.<Long>getAs("responses"));
     assertEquals(4L, path.<Long>getAs("nps_responses"));
     assertNps(nps(3, 0, 1), path);
@@ -185,16 +226,20 @@ class KpiStageTest {
     assertEquals(2.0, path.<Double>getAs("ces_mean"), 1e-9);
     assertEquals(2 / 7.0, path.<Double>getAs("critical_rate"), 1e-9, "n5 and o1 of 7 scored");
 
-    Row web = row(Tables.KPI_DAILY, "response_date = DATE'2026-10-05' AND channel = 'web'"
-        + " AND path_before = '*'");
+    Row web =
+        row(
+            Tables.KPI_DAILY,
+            "response_date = DATE'2026-10-05' AND channel = 'web'" + " AND path_before = '*'");
     assertNps(nps(1, 0, 1), web);
     assertEquals(0.0, web.<Double>getAs("nps"), 1e-9);
     assertNull(web.getAs("csat_mean"), "no CSAT responses");
     assertEquals(0L, web.<Long>getAs("csat_responses"));
 
     // 10-06 phone: 9, 9, 0: (2 - 1) / 3.
-    Row tuesday = row(Tables.KPI_DAILY, "response_date = DATE'2026-10-06' AND channel = 'phone'"
-        + " AND path_before = '*'");
+    Row tuesday =
+        row(
+            Tables.KPI_DAILY,
+            "response_date = DATE'2026-10-06' AND channel = 'phone'" + " AND path_before = '*'");
     assertNps(nps(2, 0, 1), tuesday);
     assertEquals(100 / 3.0, tuesday.<Double>getAs("nps"), 1e-9);
   }
@@ -203,9 +248,11 @@ class KpiStageTest {
   @Order(2)
   void weeklyKpisAreRecomputedFromTheWholeWeeksResponses() {
     // Only the week the run touches (Monday 10-05); 10-04 belongs to the week of 09-28.
-    assertEquals(List.of(Date.valueOf("2026-10-05")), lake.read(Tables.KPI_WEEKLY)
-        .select("week_start").distinct().collectAsList().stream()
-        .map(x -> x.getDate(0)).toList());
+    assertEquals(
+        List.of(Date.valueOf("2026-10-05")),
+        lake.read(Tables.KPI_WEEKLY).select("week_start").distinct().collectAsList().stream()
+            .map(x -> x.getDate(0))
+            .toList());
     Row week = row(Tables.KPI_WEEKLY, "channel = 'phone' AND path_before = '*'");
     // 12 + 3 responses of the run's dates and q1 of Thursday; NPS 10, 9, 9, 7, 3 | 9, 9, 0 |
     // 10: 6 promoters, 1 passive, 2 detractors -> 400 / 9 = 44.4, not the daily mean
@@ -221,8 +268,11 @@ class KpiStageTest {
   void peakEndCellsOfTheWindowEndingOnTheRunsLastDate() {
     // Window 10-06 - 89 days .. 10-06: p0, n1..n5 (n6 has no score), t1..t3 for phone NPS; q1
     // (10-08) is after it. Phone NPS critical: p0, n5, t3 = 3 of 9.
-    Row failed = row(Tables.KPI_PEAK_END, "channel = 'phone' AND metric = 'nps'"
-        + " AND peak_before = 3 AND end_before = 'failure'");
+    Row failed =
+        row(
+            Tables.KPI_PEAK_END,
+            "channel = 'phone' AND metric = 'nps'"
+                + " AND peak_before = 3 AND end_before = 'failure'");
     assertEquals(3L, failed.<Long>getAs("responses"), "p0, n5, t3");
     assertEquals(3L, failed.<Long>getAs("critical"));
     assertEquals((0 + 0.3 + 0) / 3, failed.<Double>getAs("score_norm_mean"), 1e-9);
@@ -234,19 +284,23 @@ class KpiStageTest {
     assertEquals(Date.valueOf("2026-10-06"), failed.getAs("run_date"));
     assertEquals(Date.valueOf("2026-07-09"), failed.getAs("window_from"));
 
-    Row fine = row(Tables.KPI_PEAK_END, "channel = 'phone' AND metric = 'nps'"
-        + " AND peak_before = 0 AND end_before = 'success'");
+    Row fine =
+        row(
+            Tables.KPI_PEAK_END,
+            "channel = 'phone' AND metric = 'nps'"
+                + " AND peak_before = 0 AND end_before = 'success'");
     // n1..n4, t1, t2: none critical; Wilson at x = 0: lower 0, upper = z^2 / (n + z^2).
     assertEquals(6L, fine.<Long>getAs("responses"));
     assertEquals(0L, fine.<Long>getAs("critical"));
-    assertEquals((1.0 + 0.9 + 0.9 + 0.7 + 0.9 + 0.9) / 6, fine.<Double>getAs("score_norm_mean"),
-        1e-9);
+    assertEquals(
+        (1.0 + 0.9 + 0.9 + 0.7 + 0.9 + 0.9) / 6, fine.<Double>getAs("score_norm_mean"), 1e-9);
     assertEquals(0.0, fine.<Double>getAs("critical_rate_lower"), 1e-9);
     assertEquals(Z * Z / (6 + Z * Z), fine.<Double>getAs("critical_rate_upper"), 1e-8);
   }
 
   private List<Row> hashes() {
-    return List.of(Lake.contentHash(lake.read(Tables.KPI_DAILY)),
+    return List.of(
+        Lake.contentHash(lake.read(Tables.KPI_DAILY)),
         Lake.contentHash(lake.read(Tables.KPI_WEEKLY)),
         Lake.contentHash(lake.read(Tables.KPI_PEAK_END)));
   }

@@ -1,7 +1,6 @@
 package io.polku.ingest;
 
 import io.polku.config.SourceConfig;
-import io.polku.pipeline.SourceNotFoundException;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -77,16 +76,7 @@ public final class SourceFiles {
           }
         }
       } catch (IOException e) {
-        throw new SourceNotFoundException(
-            "Source "
-                + source.name()
-                + ": cannot list "
-                + p
-                + " (configured in "
-                + source.key("paths")
-                + "): "
-                + e.getMessage()
-                + "; check the path and the file system's credentials");
+        throw SourceReader.cannotList(source, p, e);
       }
     }
     return new Selection(source.withPaths(keep), keep.size(), listed);

@@ -235,16 +235,7 @@ public final class SourcePreview {
           }
         }
       } catch (IOException e) {
-        throw new io.polku.pipeline.SourceNotFoundException(
-            "Source "
-                + source.name()
-                + ": cannot list "
-                + p
-                + " (configured in "
-                + source.key("paths")
-                + "): "
-                + e.getMessage()
-                + "; check the path and the file system's credentials");
+        throw SourceReader.cannotList(source, p, e);
       }
     }
     out.sort(null);

@@ -715,19 +715,24 @@ public final class SourceReader {
           }
         }
       } catch (IOException e) {
-        throw new SourceNotFoundException(
-            "Source "
-                + source.name()
-                + ": cannot list "
-                + p
-                + " (configured in "
-                + source.key("paths")
-                + "): "
-                + e.getMessage()
-                + "; check the path and the file system's credentials");
+        throw cannotList(source, p, e);
       }
     }
     return warnings;
+  }
+
+  /** A configured path that cannot be listed: the source, the path, the cause and the fix. */
+  static SourceNotFoundException cannotList(SourceConfig source, String path, IOException e) {
+    return new SourceNotFoundException(
+        "Source "
+            + source.name()
+            + ": cannot list "
+            + path
+            + " (configured in "
+            + source.key("paths")
+            + "): "
+            + e.getMessage()
+            + "; check the path and the file system's credentials");
   }
 
   /** The configured paths that exist; a missing path is a configuration error (exit 2). */
@@ -757,16 +762,7 @@ public final class SourceReader {
           present.add(p);
         }
       } catch (IOException e) {
-        throw new SourceNotFoundException(
-            "Source "
-                + source.name()
-                + ": cannot list "
-                + p
-                + " (configured in "
-                + source.key("paths")
-                + "): "
-                + e.getMessage()
-                + "; check the path and the file system's credentials");
+        throw cannotList(source, p, e);
       }
     }
     return present;

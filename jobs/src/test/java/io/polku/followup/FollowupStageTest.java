@@ -5,20 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import io.polku.config.PolkuConfig;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
-import io.polku.pipeline.RunContext;
 import io.polku.pipeline.StageResult;
 import io.polku.testing.ContextRows;
 import io.polku.testing.SparkTest;
+import io.polku.testing.StageLake;
 import java.nio.file.Path;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -45,28 +41,21 @@ class FollowupStageTest {
 
   private final SparkSession spark = SparkTest.spark();
   private Lake lake;
-  private PolkuConfig config;
+  private StageLake stageLake;
 
   /** Scores of the fixture, for the independent count: [date, metric, score]. */
   private final List<Object[]> scores = new java.util.ArrayList<>();
 
   @BeforeAll
   void writeTheFixture() {
-    Path lakeDir = tmp.resolve("lake");
-    config =
-        PolkuConfig.fromConfig(
-            ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "polku.lake.root = \"" + lakeDir.toUri() + "\"",
-                    "polku.logs.dir = \"" + lakeDir.resolve("logs") + "\"",
-                    "polku.followups.teams { phone = \"contact-centre\" }",
-                    "polku.followups.fix-window-days = 4",
-                    "polku.followups.fixes = [{ segment = \"web/nps/prev_channel=app\","
-                        + " date = \"2026-10-05\", note = \"app link fixed\" }]")),
-            Map.of(),
-            "test");
-    lake = new Lake(spark, config.lakeRoot(), config.database());
+    stageLake =
+        StageLake.at(
+            tmp.resolve("lake"),
+            "polku.followups.teams { phone = \"contact-centre\" }",
+            "polku.followups.fix-window-days = 4",
+            "polku.followups.fixes = [{ segment = \"web/nps/prev_channel=app\","
+                + " date = \"2026-10-05\", note = \"app link fixed\" }]");
+    lake = stageLake.lake();
     ContextRows r = new ContextRows();
     // The fix's segment: before (10-01..04) 6 of 10 critical, after (10-05..06) 1 of 10.
     for (int i = 0; i < 10; i++) {
@@ -109,18 +98,7 @@ class FollowupStageTest {
   }
 
   private StageResult run() {
-    Instant now = Instant.now();
-    RunContext ctx =
-        new RunContext(
-            spark,
-            config,
-            lake,
-            RunContext.newRunId(now),
-            FROM,
-            TO,
-            now,
-            line -> System.out.println("FollowupStageTest: " + line));
-    return new FollowupStage().run(ctx);
+    return stageLake.run(new FollowupStage(), FROM, TO);
   }
 
   private List<Row> hashes() {

@@ -5,18 +5,15 @@ import static io.polku.testing.TableRows.m;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.typesafe.config.ConfigFactory;
-import io.polku.config.PolkuConfig;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
-import io.polku.pipeline.RunContext;
 import io.polku.pipeline.StageResult;
 import io.polku.testing.SparkTest;
+import io.polku.testing.StageLake;
 import io.polku.testing.TableRows;
 import java.nio.file.Path;
 import java.sql.Date;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +50,7 @@ class JourneyStageTest {
 
   private final SparkSession spark = SparkTest.spark();
   private Lake lake;
-  private PolkuConfig config;
+  private StageLake stageLake;
   private StageResult first;
 
   /** The journeys table after the first run. */
@@ -64,22 +61,15 @@ class JourneyStageTest {
 
   @BeforeAll
   void writeTheFixtureAndRun() {
-    Path lakeDir = tmp.resolve("lake");
-    config =
-        PolkuConfig.fromConfig(
-            ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "polku.lake.root = \"" + lakeDir.toUri() + "\"",
-                    "polku.logs.dir = \"" + lakeDir.resolve("logs") + "\"",
-                    "polku.journeys.gap = 6h",
-                    "polku.journeys.session-gap = 30m",
-                    "polku.journeys.lookback = 2d",
-                    "polku.journeys.context-steps = 2",
-                    "polku.journeys.split-event-types = [purchase]")),
-            Map.of(),
-            "test");
-    lake = new Lake(spark, config.lakeRoot(), config.database());
+    stageLake =
+        StageLake.at(
+            tmp.resolve("lake"),
+            "polku.journeys.gap = 6h",
+            "polku.journeys.session-gap = 30m",
+            "polku.journeys.lookback = 2d",
+            "polku.journeys.context-steps = 2",
+            "polku.journeys.split-event-types = [purchase]");
+    lake = stageLake.lake();
     // The run for 10-05..06 re-opens ceil(6h) = 1 day: journeys starting 10-04..06 are
     // written; events are read from 10-04 - 2 days = 10-02 to 10-06 + 1 day = 10-07.
 
@@ -230,27 +220,11 @@ class JourneyStageTest {
   }
 
   private void write(TableSpec table, List<Map<String, Object>> rows) {
-    lake.ensure(table);
-    lake.replaceWhere(table, TableRows.rows(spark, table, rows), "true");
+    stageLake.write(table, TableRows.rows(spark, table, rows));
   }
 
   private StageResult run(LocalDate from, LocalDate to) {
-    Instant now = Instant.now();
-    long t0 = System.nanoTime();
-    RunContext ctx =
-        new RunContext(
-            spark,
-            config,
-            lake,
-            RunContext.newRunId(now),
-            from,
-            to,
-            now,
-            line -> System.out.println("JourneyStageTest: " + line));
-    StageResult result = new JourneyStage().run(ctx);
-    System.out.printf(
-        "JourneyStageTest: run %s..%s %.1f s%n", from, to, (System.nanoTime() - t0) / 1e9);
-    return result;
+    return stageLake.run(new JourneyStage(), from, to);
   }
 
   private static String iso(Row r, String column) {

@@ -3,21 +3,17 @@ package io.polku.kpi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.typesafe.config.ConfigFactory;
-import io.polku.config.PolkuConfig;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
-import io.polku.pipeline.RunContext;
 import io.polku.pipeline.StageResult;
 import io.polku.testing.ContextRows;
 import io.polku.testing.SparkTest;
+import io.polku.testing.StageLake;
 import java.nio.file.Path;
 import java.sql.Date;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -50,25 +46,18 @@ class KpiStageTest {
 
   private final SparkSession spark = SparkTest.spark();
   private Lake lake;
-  private PolkuConfig config;
+  private StageLake stageLake;
   private StageResult first;
 
   @BeforeAll
   void writeTheFixtureAndRun() {
-    Path lakeDir = tmp.resolve("lake");
-    config =
-        PolkuConfig.fromConfig(
-            ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "polku.lake.root = \"" + lakeDir.toUri() + "\"",
-                    "polku.logs.dir = \"" + lakeDir.resolve("logs") + "\"",
-                    "polku.kpis.top-paths = 1",
-                    "polku.kpis.path-window-days = 28",
-                    "polku.kpis.peak-end-window-days = 90")),
-            Map.of(),
-            "test");
-    lake = new Lake(spark, config.lakeRoot(), config.database());
+    stageLake =
+        StageLake.at(
+            tmp.resolve("lake"),
+            "polku.kpis.top-paths = 1",
+            "polku.kpis.path-window-days = 28",
+            "polku.kpis.peak-end-window-days = 90");
+    lake = stageLake.lake();
     ContextRows r = new ContextRows();
     String wp = "web>phone";
     String ap = "app>phone";
@@ -116,21 +105,7 @@ class KpiStageTest {
   }
 
   private StageResult run() {
-    Instant now = Instant.now();
-    long t0 = System.nanoTime();
-    RunContext ctx =
-        new RunContext(
-            spark,
-            config,
-            lake,
-            RunContext.newRunId(now),
-            FROM,
-            TO,
-            now,
-            line -> System.out.println("KpiStageTest: " + line));
-    StageResult result = new KpiStage().run(ctx);
-    System.out.printf("KpiStageTest: run %.1f s%n", (System.nanoTime() - t0) / 1e9);
-    return result;
+    return stageLake.run(new KpiStage(), FROM, TO);
   }
 
   /**

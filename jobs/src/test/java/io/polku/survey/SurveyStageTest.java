@@ -6,19 +6,16 @@ import static io.polku.testing.TableRows.m;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.typesafe.config.ConfigFactory;
-import io.polku.config.PolkuConfig;
 import io.polku.contract.TableSpec;
 import io.polku.contract.Tables;
 import io.polku.lake.Lake;
-import io.polku.pipeline.RunContext;
 import io.polku.pipeline.StageResult;
 import io.polku.testing.ContextRows;
 import io.polku.testing.SparkTest;
+import io.polku.testing.StageLake;
 import io.polku.testing.TableRows;
 import java.nio.file.Path;
 import java.sql.Date;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,26 +53,19 @@ class SurveyStageTest {
 
   private final SparkSession spark = SparkTest.spark();
   private Lake lake;
-  private PolkuConfig config;
+  private StageLake stageLake;
   private StageResult first;
 
   @BeforeAll
   void writeTheFixtureAndRun() {
-    Path lakeDir = tmp.resolve("lake");
-    config =
-        PolkuConfig.fromConfig(
-            ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "polku.lake.root = \"" + lakeDir.toUri() + "\"",
-                    "polku.logs.dir = \"" + lakeDir.resolve("logs") + "\"",
-                    "polku.surveys.caps = [{ days = 30, max = 1 }, { days = 90, max = 2 }]",
-                    "polku.surveys.quiet-days-after-response = 14",
-                    "polku.surveys.daily-cap = 3",
-                    "polku.surveys.uncertainty-window-days = 90")),
-            Map.of(),
-            "test");
-    lake = new Lake(spark, config.lakeRoot(), config.database());
+    stageLake =
+        StageLake.at(
+            tmp.resolve("lake"),
+            "polku.surveys.caps = [{ days = 30, max = 1 }, { days = 90, max = 2 }]",
+            "polku.surveys.quiet-days-after-response = 14",
+            "polku.surveys.daily-cap = 3",
+            "polku.surveys.uncertainty-window-days = 90");
+    lake = stageLake.lake();
     String d = D.toString();
     String dMinus1 = D.minusDays(1).toString();
     String dPlus1 = D.plusDays(1).toString();
@@ -223,26 +213,11 @@ class SurveyStageTest {
   }
 
   private void write(TableSpec table, List<Map<String, Object>> rows) {
-    lake.ensure(table);
-    lake.replaceWhere(table, TableRows.rows(spark, table, rows), "true");
+    stageLake.write(table, TableRows.rows(spark, table, rows));
   }
 
   private StageResult run(LocalDate date) {
-    Instant now = Instant.now();
-    long t0 = System.nanoTime();
-    RunContext ctx =
-        new RunContext(
-            spark,
-            config,
-            lake,
-            RunContext.newRunId(now),
-            date,
-            date,
-            now,
-            line -> System.out.println("SurveyStageTest: " + line));
-    StageResult result = new SurveyStage().run(ctx);
-    System.out.printf("SurveyStageTest: run %s %.1f s%n", date, (System.nanoTime() - t0) / 1e9);
-    return result;
+    return stageLake.run(new SurveyStage(), date, date);
   }
 
   /** customer_key -> "invited #priority" or "reason #priority: detail", for one date. */
